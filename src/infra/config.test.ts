@@ -1,0 +1,47 @@
+import { ConfigError, describeConfig, loadConfig } from './config';
+
+const key = Buffer.alloc(32, 7).toString('base64');
+
+describe('loadConfig', () => {
+  it('defaults every service to loopback and runs in sandbox mode without a Meta URL', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
+    expect(config.AMQP_URL).toBe('amqp://guest:guest@127.0.0.1:5672');
+    expect(config.S3_PUBLIC_ENDPOINT).toBe('http://127.0.0.1:9000');
+    expect(config.sandbox).toBe(true);
+  });
+
+  it('leaves sandbox mode once META_GRAPH_URL is set', () => {
+    expect(loadConfig({ META_GRAPH_URL: 'https://graph.facebook.com' }).sandbox).toBe(false);
+  });
+
+  it.each([
+    ['PORT', 'not-a-port'],
+    ['DATABASE_URL', 'mysql://root@localhost/db'],
+    ['KAFKA_BROKERS', 'localhost'],
+    ['CREDENTIALS_KEY', 'c2hvcnQ='],
+    ['META_GRAPH_VERSION', '21'],
+  ])('rejects a bad %s naming the variable but not the value', (variable, value) => {
+    const attempt = () => loadConfig({ [variable]: value });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(new RegExp(`^Invalid configuration: ${variable} `));
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as Error).message).not.toContain(value);
+    }
+  });
+
+  it('masks secrets and URL passwords when described for a log', () => {
+    const config = loadConfig({
+      CREDENTIALS_KEY: key,
+      ADMIN_TOKEN: 'admin-secret',
+      META_APP_SECRET: 'app-secret',
+      AMQP_URL: 'amqp://user:hunter2@127.0.0.1:5672',
+    });
+    const text = JSON.stringify(describeConfig(config));
+    for (const secret of [key, 'admin-secret', 'app-secret', 'hunter2']) expect(text).not.toContain(secret);
+    expect(text).toContain('[redacted]');
+  });
+});

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the bridge reads, validated once at start. Defaults point at loopback so a fresh clone runs
+ * against the local infrastructure; secrets have no defaults outside sandbox mode.
+ */
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const port = z.coerce.number().int().min(1).max(65535);
+const secret = z.string().min(1, 'must not be empty');
+const hostList = z
+  .string()
+  .trim()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
+  );
+
+const base64Key = z.string().refine((value) => {
+  const bytes = Buffer.from(value, 'base64');
+  return bytes.length === 32 && bytes.toString('base64') === value.replace(/\s/g, '');
+}, 'must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)');
+
+export const configSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/genesys_whatsapp_bridge'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z.string().default(''),
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((value) => value.split(',').map((b) => b.trim()))
+    .pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port[,host:port…]')).min(1)),
+  KAFKA_CLIENT_ID: z.string().default('genesys-whatsapp-bridge'),
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(6),
+  AMQP_URL: url(['amqp:', 'amqps:']).default('amqp://guest:guest@127.0.0.1:5672'),
+  AMQP_OUTBOUND_QUEUE: z.string().min(1).default('OUTBOUND_GENESYS_MESSAGES'),
+  S3_ENDPOINT: url(['http:', 'https:']).default('http://127.0.0.1:9000'),
+  S3_PUBLIC_ENDPOINT: url(['http:', 'https:']).optional(),
+  S3_ACCESS_KEY: z.string().min(1).default('bridge-local'),
+  S3_SECRET_KEY: secret.default('bridge-local-secret-key'),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_MEDIA_BUCKET: z.string().min(3).default('media-outbound'),
+  S3_ARCHIVE_BUCKET: z.string().min(3).default('webhooks-outbound'),
+  META_GRAPH_URL: url(['http:', 'https:']).optional(),
+  META_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'must look like v<major>.<minor>')
+    .default('v21.0'),
+  META_APP_SECRET: secret.optional(),
+  META_VERIFY_TOKEN: secret.optional(),
+  GENESYS_API_URL_TEMPLATE: z.string().default('https://api.{region}'),
+  GENESYS_LOGIN_URL_TEMPLATE: z.string().default('https://login.{region}'),
+  GENESYS_DOWNLOAD_HOSTS: hostList.optional(),
+  CREDENTIALS_KEY: base64Key.optional(),
+  CREDENTIALS_KEY_ID: z.string().min(1).default('k1'),
+  ADMIN_TOKEN: secret.optional(),
+});
+
+type RawConfig = z.infer<typeof configSchema>;
+
+export type Config = Omit<RawConfig, 'S3_PUBLIC_ENDPOINT'> & {
+  S3_PUBLIC_ENDPOINT: string;
+  /** No real Meta endpoint configured: the built-in simulators stand in for Meta and Genesys. */
+  sandbox: boolean;
+};
+
+/** The names of settings whose values must never be printed. */
+export const secretSettings = [
+  'S3_SECRET_KEY',
+  'META_APP_SECRET',
+  'META_VERIFY_TOKEN',
+  'CREDENTIALS_KEY',
+  'ADMIN_TOKEN',
+] as const;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly reason: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; the first problem is reported naming the variable, never its value. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  const raw = parsed.data;
+  return {
+    ...raw,
+    S3_PUBLIC_ENDPOINT: raw.S3_PUBLIC_ENDPOINT ?? raw.S3_ENDPOINT,
+    sandbox: raw.META_GRAPH_URL === undefined,
+  };
+};
+
+/** A copy that is safe to log: secrets masked, passwords removed from URLs. */
+export const describeConfig = (config: Config): Record<string, unknown> => {
+  const masked: Record<string, unknown> = { ...config };
+  for (const name of secretSettings) if (masked[name] !== undefined) masked[name] = '[redacted]';
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'AMQP_URL'] as const) masked[name] = withoutPassword(config[name]);
+  return masked;
+};
+
+const withoutPassword = (value: string): string => {
+  const parsed = new URL(value);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+};
+
+/** Names a topic inside this deployment's namespace (tests give each file its own prefix). */
+export const topicName = (config: Pick<Config, 'KAFKA_TOPIC_PREFIX'>, topic: string): string =>
+  `${config.KAFKA_TOPIC_PREFIX}${topic}`;
