@@ -1,0 +1,44 @@
+import type { Admin, Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import type { Redis } from 'ioredis';
+import type { Client as S3 } from 'minio';
+import type { Config } from './config';
+import { createKafka } from './kafka';
+import type { Logger } from './logger';
+import { createPool } from './postgres';
+import { kafkaCheck, postgresCheck, rabbitmqCheck, redisCheck, s3Check, type DependencyCheck } from './readiness';
+import { createRedis } from './redis';
+import { createS3 } from './s3';
+
+/** The long-lived clients of one process. Each opens lazily or reconnects on its own; `close` ends them all. */
+export interface Connections {
+  pool: Pool;
+  redis: Redis;
+  kafka: Kafka;
+  kafkaAdmin: Admin;
+  s3: S3;
+  checks: DependencyCheck[];
+  close: () => Promise<void>;
+}
+
+export const openConnections = async (config: Config, logger: Logger): Promise<Connections> => {
+  const pool = createPool(config.DATABASE_URL);
+  const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  const kafka = createKafka(config.KAFKA_BROKERS, config.KAFKA_CLIENT_ID, logger.child({ component: 'kafka' }));
+  const kafkaAdmin = kafka.admin();
+  // Not awaited to completion: a broker that is down must not stop the API from starting (readiness reports it).
+  await kafkaAdmin.connect().catch((error: Error) => logger.warn({ err: error.message }, 'Kafka not reachable yet'));
+  const s3 = createS3(config.S3_ENDPOINT, config.S3_ACCESS_KEY, config.S3_SECRET_KEY, config.S3_REGION);
+  const rabbitmq = rabbitmqCheck(config.AMQP_URL);
+  return {
+    pool,
+    redis,
+    kafka,
+    kafkaAdmin,
+    s3,
+    checks: [postgresCheck(pool), redisCheck(redis), kafkaCheck(kafkaAdmin), rabbitmq, s3Check(s3, config.S3_MEDIA_BUCKET)],
+    close: async () => {
+      await Promise.allSettled([kafkaAdmin.disconnect(), rabbitmq.close(), pool.end(), redis.quit()]);
+    },
+  };
+};
