@@ -71,6 +71,18 @@ export class ExpectedVersionConflict extends Error {
   }
 }
 
+/** Some of the appended event ids are stored already (but not all of them, or not in this stream): not a retry. */
+export class EventIdConflict extends Error {
+  readonly code = 'EventIdConflict';
+  constructor(
+    readonly streamId: string,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'EventIdConflict';
+  }
+}
+
 export interface EventStore {
   appendToStream(
     streamId: string,

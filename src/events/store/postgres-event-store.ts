@@ -1,0 +1,106 @@
+import type { Pool, PoolClient } from 'pg';
+import { toStoreError } from './pg-errors';
+import {
+  appendToStreamQuery,
+  countAfterQuery,
+  readAllQuery,
+  readConversationQuery,
+  readStreamQuery,
+  streamPositionQuery,
+  type AppendRow,
+  type EventRow,
+} from './queries';
+import { toStoredEvent } from './stored-event';
+import {
+  ExpectedVersionConflict,
+  type AllCursor,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedPosition,
+  type NewEvent,
+  type StoredEvent,
+} from './types';
+
+/** A pool, or one client inside a caller's transaction (to append together with other writes). */
+export type Queryable = Pool | PoolClient;
+
+// PostgreSQL's bigint range; stream positions beyond 2^53 are not representable here anyway.
+const LAST_POSITION = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The event store over PostgreSQL (schema and append function: migrations/002_event_store.sql).
+ *
+ * Given a PoolClient inside a transaction, appendToStream must be that transaction's first write: the per-stream
+ * ordering guarantee of append_to_stream relies on the transaction getting its id only after the stream lock.
+ */
+export class PostgresEventStore implements EventStore {
+  constructor(private readonly db: Queryable) {}
+
+  async appendToStream(
+    streamId: string,
+    expected: ExpectedPosition,
+    events: NewEvent[],
+    metadata: EventMetadata = {},
+  ): Promise<AppendResult> {
+    assertValidExpected(expected);
+    if (events.length === 0) return this.appendNothing(streamId, expected);
+    assertDistinctIds(events);
+    try {
+      const { rows } = await this.db.query<AppendRow>(
+        appendToStreamQuery(streamId, expected === 'any' ? null : expected, events, metadata),
+      );
+      const row = rows[0]!;
+      return {
+        nextExpectedPosition: Number(row.next_position),
+        globalPositions: row.global_positions,
+        duplicate: row.duplicate,
+      };
+    } catch (error) {
+      throw toStoreError(error, streamId, expected);
+    }
+  }
+
+  async readStream(streamId: string, range: { from?: number; to?: number } = {}): Promise<StoredEvent[]> {
+    const { rows } = await this.db.query<EventRow>(
+      readStreamQuery(streamId, range.from ?? 1, range.to ?? LAST_POSITION),
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  async readConversation(tenantId: string, conversationId: string): Promise<StoredEvent[]> {
+    const { rows } = await this.db.query<EventRow>(readConversationQuery(tenantId, conversationId));
+    return rows.map(toStoredEvent);
+  }
+
+  async readAll({ after, limit }: { after: AllCursor; limit: number }): Promise<StoredEvent[]> {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`readAll: limit must be a positive integer`);
+    const { rows } = await this.db.query<EventRow>(readAllQuery(after, limit));
+    return rows.map(toStoredEvent);
+  }
+
+  /** Committed events after the cursor, including those still hidden from readAll by an older open transaction. */
+  async countAfter(after: AllCursor): Promise<number> {
+    const { rows } = await this.db.query<{ count: number }>(countAfterQuery(after));
+    return rows[0]!.count;
+  }
+
+  /** An empty append writes nothing but still answers whether the expectation holds. */
+  private async appendNothing(streamId: string, expected: ExpectedPosition): Promise<AppendResult> {
+    const { rows } = await this.db.query<{ position: string }>(streamPositionQuery(streamId));
+    const actual = rows[0] ? Number(rows[0].position) : 0;
+    if (expected !== 'any' && expected !== actual) throw new ExpectedVersionConflict(streamId, expected, actual);
+    return { nextExpectedPosition: actual, globalPositions: [], duplicate: false };
+  }
+}
+
+const assertValidExpected = (expected: ExpectedPosition): void => {
+  if (expected !== 'any' && (!Number.isSafeInteger(expected) || expected < 0)) {
+    throw new RangeError(`Expected position must be 'any' or an integer >= 0, got ${expected}`);
+  }
+};
+
+const assertDistinctIds = (events: NewEvent[]): void => {
+  const ids = new Set(events.map((event) => event.eventId.toLowerCase()));
+  if (ids.size !== events.length) throw new RangeError('An append must not contain the same event id twice');
+};

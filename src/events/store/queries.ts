@@ -1,0 +1,96 @@
+import type { QueryConfig } from 'pg';
+import type { AllCursor, EventMetadata, NewEvent } from './types';
+
+/**
+ * Every SQL statement of the event store, as named query functions. Parameters are always bound; the `name` makes
+ * pg prepare each statement once per connection.
+ */
+
+/** The NOTIFY channel append_to_stream signals on (migrations/002_event_store.sql). */
+export const EVENTS_CHANNEL = 'bridge_events';
+
+/** Timestamps leave PostgreSQL as ISO-8601 UTC with milliseconds, the same shape as `Date.prototype.toISOString`. */
+const EVENT_COLUMNS = `global_position, transaction_id, stream_id, stream_position, event_id, type, version, tenant_id,
+  conversation_id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
+  to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at, data, metadata`;
+
+export interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_position: string;
+  event_id: string;
+  type: string;
+  version: number;
+  tenant_id: string;
+  conversation_id: string | null;
+  occurred_at: string;
+  recorded_at: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+export interface AppendRow {
+  next_position: string;
+  global_positions: string[];
+  duplicate: boolean;
+}
+
+export const appendToStreamQuery = (
+  streamId: string,
+  expected: number | null,
+  events: NewEvent[],
+  metadata: EventMetadata,
+): QueryConfig => ({
+  name: 'event_store_append',
+  text: 'SELECT next_position, global_positions, duplicate FROM append_to_stream($1, $2, $3, $4)',
+  values: [streamId, expected, JSON.stringify(events), JSON.stringify(metadata)],
+});
+
+export const streamPositionQuery = (streamId: string): QueryConfig => ({
+  name: 'event_store_stream_position',
+  text: 'SELECT position FROM streams WHERE stream_id = $1',
+  values: [streamId],
+});
+
+export const readStreamQuery = (streamId: string, from: number, to: number): QueryConfig => ({
+  name: 'event_store_read_stream',
+  text: `SELECT ${EVENT_COLUMNS} FROM events
+    WHERE stream_id = $1 AND stream_position BETWEEN $2 AND $3
+    ORDER BY stream_position`,
+  values: [streamId, from, to],
+});
+
+/** Commit order, the same order the relay publishes in (see readAllQuery). */
+export const readConversationQuery = (tenantId: string, conversationId: string): QueryConfig => ({
+  name: 'event_store_read_conversation',
+  text: `SELECT ${EVENT_COLUMNS} FROM events
+    WHERE tenant_id = $1 AND conversation_id = $2
+    ORDER BY transaction_id, global_position`,
+  values: [tenantId, conversationId],
+});
+
+/**
+ * $all in commit order, without skipping. Identity values are drawn before commit, so a later global position can
+ * become visible before an earlier one; a reader that remembered "the highest position seen" would then never come
+ * back for the earlier event. Instead only transactions older than every running one are returned
+ * (`transaction_id < xmin` of the current snapshot: they are all finished, so no row can still appear below that
+ * line), ordered by (transaction_id, global_position), which is stable once every row below the line is final.
+ * The subselect makes the snapshot be taken once per statement, and the row comparison uses the index.
+ */
+export const readAllQuery = (after: AllCursor, limit: number): QueryConfig => ({
+  name: 'event_store_read_all',
+  text: `SELECT ${EVENT_COLUMNS} FROM events
+    WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+      AND transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
+    ORDER BY transaction_id, global_position
+    LIMIT $3`,
+  values: [after.transactionId, after.globalPosition, limit],
+});
+
+/** How many committed events lie after a cursor, whether or not an older running transaction still hides them. */
+export const countAfterQuery = (after: AllCursor): QueryConfig => ({
+  name: 'event_store_count_after',
+  text: `SELECT count(*)::integer AS count FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`,
+  values: [after.transactionId, after.globalPosition],
+});
