@@ -1,0 +1,47 @@
+/**
+ * Building blocks shared by the event schemas. Each field that uses one still gets its own `.describe()` text at
+ * the point of use, because the JSON Schemas handed to analytics consumers are read field by field.
+ */
+import { z } from 'zod';
+
+/** ISO 8601 instant with an explicit zone (`Z` or `+hh:mm`): a bare local time is ambiguous years later. */
+export const isoInstant = () => z.iso.datetime({ offset: true });
+
+/** A non-empty identifier issued by another system; we never parse its inside. */
+export const externalId = () => z.string().min(1).max(512);
+
+/** Meta's message id (`wamid.…`), returned by the send API and quoted by every status webhook. */
+export const wamid = () => z.string().min(1).max(512);
+
+/**
+ * WhatsApp id of the customer: an international phone number, digits only. A leading `+` is tolerated because
+ * mappings entered by people often carry one; Meta accepts both in `to`.
+ */
+export const waId = () => z.string().regex(/^\+?[0-9]{5,20}$/);
+
+/** A machine-readable code (`NoMappingFound`, `meta_131047`): something a program can switch on. */
+export const machineCode = () => z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/);
+
+/** Only web links: attachment and media URLs are fetched by us or by Meta, never `file:` or `javascript:`. */
+export const webUrl = () => z.url({ protocol: /^https?$/ });
+
+/** MIME type such as `image/jpeg` or `application/vnd.openxmlformats-officedocument.wordprocessingml.document`. */
+export const mimeType = () => z.string().regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i);
+
+/** Meta sends status times as a string of whole Unix seconds, e.g. `"1603059201"`. */
+export const metaUnixSeconds = () => z.string().regex(/^[0-9]{1,12}$/);
+
+/** The kinds of media WhatsApp can carry; each has its own size and MIME limits at Meta. */
+export const MEDIA_KINDS = ['image', 'video', 'audio', 'document', 'sticker'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+/**
+ * Converts Meta's Unix-seconds timestamp to an ISO instant. Returns null for anything that is not a plain
+ * non-negative integer string, so callers decide how loudly to fail.
+ */
+export const metaTimestampToIso = (unixSeconds: string): string | null => {
+  if (!/^[0-9]{1,12}$/.test(unixSeconds)) return null;
+  const millis = Number(unixSeconds) * 1000;
+  const date = new Date(millis);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+};

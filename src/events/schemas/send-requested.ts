@@ -1,0 +1,43 @@
+/**
+ * SendRequested: the bridge is about to call Meta's send API. Appended *before* the call, so that a crash between
+ * the call and its recorded result leaves a visible "outcome unknown" instead of a silent duplicate send.
+ */
+import { z } from 'zod';
+import { waId } from './common';
+import { defineEvent } from './define';
+
+/** Meta Cloud API `type` of the message body we send. */
+export const META_MESSAGE_TYPES = [
+  'text',
+  'image',
+  'video',
+  'audio',
+  'document',
+  'sticker',
+  'template',
+  'interactive',
+] as const;
+export type MetaMessageType = (typeof META_MESSAGE_TYPES)[number];
+
+export const sendRequestedDataSchema = z.object({
+  waId: waId().describe('WhatsApp id the message is sent to.'),
+  attempt: z
+    .int()
+    .positive()
+    .describe('1 for the first send; higher only after an earlier attempt was shown not to have reached Meta.'),
+  partCount: z
+    .int()
+    .positive()
+    .describe('Number of Meta messages this Genesys message becomes (a text over 4096 characters is split).'),
+  metaMessageType: z.enum(META_MESSAGE_TYPES).describe('Meta message type of the first part.'),
+});
+
+export type SendRequestedData = z.output<typeof sendRequestedDataSchema>;
+
+export const sendRequestedEvent = defineEvent({
+  type: 'SendRequested',
+  version: 1,
+  category: 'outbound-message',
+  description: 'The bridge is calling the Meta send API for this message (attempt n).',
+  schema: sendRequestedDataSchema,
+});
