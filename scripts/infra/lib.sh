@@ -62,9 +62,11 @@ fetch_libs() {
   rm -rf "$tmp"
   mkdir -p "$(dirname "$dest")"
   log "fetching $profile jars from Maven Central into $dest (first run only)..."
+  # Maven 3.8 prints bare ANSI resets even in batch mode; strip them (and blank lines).
   if ! mvn -q -B -Dstyle.color=never -f "$INFRA_DIR/pom.xml" -P"$profile" \
     -Dinfra.build.dir="$CACHE_DIR/maven-target/$profile" \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp"; then
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" 2>&1 |
+    sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d'; then
     rm -rf "$tmp"
     die "maven could not fetch the $profile jars (is Maven Central reachable? see the output above)"
   fi
