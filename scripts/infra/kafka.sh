@@ -86,6 +86,7 @@ format_storage() {
 }
 
 cmd_start() {
+  lock_or_die "$KDIR/.lock"
   require_cmd java node
   if broker_ready; then
     log "kafka already running on $HOST:$PORT$(pid_running "$PIDFILE" "$PATTERN" && echo " (pid $(cat "$PIDFILE"))")"
@@ -126,6 +127,7 @@ cmd_start() {
 }
 
 cmd_stop() {
+  lock_or_die "$KDIR/.lock"
   stop_pidfile kafka "$PIDFILE" "$PATTERN"
   log "log: $LOGFILE"
 }

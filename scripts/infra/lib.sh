@@ -76,6 +76,18 @@ fetch_libs() {
   log "fetched $(find "$dest" -name '*.jar' | wc -l) jars into $dest"
 }
 
+# lock_or_die LOCKFILE: serialise start/stop of one service across concurrent callers (e.g.
+# parallel test workers all running up.sh). Holds fd 9 until the calling script exits;
+# start_background closes fd 9 so the long-running child does not inherit the lock.
+lock_or_die() {
+  local lockfile="$1"
+  mkdir -p "$(dirname "$lockfile")"
+  exec 9>"$lockfile"
+  if ! flock -w 180 9; then
+    die "another start/stop has held $lockfile for 180 s; giving up"
+  fi
+}
+
 # pid_running PIDFILE PATTERN: true when the pid in PIDFILE is alive and its command line
 # contains PATTERN (guards against a stale pid file whose pid was reused).
 pid_running() {
@@ -96,7 +108,7 @@ start_background() {
   printf '\n==== %s starting: %s\n' "$(date -u +%FT%TZ)" "$*" >>"$logfile"
   # In a non-interactive shell a background job is not a process-group leader, so setsid
   # execs in place and $! is the pid of CMD itself.
-  nohup setsid "$@" >>"$logfile" 2>&1 </dev/null &
+  nohup setsid "$@" >>"$logfile" 2>&1 </dev/null 9>&- &
   echo "$!" >"$pidfile"
 }
 

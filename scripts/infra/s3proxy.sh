@@ -121,6 +121,7 @@ create_buckets() {
 }
 
 cmd_start() {
+  lock_or_die "$SDIR/.lock"
   require_cmd java curl
   if http_answers; then
     log "s3proxy already running on http://$HOST:$PORT$(pid_running "$PIDFILE" "$PATTERN" && echo " (pid $(cat "$PIDFILE"))" || echo " (not started by this script)")"
@@ -166,6 +167,7 @@ cmd_start() {
 }
 
 cmd_stop() {
+  lock_or_die "$SDIR/.lock"
   stop_pidfile s3proxy "$PIDFILE" "$PATTERN"
   log "log: $LOGFILE"
 }
