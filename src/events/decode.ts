@@ -97,7 +97,7 @@ const decoderFor =
         stored.eventId,
         stored.type,
         stored.version,
-        `not an event of a ${category} stream`,
+        `not an event of the ${category} stream family`,
       );
     }
     return decodeEvent(stored) as DecodedEvent<E>;

@@ -16,10 +16,6 @@ export interface EncodeContext {
   occurredAt?: string;
 }
 
-/**
- * Checks an event against its current schema and returns the validated data (unknown keys stripped).
- * Exposed on its own so decider tests can prove that every emitted event would be accepted by the store.
- */
 const validated = (event: DomainEvent): { version: number; data: Record<string, unknown> } => {
   const definition = findEventDefinition(event.type);
   if (!definition) throw new EventEncodeError('UnknownEventType', event.type, 'no such event type');
@@ -35,6 +31,10 @@ const validated = (event: DomainEvent): { version: number; data: Record<string, 
   return { version: definition.version, data: parsed.data };
 };
 
+/**
+ * Checks an event against its current schema and returns the validated data (unknown keys stripped).
+ * Exposed on its own so decider tests can prove that every emitted event would be accepted by the store.
+ */
 export const validateEvent = (event: DomainEvent): Record<string, unknown> => validated(event).data;
 
 export const encodeEvent = (event: DomainEvent, context: EncodeContext): NewEvent => {

@@ -38,6 +38,6 @@ export const envelopeSchemaFor = <D extends EventDefinition>(definition: D) =>
       ...envelopeFields,
       type: z.literal(definition.type).describe('Event type.'),
       version: z.literal(definition.version).describe('Version of the `data` schema.'),
-      data: definition.schema,
+      data: definition.schema.describe(`Payload of ${definition.type} v${definition.version}.`),
     })
     .describe(definition.description);

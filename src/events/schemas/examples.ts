@@ -1,0 +1,61 @@
+/**
+ * One valid `data` example per event type at its current version. Used by tests and as the examples of the
+ * generated JSON Schema / AsyncAPI documents; the type forces an example for every new event type.
+ */
+import type { ConversationEvent } from './conversation-events';
+import type { OutboundEvent } from './outbound-events';
+
+type AnyEvent = OutboundEvent | ConversationEvent;
+export type EventExamples = { [T in AnyEvent['type']]: Extract<AnyEvent, { type: T }>['data'] };
+
+const genesysBody = JSON.stringify({
+  id: 'gmsg-456',
+  channel: { id: 'integration-1', platform: 'Open', to: { id: 'customer-789' }, time: '2024-05-01T10:00:00.000Z' },
+  conversationId: 'abc-123',
+  type: 'Text',
+  text: 'We can help you with that',
+  direction: 'Outbound',
+});
+
+export const eventExamples: EventExamples = {
+  WebhookReceived: {
+    integrationId: 'integration-1',
+    genesysMessageId: 'gmsg-456',
+    conversationId: 'abc-123',
+    customerId: 'customer-789',
+    messageType: 'Text',
+    isSendable: true,
+    text: 'We can help you with that',
+    genesysMessageTime: '2024-05-01T10:00:00.000Z',
+    rawBody: genesysBody,
+    signature: 'sha256=3q2+7w==',
+    receivedAt: '2024-05-01T10:00:00.120Z',
+  },
+  MappingResolved: { waId: '919876543210', contactName: 'Asha', resolvedBy: 'conversationId' },
+  MappingMissing: { conversationId: 'abc-123', customerId: 'customer-789', reason: 'NoMappingFound' },
+  MediaStored: {
+    bucket: 'media-outbound',
+    objectKey: 'tenant-001/outbound/images/2024-05-01/6f1c1a8e-1f0e-4d7a-9a57-2f3e8b1c9d00.jpg',
+    url: 'https://media.example.com/media-outbound/tenant-001/outbound/images/2024-05-01/6f1c.jpg?X-Amz-Expires=86400',
+    urlExpiresAt: '2024-05-02T10:00:01.000Z',
+    mime: 'image/jpeg',
+    sizeBytes: 48213,
+    mediaKind: 'image',
+    filename: 'receipt.jpg',
+    genesysMediaId: 'att-1',
+  },
+  SendRequested: { waId: '919876543210', attempt: 1, partCount: 1, metaMessageType: 'text' },
+  MessageSent: { wamid: 'wamid.HBgLOTE5ODc2NTQzMjEw', partIndex: 0, partCount: 1, waId: '919876543210', attempt: 1 },
+  MessageFailed: {
+    stage: 'send',
+    reason: 'MetaRejected',
+    message: 'Meta refused the message: re-engagement window closed',
+    metaErrorCode: 131047,
+    metaErrorTitle: 'Re-engagement message',
+  },
+  StatusSent: { wamid: 'wamid.HBgLOTE5ODc2NTQzMjEw', sentAt: '2024-05-01T10:00:01.000Z', recipientId: '919876543210' },
+  Delivered: { wamid: 'wamid.HBgLOTE5ODc2NTQzMjEw', deliveredAt: '2024-05-01T10:00:02.000Z', isInferredFromRead: false },
+  Read: { wamid: 'wamid.HBgLOTE5ODc2NTQzMjEw', readAt: '2024-05-01T10:05:00.000Z' },
+  ReceiptPosted: { status: 'Delivered' },
+  ConversationLinked: { conversationId: 'abc-123', waId: '919876543210', contactName: 'Asha', phoneNumberId: '1234567' },
+};
