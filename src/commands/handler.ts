@@ -1,0 +1,139 @@
+/**
+ * Runs one command against one stream: read, decode, fold, decide, append with the expected position. On a
+ * concurrent append (ExpectedVersionConflict) it starts over from a fresh read, a bounded number of times, so the
+ * decision is always made on the state the append is checked against.
+ */
+import type { DecodedEvent } from '../events/decode';
+import { encodeEvent } from '../events/encode';
+import type { DomainEvent } from '../events/registry';
+import {
+  ExpectedVersionConflict,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedPosition,
+  type StoredEvent,
+} from '../events/store/types';
+import { foldEvents, type Decider } from './decider';
+
+export interface HandleCommandOptions<Event extends DomainEvent> {
+  /** Decodes one stored event of this stream; throws on anything the stream should not contain. */
+  decode: (stored: StoredEvent) => DecodedEvent<Event>;
+  tenantId: string;
+  /**
+   * Envelope conversation id of the new events (the Kafka key). When omitted, the one of the stream's first event
+   * is used, since every event of a stream belongs to the same conversation; null if neither is known.
+   */
+  conversationId?: string | null;
+  /** Correlation and causation ids, stored with every appended event. */
+  metadata?: EventMetadata;
+  /** Re-reads and re-decides after this many conflicts before giving up. Default 3. */
+  maxRetries?: number;
+  /**
+   * Expected position for the append, from the stream's current position (0 when empty). The default checks
+   * exactly that position; return `'any'` only for a command whose decision cannot depend on the state.
+   */
+  expectedFor?: (currentPosition: number) => ExpectedPosition;
+  /** Event ids for new events; random when omitted. Deterministic ids make a repeated append a store no-op. */
+  eventIdFor?: (event: Event, index: number) => string;
+}
+
+export type AppendedEvent<Event> = Event & {
+  eventId: string;
+  streamPosition: number;
+  globalPosition: string;
+};
+
+export interface CommandResult<Event extends DomainEvent, State> {
+  /** Events written by this call, in order. Empty for a no-op. */
+  events: AppendedEvent<Event>[];
+  /** The state after the call (unchanged for a no-op). */
+  newState: State;
+  /**
+   * True when nothing new was written: the decider chose no events (a duplicate command, e.g. a Genesys retry) or
+   * the store already held every event id (an idempotent re-append).
+   */
+  isNoOp: boolean;
+  /** Stream position after the call. */
+  streamPosition: number;
+  /** The events the decision was based on, e.g. to answer a duplicate webhook with the original event id. */
+  history: DecodedEvent<Event>[];
+}
+
+const DEFAULT_MAX_RETRIES = 3;
+
+export const handleCommand = async <Command, Event extends DomainEvent, State>(
+  store: EventStore,
+  decider: Decider<Command, Event, State>,
+  streamId: string,
+  command: Command,
+  options: HandleCommandOptions<Event>,
+): Promise<CommandResult<Event, State>> => {
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await decideAndAppend(store, decider, streamId, command, options);
+    } catch (error) {
+      if (!(error instanceof ExpectedVersionConflict) || attempt >= maxRetries) throw error;
+    }
+  }
+};
+
+const decideAndAppend = async <Command, Event extends DomainEvent, State>(
+  store: EventStore,
+  decider: Decider<Command, Event, State>,
+  streamId: string,
+  command: Command,
+  options: HandleCommandOptions<Event>,
+): Promise<CommandResult<Event, State>> => {
+  const stored = await store.readStream(streamId);
+  // Decode errors propagate: deciding on a partly understood stream could send a message twice.
+  const history = stored.map(options.decode);
+  const state = foldEvents(decider, history);
+  const currentPosition = stored.at(-1)?.streamPosition ?? 0;
+
+  const decided = decider.decide(command, state);
+  if (decided.length === 0) {
+    return { events: [], newState: state, isNoOp: true, streamPosition: currentPosition, history };
+  }
+
+  const conversationId =
+    options.conversationId !== undefined ? options.conversationId : (stored[0]?.conversationId ?? null);
+  const encoded = decided.map((event, index) => ({
+    event,
+    newEvent: encodeEvent(event, {
+      tenantId: options.tenantId,
+      conversationId,
+      ...(options.eventIdFor ? { eventId: options.eventIdFor(event, index) } : {}),
+    }),
+  }));
+  const expected = options.expectedFor ? options.expectedFor(currentPosition) : currentPosition;
+  const result = await store.appendToStream(
+    streamId,
+    expected,
+    encoded.map(({ newEvent }) => newEvent),
+    options.metadata,
+  );
+
+  const firstPosition = result.nextExpectedPosition - decided.length + 1;
+  const events = encoded.map(({ event, newEvent }, index) => ({
+    ...event,
+    eventId: newEvent.eventId,
+    streamPosition: firstPosition + index,
+    globalPosition: globalPositionAt(result.globalPositions, index, streamId),
+  }));
+  return {
+    events,
+    newState: foldEvents(decider, decided, state),
+    isNoOp: result.duplicate,
+    streamPosition: result.nextExpectedPosition,
+    history,
+  };
+};
+
+const globalPositionAt = (positions: readonly string[], index: number, streamId: string): string => {
+  const position = positions[index];
+  if (position === undefined) {
+    throw new Error(`Event store returned ${positions.length} global positions for stream ${streamId}`);
+  }
+  return position;
+};
