@@ -5,7 +5,7 @@
  * instant like every other event and says whether the delivery was inferred from a `read` status.
  */
 import { z } from 'zod';
-import { isoInstant, metaTimestampToIso, metaUnixSeconds, waId, wamid } from './common';
+import { externalId, isoInstant, metaTimestampToIso, metaUnixSeconds, wamid } from './common';
 import { defineEvent, defineUpcaster } from './define';
 
 export const deliveredV1DataSchema = z.object({
@@ -16,7 +16,7 @@ export const deliveredV1DataSchema = z.object({
 export const deliveredDataSchema = z.object({
   wamid: wamid().describe('Meta message id the status is about.'),
   deliveredAt: isoInstant().describe('When Meta says the part was delivered.'),
-  recipientId: waId().optional().describe('`recipient_id` as Meta reported it.'),
+  recipientId: externalId().optional().describe('`recipient_id` as Meta reported it (usually the wa_id).'),
   isInferredFromRead: z
     .boolean()
     .describe(

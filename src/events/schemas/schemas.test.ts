@@ -20,7 +20,7 @@ const badPayloads: Record<string, { data: Record<string, unknown>; path: string 
   MessageFailed: { data: { ...eventExamples.MessageFailed, stage: 'sending' }, path: 'stage' },
   StatusSent: { data: { ...eventExamples.StatusSent, sentAt: '1603059201' }, path: 'sentAt' },
   Delivered: { data: { wamid: 'wamid.x', deliveredAt: '2024-05-01T10:00:02.000Z' }, path: 'isInferredFromRead' },
-  Read: { data: { ...eventExamples.Read, recipientId: 'not-a-phone' }, path: 'recipientId' },
+  Read: { data: { ...eventExamples.Read, readAt: 1714557900 }, path: 'readAt' },
   ReceiptPosted: { data: { status: 'Sent' }, path: 'status' },
   ConversationLinked: { data: { ...eventExamples.ConversationLinked, waId: '+1 555 0100' }, path: 'waId' },
 };

@@ -1,12 +1,12 @@
 /** StatusSent: Meta's own `sent` status for one part (the message left Meta towards the customer's phone). */
 import { z } from 'zod';
-import { isoInstant, waId, wamid } from './common';
+import { externalId, isoInstant, wamid } from './common';
 import { defineEvent } from './define';
 
 export const statusSentDataSchema = z.object({
   wamid: wamid().describe('Meta message id the status is about.'),
   sentAt: isoInstant().describe("Meta's timestamp of the `sent` status."),
-  recipientId: waId().optional().describe('`recipient_id` as Meta reported it.'),
+  recipientId: externalId().optional().describe('`recipient_id` as Meta reported it (usually the wa_id).'),
 });
 
 export type StatusSentData = z.output<typeof statusSentDataSchema>;
