@@ -1,0 +1,87 @@
+/** Commands on one outbound message stream, as the HTTP layer and the processors issue them. */
+import type { FailureStage } from '../../events/schemas/message-failed';
+import type { MappingResolvedData } from '../../events/schemas/mapping-resolved';
+import type { MediaStoredData } from '../../events/schemas/media-stored';
+import type { ReceiptStatus } from '../../events/schemas/receipt-posted';
+import type { MetaMessageType } from '../../events/schemas/send-requested';
+import type { WebhookReceivedData } from '../../events/schemas/webhook-received';
+
+/** Genesys posted the webhook. Whether it is sendable is decided by the rules, not by the caller. */
+export type ReceiveWebhook = { type: 'ReceiveWebhook' } & Omit<WebhookReceivedData, 'isSendable'>;
+
+export type ResolveMapping = { type: 'ResolveMapping' } & MappingResolvedData;
+
+export interface RecordMappingMissing {
+  type: 'RecordMappingMissing';
+  /** Machine code, e.g. `NoMappingFound`. */
+  reason: string;
+}
+
+export type RecordMediaStored = { type: 'RecordMediaStored' } & MediaStoredData;
+
+export interface RequestSend {
+  type: 'RequestSend';
+  partCount: number;
+  metaMessageType: MetaMessageType;
+  /**
+   * Only for retrying an attempt whose outcome is unknown (SendRequested with neither all parts sent nor a
+   * failure). Set it only once it is established that the outstanding parts did not reach Meta: Meta answered
+   * with an error that means "not accepted" (429, 5xx without a message id), or, after a crash, no status carrying
+   * this message's `biz_opaque_callback_data` arrived within the reconciliation window. If such a status did
+   * arrive, record RecordSent with its wamid instead of sending again.
+   */
+  isPreviousAttemptReconciled?: boolean;
+}
+
+export interface RecordSent {
+  type: 'RecordSent';
+  wamid: string;
+  /** 0-based index of the part Meta accepted. */
+  partIndex: number;
+}
+
+export interface RecordSendFailed {
+  type: 'RecordSendFailed';
+  /** `delivery` failures come only from Meta statuses (RecordMetaStatus). */
+  stage: Exclude<FailureStage, 'delivery'>;
+  reason: string;
+  message: string;
+  metaErrorCode?: number;
+  metaErrorTitle?: string;
+  metaErrorDetails?: string;
+}
+
+/** The error object of a Meta `failed` status. */
+export interface MetaStatusError {
+  code: number;
+  title: string;
+  message?: string;
+  details?: string;
+}
+
+export interface RecordMetaStatus {
+  type: 'RecordMetaStatus';
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  wamid: string;
+  /** Meta's `timestamp`, Unix seconds as a string, exactly as in the webhook. */
+  timestamp: string;
+  recipientId?: string;
+  error?: MetaStatusError;
+}
+
+export interface RecordReceiptPosted {
+  type: 'RecordReceiptPosted';
+  status: ReceiptStatus;
+  reason?: string;
+}
+
+export type OutboundMessageCommand =
+  | ReceiveWebhook
+  | ResolveMapping
+  | RecordMappingMissing
+  | RecordMediaStored
+  | RequestSend
+  | RecordSent
+  | RecordSendFailed
+  | RecordMetaStatus
+  | RecordReceiptPosted;
