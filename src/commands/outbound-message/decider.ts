@@ -74,8 +74,6 @@ const recordMediaStored = (command: RecordMediaStored, state: OutboundState): Ou
   const message = requireSendable(state);
   if (!message.hasAttachment) throw rejectOutbound('MessageHasNoAttachment', 'The message has no attachment');
   if (state.isMediaStored || isEnded(state)) return [];
-  if (state.attempt > 0)
-    throw rejectOutbound('MediaAfterSend', 'Media must be stored before the message is sent');
   const { type: _type, ...data } = command;
   return [{ type: 'MediaStored', data }];
 };

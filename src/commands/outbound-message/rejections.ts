@@ -9,8 +9,6 @@ export type OutboundRejectionCode =
   /** The mapping was resolved by conversation id, but the webhook had none. */
   | 'NoConversationId'
   | 'MessageHasNoAttachment'
-  /** Media must be stored before the send that links to it. */
-  | 'MediaAfterSend'
   | 'MessageNotMapped'
   | 'MediaNotStored'
   | 'MessageAlreadySent'
