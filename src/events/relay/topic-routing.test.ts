@@ -1,0 +1,32 @@
+import { relayTopics, topicRouter } from './topic-routing';
+
+describe('topicRouter', () => {
+  const topicFor = topicRouter('prod.');
+
+  it('puts outbound message streams on the outbound-messages topic', () => {
+    expect(topicFor({ streamId: 'outbound-tenant-1-msg-9' })).toBe('prod.bridge.outbound-messages.v1');
+  });
+
+  it('puts conversation link streams on the conversations topic', () => {
+    expect(topicFor({ streamId: 'conversation-tenant-1-conv-9' })).toBe('prod.bridge.conversations.v1');
+  });
+
+  it('routes no other stream family, including look-alikes without the dash', () => {
+    expect(topicFor({ streamId: 'outboundx-1' })).toBeNull();
+    expect(topicFor({ streamId: 'tenant-outbound-1' })).toBeNull();
+    expect(topicFor({ streamId: '' })).toBeNull();
+  });
+
+  it('works without a prefix', () => {
+    expect(topicRouter('')({ streamId: 'conversation-a' })).toBe('bridge.conversations.v1');
+  });
+});
+
+describe('relayTopics', () => {
+  it('lists every routed topic once, prefixed, with the partition count', () => {
+    expect(relayTopics('t-1.', 6)).toEqual([
+      { name: 't-1.bridge.outbound-messages.v1', partitions: 6 },
+      { name: 't-1.bridge.conversations.v1', partitions: 6 },
+    ]);
+  });
+});

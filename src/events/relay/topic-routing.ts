@@ -1,0 +1,27 @@
+import type { StoredEvent } from '../store/types';
+
+/** Topic names of CONTRACT.md, before the deployment's KAFKA_TOPIC_PREFIX. One topic per aggregate family. */
+export const OUTBOUND_MESSAGES_TOPIC = 'bridge.outbound-messages.v1';
+export const CONVERSATIONS_TOPIC = 'bridge.conversations.v1';
+
+const routes: ReadonlyArray<{ streamPrefix: string; topic: string }> = [
+  { streamPrefix: 'outbound-', topic: OUTBOUND_MESSAGES_TOPIC },
+  { streamPrefix: 'conversation-', topic: CONVERSATIONS_TOPIC },
+];
+
+/** The Kafka topic an event belongs on, chosen by its stream's family; null for a stream no topic carries. */
+export const topicRouter =
+  (topicPrefix: string) =>
+  (event: Pick<StoredEvent, 'streamId'>): string | null => {
+    const route = routes.find(({ streamPrefix }) => event.streamId.startsWith(streamPrefix));
+    return route ? `${topicPrefix}${route.topic}` : null;
+  };
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+}
+
+/** Every topic the relay writes to, with the deployment's prefix and partition count. */
+export const relayTopics = (topicPrefix: string, partitions: number): TopicSpec[] =>
+  routes.map(({ topic }) => ({ name: `${topicPrefix}${topic}`, partitions }));
