@@ -1,0 +1,73 @@
+/**
+ * The rules of a conversation link. Re-linking is normal (the State Manager API and inbound messages repeat it
+ * all the time), so an identical link decides nothing; any change — a new wa_id, a new contact name, a new
+ * business number — is recorded as a complete snapshot of the link.
+ */
+import type { ConversationLinkedData } from '../../events/schemas/conversation-linked';
+import type { ConversationEvent } from '../../events/schemas/conversation-events';
+import { CommandRejected } from '../command-rejected';
+import type { Decider } from '../decider';
+import type { ConversationCommand, LinkConversation } from './commands';
+
+export type ConversationRejectionCode = 'ConversationMismatch';
+
+export interface ConversationState {
+  link: ConversationLinkedData | null;
+}
+
+export const initialConversationState = (): ConversationState => ({ link: null });
+
+const LINK_FIELDS = ['waId', 'contactName', 'phoneNumberId', 'displayPhoneNumber'] as const;
+
+/** The link after the command: provided fields replace, omitted optional fields keep what we knew. */
+const mergedLink = (
+  current: ConversationLinkedData | null,
+  command: LinkConversation,
+): ConversationLinkedData => {
+  const merged: ConversationLinkedData = {
+    ...current,
+    conversationId: command.conversationId,
+    waId: command.waId,
+  };
+  for (const field of LINK_FIELDS) {
+    const value = command[field];
+    if (value !== undefined) merged[field] = value;
+  }
+  return merged;
+};
+
+const isSameLink = (a: ConversationLinkedData, b: ConversationLinkedData): boolean =>
+  LINK_FIELDS.every((field) => a[field] === b[field]);
+
+export const decideConversation = (
+  command: ConversationCommand,
+  state: ConversationState,
+): ConversationEvent[] => {
+  const current = state.link;
+  // The stream is keyed by conversation id; a command for another conversation is a routing bug.
+  if (current !== null && current.conversationId !== command.conversationId) {
+    throw new CommandRejected<ConversationRejectionCode>(
+      'ConversationMismatch',
+      'The command names another conversation than its stream',
+    );
+  }
+  const next = mergedLink(current, command);
+  if (current !== null && isSameLink(current, next)) return [];
+  return [{ type: 'ConversationLinked', data: next }];
+};
+
+export const evolveConversation = (
+  _state: ConversationState,
+  event: ConversationEvent,
+): ConversationState => {
+  switch (event.type) {
+    case 'ConversationLinked':
+      return { link: event.data };
+  }
+};
+
+export const conversationDecider: Decider<ConversationCommand, ConversationEvent, ConversationState> = {
+  decide: decideConversation,
+  evolve: evolveConversation,
+  initialState: initialConversationState,
+};
