@@ -1,15 +1,16 @@
 import { Redis } from 'ioredis';
 
 /**
- * One Redis connection. Commands fail fast while Redis is down (no offline queue), because Redis only holds caches:
- * a caller falls back to PostgreSQL rather than waiting.
+ * One Redis connection. Redis only holds caches, so a command never waits long: it fails after `commandTimeout`
+ * (or once the reconnect attempt for it failed) and the caller falls back to PostgreSQL.
  */
 export const createRedis = (url: string, keyPrefix = ''): Redis => {
   const redis = new Redis(url, {
     keyPrefix,
     lazyConnect: false,
-    enableOfflineQueue: false,
+    enableOfflineQueue: true,
     maxRetriesPerRequest: 1,
+    commandTimeout: 500,
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
