@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../infra/logger';
 import type { DependencyCheck } from '../infra/readiness';
 import { healthPlugin } from './plugins/health';
@@ -13,7 +13,8 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: true,
+    // Request lines are logged by our own hooks (with the correlation id), not by Fastify's defaults.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
   await app.register(healthPlugin, { checks: deps.checks });
