@@ -16,7 +16,8 @@ registerMigrateCommand(program);
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);
   // One line on stderr and a non-zero code: config errors name the variable, never its value.
-  const message = error instanceof ConfigError ? error.message : `bridge: ${(error as Error).message ?? error}`;
+  const message =
+    error instanceof ConfigError ? error.message : `bridge: ${(error as Error).message ?? error}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

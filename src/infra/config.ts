@@ -8,13 +8,16 @@ const url = (protocols: string[]) =>
   z
     .string()
     .trim()
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    );
 
 const port = z.coerce.number().int().min(1).max(65535);
 const secret = z.string().min(1, 'must not be empty');
@@ -37,7 +40,9 @@ export const configSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/genesys_whatsapp_bridge'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default(
+    'postgres://postgres@127.0.0.1:5432/genesys_whatsapp_bridge',
+  ),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().default(''),
   KAFKA_BROKERS: z
@@ -101,7 +106,9 @@ export class ConfigError extends Error {
 
 /** Parses the environment; the first problem is reported naming the variable, never its value. */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -119,7 +126,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
 export const describeConfig = (config: Config): Record<string, unknown> => {
   const masked: Record<string, unknown> = { ...config };
   for (const name of secretSettings) if (masked[name] !== undefined) masked[name] = '[redacted]';
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'AMQP_URL'] as const) masked[name] = withoutPassword(config[name]);
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'AMQP_URL'] as const)
+    masked[name] = withoutPassword(config[name]);
   return masked;
 };
 

@@ -6,7 +6,14 @@ import type { Config } from './config';
 import { createKafka } from './kafka';
 import type { Logger } from './logger';
 import { createPool } from './postgres';
-import { kafkaCheck, postgresCheck, rabbitmqCheck, redisCheck, s3Check, type DependencyCheck } from './readiness';
+import {
+  kafkaCheck,
+  postgresCheck,
+  rabbitmqCheck,
+  redisCheck,
+  s3Check,
+  type DependencyCheck,
+} from './readiness';
 import { createRedis } from './redis';
 import { createS3 } from './s3';
 
@@ -24,10 +31,16 @@ export interface Connections {
 export const openConnections = async (config: Config, logger: Logger): Promise<Connections> => {
   const pool = createPool(config.DATABASE_URL);
   const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
-  const kafka = createKafka(config.KAFKA_BROKERS, config.KAFKA_CLIENT_ID, logger.child({ component: 'kafka' }));
+  const kafka = createKafka(
+    config.KAFKA_BROKERS,
+    config.KAFKA_CLIENT_ID,
+    logger.child({ component: 'kafka' }),
+  );
   const kafkaAdmin = kafka.admin();
   // Not awaited to completion: a broker that is down must not stop the API from starting (readiness reports it).
-  await kafkaAdmin.connect().catch((error: Error) => logger.warn({ err: error.message }, 'Kafka not reachable yet'));
+  await kafkaAdmin
+    .connect()
+    .catch((error: Error) => logger.warn({ err: error.message }, 'Kafka not reachable yet'));
   const s3 = createS3(config.S3_ENDPOINT, config.S3_ACCESS_KEY, config.S3_SECRET_KEY, config.S3_REGION);
   const rabbitmq = rabbitmqCheck(config.AMQP_URL);
   return {
@@ -36,7 +49,13 @@ export const openConnections = async (config: Config, logger: Logger): Promise<C
     kafka,
     kafkaAdmin,
     s3,
-    checks: [postgresCheck(pool), redisCheck(redis), kafkaCheck(kafkaAdmin), rabbitmq, s3Check(s3, config.S3_MEDIA_BUCKET)],
+    checks: [
+      postgresCheck(pool),
+      redisCheck(redis),
+      kafkaCheck(kafkaAdmin),
+      rabbitmq,
+      s3Check(s3, config.S3_MEDIA_BUCKET),
+    ],
     close: async () => {
       await Promise.allSettled([kafkaAdmin.disconnect(), rabbitmq.close(), pool.end(), redis.quit()]);
     },

@@ -8,7 +8,12 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-export const createKafka = (brokers: string[], clientId: string, logger?: Logger, extra: Partial<KafkaConfig> = {}) =>
+export const createKafka = (
+  brokers: string[],
+  clientId: string,
+  logger?: Logger,
+  extra: Partial<KafkaConfig> = {},
+) =>
   new Kafka({
     clientId,
     brokers,

@@ -19,9 +19,13 @@ const freePort = () =>
 
 /** A Redis of this test's own, so it can be stopped without touching the one every other test uses. */
 const startRedis = async (port: number): Promise<ChildProcess> => {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   for (let attempt = 0; attempt < 50; attempt++) {
     const open = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
@@ -92,12 +96,17 @@ describe('GET /readyz against the real dependencies', () => {
 
     const down = await app.inject({ method: 'GET', url: '/readyz' });
     expect(down.statusCode).toBe(503);
-    const body = down.json() as { ready: boolean; dependencies: { name: string; up: boolean; error?: string }[] };
+    const body = down.json() as {
+      ready: boolean;
+      dependencies: { name: string; up: boolean; error?: string }[];
+    };
     expect(body.ready).toBe(false);
-    expect(body.dependencies.filter((dependency) => !dependency.up).map((dependency) => dependency.name)).toEqual([
-      'redis',
-    ]);
-    expect(body.dependencies.find((dependency) => dependency.name === 'redis')?.error).toEqual(expect.any(String));
+    expect(
+      body.dependencies.filter((dependency) => !dependency.up).map((dependency) => dependency.name),
+    ).toEqual(['redis']);
+    expect(body.dependencies.find((dependency) => dependency.name === 'redis')?.error).toEqual(
+      expect.any(String),
+    );
 
     redisServer = await startRedis(redisPort);
     let recovered = 0;

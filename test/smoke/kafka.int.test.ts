@@ -16,7 +16,9 @@ const consumeAndCommit = async (kafka: Kafka, topic: string, groupId: string, co
         autoCommit: false,
         eachMessage: async ({ message, partition }: EachMessagePayload) => {
           values.push(message.value!.toString());
-          await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+          await consumer.commitOffsets([
+            { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
+          ]);
           if (values.length === count) resolve();
         },
       })
@@ -43,13 +45,19 @@ describe('Kafka (our 3.9 broker) through kafkajs 2.2.4', () => {
   });
 
   it('creates a topic, produces with acks=-1, and a second consumer of the group resumes after the commit', async () => {
-    expect(await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true })).toBe(true);
+    expect(await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true })).toBe(
+      true,
+    );
     const producer = kafka.producer();
     await producer.connect();
     const first = await producer.send({
       topic,
       acks: -1,
-      messages: ['m1', 'm2', 'm3'].map((value) => ({ key: 'conv-1', value, headers: { 'event-type': 'Test' } })),
+      messages: ['m1', 'm2', 'm3'].map((value) => ({
+        key: 'conv-1',
+        value,
+        headers: { 'event-type': 'Test' },
+      })),
     });
     expect(first[0]!.errorCode).toBe(0);
 

@@ -29,7 +29,9 @@ describe('PostgreSQL over a real connection', () => {
       await client.query('COMMIT');
 
       await client.query('BEGIN');
-      await client.query("INSERT INTO tenants (tenant_id, genesys_integration_id) VALUES ('t-rolled-back', 'i-2')");
+      await client.query(
+        "INSERT INTO tenants (tenant_id, genesys_integration_id) VALUES ('t-rolled-back', 'i-2')",
+      );
       await expect(
         client.query("INSERT INTO tenants (tenant_id, genesys_integration_id) VALUES ('t-dup', 'i-ok')"),
       ).rejects.toMatchObject({ code: '23505' });
@@ -37,7 +39,9 @@ describe('PostgreSQL over a real connection', () => {
     } finally {
       client.release();
     }
-    const { rows } = await pool.query<{ tenant_id: string }>('SELECT tenant_id FROM tenants ORDER BY tenant_id');
+    const { rows } = await pool.query<{ tenant_id: string }>(
+      'SELECT tenant_id FROM tenants ORDER BY tenant_id',
+    );
     expect(rows.map((row) => row.tenant_id)).toEqual(['t-ok']);
   });
 });

@@ -27,17 +27,19 @@ describe('RabbitMQ over a real connection', () => {
     await publisher.waitForConfirms();
 
     const consumer = await connection.createChannel();
-    const received = await new Promise<{ body: string; messageId: unknown; deliveryMode: unknown }>((resolve) => {
-      void consumer.consume(ns.queue, (message) => {
-        if (!message) return;
-        consumer.ack(message);
-        resolve({
-          body: message.content.toString(),
-          messageId: message.properties.messageId,
-          deliveryMode: message.properties.deliveryMode,
+    const received = await new Promise<{ body: string; messageId: unknown; deliveryMode: unknown }>(
+      (resolve) => {
+        void consumer.consume(ns.queue, (message) => {
+          if (!message) return;
+          consumer.ack(message);
+          resolve({
+            body: message.content.toString(),
+            messageId: message.properties.messageId,
+            deliveryMode: message.properties.deliveryMode,
+          });
         });
-      });
-    });
+      },
+    );
     expect(received).toEqual({ body: body.toString(), messageId: 'm-1', deliveryMode: 2 });
     await consumer.close();
 

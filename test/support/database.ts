@@ -3,7 +3,8 @@ import { createPool, quoteIdentifier } from '../../src/infra/postgres';
 
 export const TEMPLATE_DATABASE = 'bridge_test_template';
 
-const serverUrl = (): URL => new URL(process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const serverUrl = (): URL =>
+  new URL(process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 
 export const adminDatabaseUrl = (): string => serverUrl().toString();
 
@@ -14,11 +15,18 @@ export const databaseUrlFor = (name: string): string => {
 };
 
 /** A fresh, migrated database of its own for one test file, cloned from the template made by the global set-up. */
-export const createTestDatabase = async (label: string): Promise<{ url: string; drop: () => Promise<void> }> => {
-  const name = `bridge_t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+export const createTestDatabase = async (
+  label: string,
+): Promise<{ url: string; drop: () => Promise<void> }> => {
+  const name = `bridge_t_${label
+    .replace(/[^a-z0-9]/gi, '_')
+    .toLowerCase()
+    .slice(0, 30)}_${randomBytes(4).toString('hex')}`;
   const admin = createPool(adminDatabaseUrl(), { max: 1 });
   try {
-    await admin.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(TEMPLATE_DATABASE)}`);
+    await admin.query(
+      `CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(TEMPLATE_DATABASE)}`,
+    );
   } finally {
     await admin.end();
   }

@@ -14,7 +14,10 @@ export interface TestNamespace {
 }
 
 export const createNamespace = (label: string): TestNamespace => {
-  const id = `${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 16)}-${randomBytes(4).toString('hex')}`;
+  const id = `${label
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 16)}-${randomBytes(4).toString('hex')}`;
   return {
     id,
     topicPrefix: `t-${id}.`,

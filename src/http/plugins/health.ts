@@ -30,9 +30,13 @@ export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (app, { che
     async () => ({ status: 'ok' }),
   );
 
-  app.get('/readyz', { schema: { response: { 200: readySchema, 503: readySchema } } }, async (_request, reply) => {
-    const dependencies = await checkDependencies(checks);
-    const ready = dependencies.every((dependency) => dependency.up);
-    return reply.code(ready ? 200 : 503).send({ ready, dependencies });
-  });
+  app.get(
+    '/readyz',
+    { schema: { response: { 200: readySchema, 503: readySchema } } },
+    async (_request, reply) => {
+      const dependencies = await checkDependencies(checks);
+      const ready = dependencies.every((dependency) => dependency.up);
+      return reply.code(ready ? 200 : 503).send({ ready, dependencies });
+    },
+  );
 };
