@@ -74,6 +74,22 @@ export const configSchema = z.object({
   GENESYS_DOWNLOAD_HOSTS: hostList.optional(),
   CREDENTIALS_KEY: base64Key.optional(),
   CREDENTIALS_KEY_ID: z.string().min(1).default('k1'),
+  /** Keys retired from sealing but still accepted for reading: `id:base64,id:base64`. */
+  CREDENTIALS_PREVIOUS_KEYS: z
+    .string()
+    .transform((value) =>
+      Object.fromEntries(
+        value
+          .split(',')
+          .filter(Boolean)
+          .map((entry) => {
+            const at = entry.indexOf(':');
+            return [entry.slice(0, at).trim(), entry.slice(at + 1).trim()];
+          }),
+      ),
+    )
+    .pipe(z.record(z.string().min(1), base64Key))
+    .optional(),
   ADMIN_TOKEN: secret.optional(),
 });
 
@@ -91,6 +107,7 @@ export const secretSettings = [
   'META_APP_SECRET',
   'META_VERIFY_TOKEN',
   'CREDENTIALS_KEY',
+  'CREDENTIALS_PREVIOUS_KEYS',
   'ADMIN_TOKEN',
 ] as const;
 

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import type { Pool } from 'pg';
+import { createLogger } from '../infra/logger';
+import { createPool } from '../infra/postgres';
+import { createRedis, type Redis } from '../infra/redis';
+import { createTestDatabase } from '../../test/support/database';
+import { createNamespace } from '../../test/support/namespace';
+import { CredentialsCipher } from './credentials-cipher';
+import { TenantAdmin } from './tenant-admin';
+import { TenantDirectory, type CacheName } from './tenant-directory';
+import { tenantInput } from './tenant-input';
+import { TenantAlreadyExists, TenantRepository } from './tenant-repository';
+
+const secrets = {
+  webhook: 'whsec-0123456789abcdef',
+  token: 'EAAJ-whatsapp-token-xyz',
+  clientSecret: 'genesys-client-secret-42',
+};
+
+describe('tenants: sealed credentials in PostgreSQL, cached lookups in Redis', () => {
+  const ns = createNamespace('tenants');
+  const logger = createLogger('silent');
+  const cipher = new CredentialsCipher('k1', { k1: randomBytes(32) });
+  const observed: [CacheName, string][] = [];
+  let pool: Pool;
+  let redis: Redis;
+  let drop: () => Promise<void>;
+  let directory: TenantDirectory;
+  let admin: TenantAdmin;
+
+  beforeAll(async () => {
+    const db = await createTestDatabase('tenants');
+    drop = db.drop;
+    pool = createPool(db.url);
+    redis = createRedis('redis://127.0.0.1:6379', ns.redisKeyPrefix);
+    const repository = new TenantRepository(pool);
+    directory = new TenantDirectory(repository, cipher, redis, logger, (cache, outcome) =>
+      observed.push([cache, outcome]),
+    );
+    admin = new TenantAdmin(repository, cipher, directory);
+    await admin.createTenant(
+      tenantInput.parse({
+        tenantId: 'acme',
+        genesysIntegrationId: 'int-acme',
+        genesysWebhookSecret: secrets.webhook,
+        genesysRegion: 'mypurecloud.ie',
+        genesysClientId: 'client-acme',
+        genesysClientSecret: secrets.clientSecret,
+        whatsapp: { phoneNumberId: '106540352242922', accessToken: secrets.token, wabaId: 'WABA1' },
+      }),
+    );
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${ns.redisKeyPrefix}*`);
+    if (keys.length) await redis.del(...keys.map((key) => key.slice(ns.redisKeyPrefix.length)));
+    await redis.quit();
+    await pool.end();
+    await drop();
+  });
+
+  it('stores no secret in clear in PostgreSQL', async () => {
+    const { rows } = await pool.query('SELECT * FROM tenant_credentials');
+    expect(rows).toHaveLength(3);
+    const dump =
+      JSON.stringify(rows) + rows.map((row: { ciphertext: Buffer }) => row.ciphertext.toString('latin1'));
+    for (const secret of Object.values(secrets)) expect(dump).not.toContain(secret);
+  });
+
+  it('resolves an integration from PostgreSQL, then from Redis, and Redis holds no secret in clear', async () => {
+    observed.length = 0;
+    const first = await directory.resolveIntegration('int-acme');
+    const second = await directory.resolveIntegration('int-acme');
+    expect(first).toEqual(second);
+    expect(first).toMatchObject({ tenant: { tenantId: 'acme', genesysRegion: 'mypurecloud.ie' } });
+    expect(first?.webhookSecret).toBe(secrets.webhook);
+    expect(observed).toEqual([
+      ['tenant-config', 'miss'],
+      ['tenant-config', 'hit'],
+    ]);
+    expect(await redis.ttl('integration:int-acme')).toBeGreaterThan(3590);
+    expect(await redis.get('integration:int-acme')).not.toContain(secrets.webhook);
+  });
+
+  it('caches WhatsApp credentials for 24 hours, sealed', async () => {
+    expect(await directory.whatsapp('acme')).toEqual({
+      phoneNumberId: '106540352242922',
+      accessToken: secrets.token,
+      wabaId: 'WABA1',
+    });
+    const ttl = await redis.ttl('tenant:acme:whatsapp:token');
+    expect(ttl).toBeGreaterThan(86390);
+    expect(await redis.get('tenant:acme:whatsapp:token')).not.toContain(secrets.token);
+  });
+
+  it('answers unknown integrations with nothing', async () => {
+    expect(await directory.resolveIntegration('int-unknown')).toBeUndefined();
+  });
+
+  it('refuses a second tenant with the same integration id', async () => {
+    await expect(
+      admin.createTenant(
+        tenantInput.parse({
+          tenantId: 'other',
+          genesysIntegrationId: 'int-acme',
+          genesysWebhookSecret: secrets.webhook,
+          whatsapp: { phoneNumberId: '1', accessToken: 't' },
+        }),
+      ),
+    ).rejects.toEqual(new TenantAlreadyExists('genesysIntegrationId'));
+  });
+
+  it('serves new credentials right after they change (the cache is invalidated)', async () => {
+    await directory.whatsapp('acme');
+    expect(
+      await admin.putCredentials('acme', {
+        whatsapp: { phoneNumberId: '999', accessToken: 'rotated-token' },
+      }),
+    ).toBe(true);
+    expect(await directory.whatsapp('acme')).toEqual({ phoneNumberId: '999', accessToken: 'rotated-token' });
+    expect(await admin.putCredentials('nobody', { genesysWebhookSecret: 'x'.repeat(20) })).toBe(false);
+  });
+
+  it('keeps resolving from PostgreSQL while Redis is unreachable', async () => {
+    const deadRedis = createRedis('redis://127.0.0.1:1', ns.redisKeyPrefix);
+    try {
+      const offline = new TenantDirectory(new TenantRepository(pool), cipher, deadRedis, logger);
+      expect((await offline.resolveIntegration('int-acme'))?.tenant.tenantId).toBe('acme');
+      expect((await offline.genesysOAuth('acme'))?.clientSecret).toBe(secrets.clientSecret);
+    } finally {
+      deadRedis.disconnect();
+    }
+  });
+});

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../infra/logger';
+import type { CredentialsCipher } from './credentials-cipher';
+import { openCredential, sealedJson, toSealedJson } from './sealed-credentials';
+import type { TenantRecord, TenantRepository } from './tenant-repository';
+
+/** TTLs of the original design: tenant config 1 h, WhatsApp credentials 24 h. */
+export const INTEGRATION_TTL_SECONDS = 3600;
+export const WHATSAPP_TTL_SECONDS = 86400;
+
+export type CacheName = 'tenant-config' | 'whatsapp-token';
+export type CacheObserver = (cache: CacheName, outcome: 'hit' | 'miss' | 'error') => void;
+
+export interface ResolvedIntegration {
+  tenant: TenantRecord;
+  webhookSecret: string;
+}
+
+export interface WhatsappCredentials {
+  phoneNumberId: string;
+  accessToken: string;
+  businessAccountId?: string;
+  wabaId?: string;
+  displayPhoneNumber?: string;
+}
+
+export interface GenesysOAuthCredentials {
+  clientId: string;
+  clientSecret: string;
+  region: string;
+}
+
+const tenantRecordSchema = z.object({
+  tenantId: z.string(),
+  genesysIntegrationId: z.string(),
+  genesysRegion: z.string(),
+  mediaMode: z.enum(['link', 'upload']),
+  status: z.enum(['active', 'disabled']),
+});
+const cachedIntegration = z.object({ tenant: tenantRecordSchema, webhookSecret: sealedJson });
+const cachedWhatsapp = z.object({ publicConfig: z.record(z.string(), z.string()), accessToken: sealedJson });
+
+const integrationKey = (integrationId: string) => `integration:${integrationId}`;
+const whatsappKey = (tenantId: string) => `tenant:${tenantId}:whatsapp:token`;
+
+/**
+ * Cached lookups of tenants and their credentials: Redis first (cache-aside), PostgreSQL on a miss. Cached values
+ * keep secrets sealed; they are opened in memory only when used. A Redis outage makes lookups slower, never fail.
+ */
+export class TenantDirectory {
+  constructor(
+    private readonly repository: TenantRepository,
+    private readonly cipher: CredentialsCipher,
+    private readonly redis: Redis,
+    private readonly logger: Logger,
+    private readonly observe: CacheObserver = () => undefined,
+  ) {}
+
+  async resolveIntegration(integrationId: string): Promise<ResolvedIntegration | undefined> {
+    const cached = await this.readCache(integrationKey(integrationId), cachedIntegration, 'tenant-config');
+    if (cached) {
+      return {
+        tenant: cached.tenant,
+        webhookSecret: openCredential(
+          this.cipher,
+          cached.tenant.tenantId,
+          'genesys_webhook',
+          cached.webhookSecret,
+        ).secret,
+      };
+    }
+    const tenant = await this.repository.findByIntegrationId(integrationId);
+    if (!tenant) return undefined;
+    const credential = await this.repository.credential(tenant.tenantId, 'genesys_webhook');
+    if (!credential) return undefined;
+    await this.writeCache(
+      integrationKey(integrationId),
+      { tenant, webhookSecret: toSealedJson(credential.sealed) },
+      INTEGRATION_TTL_SECONDS,
+    );
+    return {
+      tenant,
+      webhookSecret: openCredential(this.cipher, tenant.tenantId, 'genesys_webhook', credential.sealed)
+        .secret,
+    };
+  }
+
+  async whatsapp(tenantId: string): Promise<WhatsappCredentials | undefined> {
+    let entry = await this.readCache(whatsappKey(tenantId), cachedWhatsapp, 'whatsapp-token');
+    if (!entry) {
+      const credential = await this.repository.credential(tenantId, 'whatsapp');
+      if (!credential) return undefined;
+      entry = { publicConfig: credential.publicConfig, accessToken: credential.sealed };
+      await this.writeCache(
+        whatsappKey(tenantId),
+        { publicConfig: credential.publicConfig, accessToken: toSealedJson(credential.sealed) },
+        WHATSAPP_TTL_SECONDS,
+      );
+    }
+    const { phoneNumberId, businessAccountId, wabaId, displayPhoneNumber } = entry.publicConfig;
+    if (!phoneNumberId) return undefined;
+    return {
+      phoneNumberId,
+      accessToken: openCredential(this.cipher, tenantId, 'whatsapp', entry.accessToken).accessToken,
+      ...(businessAccountId ? { businessAccountId } : {}),
+      ...(wabaId ? { wabaId } : {}),
+      ...(displayPhoneNumber ? { displayPhoneNumber } : {}),
+    };
+  }
+
+  /** Rarely needed (attachment downloads), so read straight from PostgreSQL. */
+  async genesysOAuth(tenantId: string): Promise<GenesysOAuthCredentials | undefined> {
+    const [tenant, credential] = await Promise.all([
+      this.repository.findById(tenantId),
+      this.repository.credential(tenantId, 'genesys_oauth'),
+    ]);
+    const clientId = credential?.publicConfig.clientId;
+    if (!tenant || !credential || !clientId) return undefined;
+    return {
+      clientId,
+      clientSecret: openCredential(this.cipher, tenantId, 'genesys_oauth', credential.sealed).clientSecret,
+      region: tenant.genesysRegion,
+    };
+  }
+
+  async tenant(tenantId: string): Promise<TenantRecord | undefined> {
+    return this.repository.findById(tenantId);
+  }
+
+  /** After credentials change: the next lookup reads PostgreSQL again. */
+  async invalidate(tenant: Pick<TenantRecord, 'tenantId' | 'genesysIntegrationId'>): Promise<void> {
+    await this.redis
+      .del(integrationKey(tenant.genesysIntegrationId), whatsappKey(tenant.tenantId))
+      .catch((error: Error) => this.logger.warn({ err: error.message }, 'could not invalidate tenant cache'));
+  }
+
+  private async readCache<S extends z.ZodType>(key: string, schema: S, cache: CacheName) {
+    try {
+      const raw = await this.redis.get(key);
+      if (raw !== null) {
+        const parsed = schema.safeParse(JSON.parse(raw));
+        if (parsed.success) {
+          this.observe(cache, 'hit');
+          return parsed.data as z.output<S>;
+        }
+        this.logger.warn({ cache }, 'ignoring a cache entry of an unexpected shape');
+      }
+      this.observe(cache, 'miss');
+    } catch (error) {
+      this.observe(cache, 'error');
+      this.logger.debug({ cache, err: (error as Error).message }, 'cache unavailable, reading PostgreSQL');
+    }
+    return undefined;
+  }
+
+  private async writeCache(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    await this.redis
+      .set(key, JSON.stringify(value), 'EX', ttlSeconds)
+      .catch((error: Error) => this.logger.debug({ err: error.message }, 'cache write skipped'));
+  }
+}
