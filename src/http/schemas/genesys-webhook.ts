@@ -184,3 +184,186 @@ export const genesysWebhookSchema = z
 export type GenesysWebhook = z.output<typeof genesysWebhookSchema>;
 export type GenesysWebhookMessageType = GenesysWebhook['type'];
 export type GenesysWebhookMediaType = (typeof GENESYS_WEBHOOK_MEDIA_TYPES)[number];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Summary: what the pipeline needs from a parsed webhook, in our vocabulary.
+
+export interface AttachmentSummary {
+  mediaType: GenesysWebhookMediaType;
+  url: string;
+  /** Lower-cased, without parameters (`audio/ogg; codecs=opus` → `audio/ogg`), as Meta's MIME lists are written. */
+  mime?: string;
+  filename?: string;
+  contentSizeBytes?: number;
+  id?: string;
+  /** A caption the agent gave this attachment. */
+  text?: string;
+  sha256?: string;
+}
+
+export interface TemplateParameterSummary {
+  name?: string;
+  text: string;
+}
+
+export interface TemplateSummary {
+  /** Genesys: "the messaging provider template ID. For WhatsApp, 'namespace@name'". */
+  id?: string;
+  language?: string;
+  headerText?: string;
+  headerMedia?: AttachmentSummary;
+  headerParameters: TemplateParameterSummary[];
+  bodyText?: string;
+  bodyParameters: TemplateParameterSummary[];
+  footerText?: string;
+}
+
+export interface QuickReplySummary {
+  text: string;
+  payload?: string;
+  /** Genesys lets a quick reply show an image; WhatsApp buttons cannot. */
+  image?: string;
+}
+
+export interface CardActionSummary {
+  type?: string;
+  text?: string;
+  payload?: string;
+  url?: string;
+}
+
+export interface CardSummary {
+  title: string;
+  description?: string;
+  image?: string;
+  video?: string;
+  defaultAction?: CardActionSummary;
+  actions: CardActionSummary[];
+}
+
+export interface WebhookSummary {
+  integrationId: string;
+  genesysMessageId: string;
+  /** Null for older payloads that carry no top-level conversationId. */
+  conversationId: string | null;
+  customerId: string;
+  messageType: GenesysWebhookMessageType;
+  /** Text and Structured messages go to the customer; Receipt and Event are recorded, never sent. */
+  isSendable: boolean;
+  text?: string;
+  attachments: AttachmentSummary[];
+  /** The first Notification content; a second one is listed in unhandledContent. */
+  template?: TemplateSummary;
+  quickReplies?: QuickReplySummary[];
+  /** Cards of Card contents and of Carousel contents, in order. */
+  cards?: CardSummary[];
+  /** `eventType` of each event of an Event message (Typing, Presence, …). */
+  eventTypes?: string[];
+  genesysMessageTime?: string;
+  /** contentType of every content item this summary does not carry (Location, ButtonResponse, …), in order. */
+  unhandledContent: string[];
+}
+
+type ParsedAttachment = z.output<typeof attachmentSchema>;
+type ParsedParameter = z.output<typeof templateParameterSchema>;
+type ParsedTemplate = z.output<typeof notificationTemplateSchema>;
+type ParsedCard = z.output<typeof cardSchema>;
+type ParsedCardAction = z.output<typeof cardActionSchema>;
+
+/** Copies only the keys whose value is defined, so summaries compare and serialize without `undefined`s. */
+const definedOnly = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+
+const normalizeMime = (mime: string | undefined): string | undefined => {
+  const essence = mime?.split(';')[0]?.trim().toLowerCase();
+  return essence === undefined || essence === '' ? undefined : essence;
+};
+
+const summarizeAttachment = (attachment: ParsedAttachment): AttachmentSummary =>
+  definedOnly({
+    mediaType: attachment.mediaType,
+    url: attachment.url,
+    mime: normalizeMime(attachment.mime),
+    filename: attachment.filename,
+    contentSizeBytes: attachment.contentSizeBytes,
+    id: attachment.id,
+    text: attachment.text,
+    sha256: attachment.sha256,
+  });
+
+const summarizeParameters = (parameters: ParsedParameter[] | undefined): TemplateParameterSummary[] =>
+  (parameters ?? []).map((parameter) => definedOnly({ name: parameter.name, text: parameter.text }));
+
+const summarizeTemplate = (template: ParsedTemplate): TemplateSummary =>
+  definedOnly({
+    id: template.id,
+    language: template.language,
+    headerText: template.header?.text,
+    headerMedia: template.header?.media === undefined ? undefined : summarizeAttachment(template.header.media),
+    headerParameters: summarizeParameters(template.header?.parameters),
+    bodyText: template.body.text,
+    bodyParameters: summarizeParameters(template.body.parameters),
+    footerText: template.footer?.text,
+  });
+
+const summarizeCardAction = (action: ParsedCardAction): CardActionSummary =>
+  definedOnly({ type: action.type, text: action.text, payload: action.payload, url: action.url });
+
+const summarizeCard = (card: ParsedCard): CardSummary =>
+  definedOnly({
+    title: card.title,
+    description: card.description,
+    image: card.image,
+    video: card.video,
+    defaultAction: card.defaultAction === undefined ? undefined : summarizeCardAction(card.defaultAction),
+    actions: (card.actions ?? []).map(summarizeCardAction),
+  });
+
+/** Reduces a parsed webhook to what the bridge acts on. Pure; the raw body is kept elsewhere for audit. */
+export const summarizeWebhook = (webhook: GenesysWebhook): WebhookSummary => {
+  const attachments: AttachmentSummary[] = [];
+  const quickReplies: QuickReplySummary[] = [];
+  const cards: CardSummary[] = [];
+  const unhandledContent: string[] = [];
+  let template: TemplateSummary | undefined;
+
+  for (const item of webhook.content ?? []) {
+    if (item.contentType === 'Attachment' && item.attachment) {
+      attachments.push(summarizeAttachment(item.attachment));
+    } else if (item.contentType === 'QuickReply' && item.quickReply) {
+      const { text, payload, image } = item.quickReply;
+      quickReplies.push(definedOnly({ text, payload, image }));
+    } else if (item.contentType === 'Notification' && item.template && template === undefined) {
+      template = summarizeTemplate(item.template);
+    } else if (item.contentType === 'Card' && item.card) {
+      cards.push(summarizeCard(item.card));
+    } else if (item.contentType === 'Carousel' && item.carousel) {
+      cards.push(...item.carousel.cards.map(summarizeCard));
+    } else {
+      unhandledContent.push(item.contentType);
+    }
+  }
+
+  const genesysMessageId = webhook.channel.messageId ?? webhook.id;
+  if (genesysMessageId === undefined) {
+    // genesysWebhookSchema refuses such a body, so reaching this is a caller that skipped validation.
+    throw new Error('summarizeWebhook: webhook has neither channel.messageId nor id; parse it first');
+  }
+
+  return definedOnly({
+    integrationId: webhook.channel.id,
+    genesysMessageId,
+    conversationId: webhook.conversationId ?? null,
+    customerId: webhook.channel.to.id,
+    messageType: webhook.type,
+    isSendable: webhook.type === 'Text' || webhook.type === 'Structured',
+    text: webhook.text,
+    attachments,
+    template,
+    quickReplies: quickReplies.length > 0 ? quickReplies : undefined,
+    cards: cards.length > 0 ? cards : undefined,
+    eventTypes: webhook.events?.map((event) => event.eventType),
+    genesysMessageTime: webhook.channel.time,
+    unhandledContent,
+  });
+};
