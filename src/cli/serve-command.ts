@@ -4,6 +4,7 @@ import { openConnections } from '../infra/connections';
 import { createLogger } from '../infra/logger';
 import { ensureBucket } from '../infra/s3';
 import { buildApp } from '../http/app';
+import { buildServices } from '../runtime/services';
 import { runMigrations } from './migrate-command';
 
 export const registerServeCommand = (program: Command) =>
@@ -22,7 +23,13 @@ export const registerServeCommand = (program: Command) =>
           logger.warn({ bucket, err: error.message }, 'bucket not ready yet'),
         );
       }
-      const app = await buildApp({ logger, checks: connections.checks });
+      const services = buildServices(config, connections, logger);
+      const app = await buildApp({
+        logger,
+        checks: connections.checks,
+        ...services,
+        adminToken: config.ADMIN_TOKEN,
+      });
       await app.listen({ port: config.PORT, host: config.HOST });
 
       let stopping = false;

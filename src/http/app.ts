@@ -1,11 +1,21 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { EventStore } from '../events/store/types';
 import type { Logger } from '../infra/logger';
 import type { DependencyCheck } from '../infra/readiness';
+import type { TenantAdmin } from '../tenants/tenant-admin';
+import type { TenantDirectory } from '../tenants/tenant-directory';
+import { registerErrorHandler } from './errors';
+import { adminPlugin } from './plugins/admin';
+import { genesysWebhookPlugin } from './plugins/genesys-webhook';
 import { healthPlugin } from './plugins/health';
 
 export interface AppDeps {
   logger: Logger;
   checks: DependencyCheck[];
+  store: EventStore;
+  directory: TenantDirectory;
+  tenantAdmin: TenantAdmin;
+  adminToken: string | undefined;
 }
 
 /** Builds the HTTP app from already-connected dependencies; `serve` and the tests both call it. */
@@ -17,6 +27,13 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
+  registerErrorHandler(app);
   await app.register(healthPlugin, { checks: deps.checks });
+  await app.register(genesysWebhookPlugin, { store: deps.store, directory: deps.directory });
+  await app.register(adminPlugin, {
+    adminToken: deps.adminToken,
+    tenants: deps.tenantAdmin,
+    store: deps.store,
+  });
   return app;
 };

@@ -38,6 +38,10 @@ export class TenantAdmin {
     return updated;
   }
 
+  async exists(tenantId: string): Promise<boolean> {
+    return (await this.repository.findById(tenantId)) !== undefined;
+  }
+
   list(): Promise<TenantRecord[]> {
     return this.repository.list();
   }

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/infra/config';
 import { openConnections, type Connections } from '../../src/infra/connections';
 import { createLogger } from '../../src/infra/logger';
 import { createS3, ensureBucket } from '../../src/infra/s3';
+import { buildServices } from '../../src/runtime/services';
 import { createTestDatabase } from '../support/database';
 import { createNamespace, namespaceEnv } from '../support/namespace';
 
@@ -51,7 +52,11 @@ describe('GET /readyz against the real dependencies', () => {
     dropDatabase = db.drop;
     redisPort = await freePort();
     redisServer = await startRedis(redisPort);
-    const config = loadConfig({ ...namespaceEnv(ns, db.url), REDIS_URL: `redis://127.0.0.1:${redisPort}` });
+    const config = loadConfig({
+      ...namespaceEnv(ns, db.url),
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      CREDENTIALS_KEY: Buffer.alloc(32, 1).toString('base64'),
+    });
     await ensureBucket(
       createS3(config.S3_ENDPOINT, config.S3_ACCESS_KEY, config.S3_SECRET_KEY, config.S3_REGION),
       config.S3_MEDIA_BUCKET,
@@ -59,7 +64,12 @@ describe('GET /readyz against the real dependencies', () => {
     );
     const logger = createLogger('silent');
     connections = await openConnections(config, logger);
-    app = await buildApp({ logger, checks: connections.checks });
+    app = await buildApp({
+      logger,
+      checks: connections.checks,
+      ...buildServices(config, connections, logger),
+      adminToken: undefined,
+    });
   });
 
   afterAll(async () => {

@@ -12,7 +12,8 @@ export const GENESYS_MESSAGE_TYPES = ['Text', 'Structured', 'Receipt', 'Event'] 
 export type GenesysMessageType = (typeof GENESYS_MESSAGE_TYPES)[number];
 
 /** Genesys `content[].attachment.mediaType` values. */
-export const GENESYS_ATTACHMENT_MEDIA_TYPES = ['Image', 'Video', 'Audio', 'File'] as const;
+/** `Link` is a URL the agent shared rather than a file. */
+export const GENESYS_ATTACHMENT_MEDIA_TYPES = ['Image', 'Video', 'Audio', 'File', 'Link'] as const;
 
 export const genesysAttachmentSchema = z
   .object({
@@ -32,7 +33,9 @@ export const genesysAttachmentSchema = z
 
 export const genesysTemplateSchema = z
   .object({
-    id: externalId().describe('Genesys id of the response-management template (notification).'),
+    id: externalId()
+      .optional()
+      .describe('Genesys id of the template (`namespace@name` for WhatsApp); absent in some payloads.'),
     name: z.string().min(1).optional().describe('Template name, when Genesys sends one.'),
     language: z.string().min(2).max(35).optional().describe('BCP 47 language tag of the template.'),
     headerText: z.string().optional().describe('Rendered header text.'),

@@ -1,0 +1,92 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { handleConversationCommand } from '../../commands/conversation/handler';
+import type { EventStore } from '../../events/store/types';
+import type { TenantAdmin } from '../../tenants/tenant-admin';
+import { credentialsInput, tenantInput } from '../../tenants/tenant-input';
+import { TenantAlreadyExists } from '../../tenants/tenant-repository';
+import { errorSchema, HttpError } from '../errors';
+import { conversationLinkInput } from '../schemas/conversation-link';
+
+export interface AdminOptions {
+  adminToken: string | undefined;
+  tenants: TenantAdmin;
+  store: EventStore;
+}
+
+// Hashing first gives equal-length inputs to timingSafeEqual, so the comparison time says nothing about the token.
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+const parseBody = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> => {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new HttpError(422, 'SchemaMismatch', 'The body does not match the expected shape', {
+      // Paths and messages only: an issue never quotes the submitted value, which may be a secret.
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    });
+  }
+  return parsed.data;
+};
+
+/** Tenants, their credentials and conversation links. Bearer ADMIN_TOKEN; secrets go in, never come out. */
+export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, { adminToken, tenants, store }) => {
+  const expected = adminToken === undefined ? undefined : digest(adminToken);
+
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const header = request.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+    if (!expected || !token || !timingSafeEqual(expected, digest(token))) {
+      throw new HttpError(401, 'Unauthorized', 'A valid admin bearer token is required');
+    }
+  });
+
+  app.post(
+    '/admin/tenants',
+    {
+      schema: {
+        response: { 201: { type: 'object', properties: { tenantId: { type: 'string' } } }, 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const input = parseBody(tenantInput, request.body);
+      try {
+        const tenant = await tenants.createTenant(input);
+        return reply.code(201).send({ tenantId: tenant.tenantId });
+      } catch (error) {
+        if (error instanceof TenantAlreadyExists) throw new HttpError(409, error.code, error.message);
+        throw error;
+      }
+    },
+  );
+
+  app.get('/admin/tenants', async () => ({ tenants: await tenants.list() }));
+
+  app.put<{ Params: { id: string } }>(
+    '/admin/tenants/:id/credentials',
+    { schema: { response: { 200: { type: 'object', properties: { tenantId: { type: 'string' } } } } } },
+    async (request) => {
+      const input = parseBody(credentialsInput, request.body);
+      if (!(await tenants.putCredentials(request.params.id, input))) {
+        throw new HttpError(404, 'UnknownTenant', 'No tenant with this id');
+      }
+      return { tenantId: request.params.id };
+    },
+  );
+
+  app.post('/admin/conversations', async (request, reply) => {
+    const input = parseBody(conversationLinkInput, request.body);
+    if (!(await tenants.exists(input.tenantId)))
+      throw new HttpError(404, 'UnknownTenant', 'No tenant with this id');
+    const { tenantId, ...link } = input;
+    const result = await handleConversationCommand(
+      store,
+      tenantId,
+      { type: 'LinkConversation', ...link },
+      {
+        metadata: { correlationId: request.id },
+      },
+    );
+    return reply.code(201).send({ tenantId, conversationId: input.conversationId, changed: !result.isNoOp });
+  });
+};

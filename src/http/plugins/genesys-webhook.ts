@@ -1,0 +1,106 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
+import type { EventStore } from '../../events/store/types';
+import type { TenantDirectory } from '../../tenants/tenant-directory';
+import { errorSchema, HttpError } from '../errors';
+import { keepRawJsonBodies, parseJson } from '../raw-json';
+import { genesysWebhookSchema } from '../schemas/genesys-webhook';
+import { isValidGenesysSignature } from '../signatures';
+import { toReceiveWebhook } from '../webhook-to-command';
+
+export interface GenesysWebhookOptions {
+  store: EventStore;
+  directory: Pick<TenantDirectory, 'resolveIntegration'>;
+  onAccepted?: (outcome: { tenantId: string; duplicate: boolean; messageType: string }) => void;
+}
+
+const acceptedSchema = {
+  type: 'object',
+  properties: { accepted: { type: 'boolean' }, eventId: { type: 'string' }, duplicate: { type: 'boolean' } },
+  required: ['accepted', 'eventId', 'duplicate'],
+} as const;
+
+const integrationIdOf = (body: unknown): string | undefined => {
+  const channel = (body as { channel?: { id?: unknown } } | null)?.channel;
+  return typeof channel?.id === 'string' && channel.id.length > 0 ? channel.id : undefined;
+};
+
+/**
+ * POST /webhook/genesys: Genesys Open Messaging outbound webhooks. Checks, in order: JSON, integration, signature
+ * (with that integration's secret), schema; then appends WebhookReceived expecting a new stream, and only then
+ * answers 200. Anything slow happens after the answer, in processors reading the event.
+ */
+export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = async (app, options) => {
+  keepRawJsonBodies(app);
+
+  app.post(
+    '/webhook/genesys',
+    {
+      schema: {
+        headers: { type: 'object', properties: { 'x-hub-signature-256': { type: 'string' } } },
+        response: {
+          200: acceptedSchema,
+          400: errorSchema,
+          401: errorSchema,
+          404: errorSchema,
+          413: errorSchema,
+          422: errorSchema,
+          503: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const receivedAt = new Date().toISOString();
+      const raw = request.rawBody ?? Buffer.alloc(0);
+      const json = parseJson(raw);
+      if (!json.ok) throw new HttpError(400, 'MalformedJson', 'The body is not valid JSON');
+
+      const integrationId = integrationIdOf(json.value);
+      if (!integrationId) {
+        throw new HttpError(422, 'SchemaMismatch', 'channel.id (the integration id) is required', {
+          issues: [{ path: 'channel.id', message: 'required' }],
+        });
+      }
+      const integration = await options.directory.resolveIntegration(integrationId).catch((error: Error) => {
+        request.log.error({ err: error.message }, 'tenant lookup failed');
+        throw new HttpError(503, 'Unavailable', 'The bridge cannot look up the integration now; retry later');
+      });
+      if (!integration || integration.tenant.status !== 'active') {
+        throw new HttpError(404, 'UnknownIntegration', 'No active tenant uses this integration id');
+      }
+
+      const header = request.headers['x-hub-signature-256'];
+      const signature = typeof header === 'string' ? header : undefined;
+      if (!signature || !isValidGenesysSignature(integration.webhookSecret, raw, signature)) {
+        throw new HttpError(401, 'SignatureMismatch', 'X-Hub-Signature-256 does not match the body');
+      }
+
+      const parsed = genesysWebhookSchema.safeParse(json.value);
+      if (!parsed.success) {
+        throw new HttpError(422, 'SchemaMismatch', 'The body is not an Open Messaging outbound message', {
+          issues: parsed.error.issues.map((issue) => ({
+            path: issue.path.join('.'),
+            message: issue.message,
+          })),
+        });
+      }
+
+      const command = toReceiveWebhook(parsed.data, { body: raw.toString('utf8'), signature, receivedAt });
+      const tenantId = integration.tenant.tenantId;
+      const result = await handleOutboundMessageCommand(
+        options.store,
+        { tenantId, genesysMessageId: command.genesysMessageId },
+        command,
+        { metadata: { correlationId: request.id } },
+      ).catch((error: Error) => {
+        // Nothing was acknowledged: Genesys retries on 5xx, and the append is idempotent when it does.
+        request.log.error({ err: error.message }, 'could not append WebhookReceived');
+        throw new HttpError(503, 'StoreUnavailable', 'The message could not be stored; retry later');
+      });
+
+      const eventId = result.events[0]?.eventId ?? result.history[0]?.envelope.eventId ?? '';
+      options.onAccepted?.({ tenantId, duplicate: result.isNoOp, messageType: command.messageType });
+      return { accepted: true, eventId, duplicate: result.isNoOp };
+    },
+  );
+};

@@ -1,0 +1,71 @@
+import type { ReceiveWebhook } from '../commands/outbound-message/commands';
+import { mimeType } from '../events/schemas/common';
+import type { GenesysWebhook } from './schemas/genesys-webhook';
+
+const isMime = (value: string | undefined) => value !== undefined && mimeType().safeParse(value).success;
+const isIsoInstant = (value: string | undefined) => value !== undefined && !Number.isNaN(Date.parse(value));
+
+/**
+ * The ReceiveWebhook command for a validated Genesys webhook. The event keeps the raw body verbatim (the source
+ * of truth for every later step); the fields here are a summary for routing, read models and analytics, so a
+ * value we cannot vouch for (an odd MIME string) is left out of the summary rather than failing the webhook.
+ */
+export const toReceiveWebhook = (
+  webhook: GenesysWebhook,
+  raw: { body: string; signature: string; receivedAt: string },
+): ReceiveWebhook => {
+  const attachment = webhook.content?.find((item) => item.attachment)?.attachment;
+  const template = webhook.content?.find((item) => item.template)?.template;
+  const quickReplies = webhook.content?.flatMap((item) => (item.quickReply ? [item.quickReply] : []));
+  return {
+    type: 'ReceiveWebhook',
+    integrationId: webhook.channel.id,
+    genesysMessageId: (webhook.channel.messageId ?? webhook.id)!,
+    conversationId: webhook.conversationId ?? null,
+    customerId: webhook.channel.to.id,
+    messageType: webhook.type,
+    ...(webhook.text !== undefined ? { text: webhook.text } : {}),
+    ...(attachment
+      ? {
+          attachment: {
+            mediaType: attachment.mediaType,
+            url: attachment.url,
+            ...(isMime(attachment.mime) ? { mime: attachment.mime } : {}),
+            ...(attachment.filename ? { filename: attachment.filename.slice(0, 1024) } : {}),
+            ...(attachment.contentSizeBytes !== undefined
+              ? { contentSizeBytes: attachment.contentSizeBytes }
+              : {}),
+            ...(attachment.id ? { id: attachment.id } : {}),
+          },
+        }
+      : {}),
+    ...(template
+      ? {
+          template: {
+            ...(template.id ? { id: template.id, name: template.id.split('@').pop() } : {}),
+            ...(template.language ? { language: template.language } : {}),
+            ...(template.header?.text !== undefined ? { headerText: template.header.text } : {}),
+            ...(template.body.text !== undefined ? { bodyText: template.body.text } : {}),
+            parameters: (template.body.parameters ?? []).map((parameter, index) => ({
+              name: parameter.name ?? String(index + 1),
+              text: parameter.text,
+            })),
+          },
+        }
+      : {}),
+    ...(quickReplies && quickReplies.length
+      ? {
+          quickReplies: quickReplies.map((reply) => ({
+            text: reply.text,
+            payload: reply.payload ?? reply.text,
+          })),
+        }
+      : {}),
+    ...(isIsoInstant(webhook.channel.time)
+      ? { genesysMessageTime: new Date(webhook.channel.time!).toISOString() }
+      : {}),
+    rawBody: raw.body,
+    signature: raw.signature,
+    receivedAt: raw.receivedAt,
+  };
+};

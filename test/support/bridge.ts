@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/http/app';
+import { loadConfig, type Config } from '../../src/infra/config';
+import { openConnections, type Connections } from '../../src/infra/connections';
+import { createLogger } from '../../src/infra/logger';
+import { ensureBucket } from '../../src/infra/s3';
+import { buildServices, type Services } from '../../src/runtime/services';
+import { createTestDatabase } from './database';
+import { createNamespace, namespaceEnv, type TestNamespace } from './namespace';
+
+export interface TestBridge {
+  ns: TestNamespace;
+  config: Config;
+  connections: Connections;
+  services: Services;
+  app: FastifyInstance;
+  adminToken: string;
+  close: () => Promise<void>;
+}
+
+/**
+ * A bridge wired to the real services, in a namespace of its own: its own database (cloned from the migrated
+ * template), topic prefix, Redis key prefix, queue and buckets. `env` overrides any setting.
+ */
+export const startTestBridge = async (
+  label: string,
+  env: Record<string, string> = {},
+): Promise<TestBridge> => {
+  const ns = createNamespace(label);
+  const db = await createTestDatabase(label);
+  const adminToken = randomBytes(16).toString('hex');
+  const config = loadConfig({
+    ...namespaceEnv(ns, db.url),
+    CREDENTIALS_KEY: randomBytes(32).toString('base64'),
+    ADMIN_TOKEN: adminToken,
+    META_APP_SECRET: 'test-meta-app-secret',
+    META_VERIFY_TOKEN: 'test-verify-token',
+    ...env,
+  });
+  const logger = createLogger(config.LOG_LEVEL);
+  const connections = await openConnections(config, logger);
+  for (const bucket of [config.S3_MEDIA_BUCKET, config.S3_ARCHIVE_BUCKET]) {
+    await ensureBucket(connections.s3, bucket, config.S3_REGION);
+  }
+  const services = buildServices(config, connections, logger);
+  const app = await buildApp({ logger, checks: connections.checks, ...services, adminToken });
+  return {
+    ns,
+    config,
+    connections,
+    services,
+    app,
+    adminToken,
+    close: async () => {
+      await app.close();
+      const keys = await connections.redis.keys(`${ns.redisKeyPrefix}*`).catch(() => []);
+      if (keys.length) await connections.redis.del(...keys.map((key) => key.slice(ns.redisKeyPrefix.length)));
+      for (const bucket of [config.S3_MEDIA_BUCKET, config.S3_ARCHIVE_BUCKET])
+        await emptyAndRemove(connections, bucket);
+      await connections.close();
+      await db.drop();
+    },
+  };
+};
+
+const emptyAndRemove = async ({ s3 }: Connections, bucket: string) => {
+  const names: string[] = [];
+  for await (const item of s3.listObjectsV2(bucket, '', true)) if (item.name) names.push(item.name);
+  if (names.length) await s3.removeObjects(bucket, names);
+  await s3.removeBucket(bucket).catch(() => undefined);
+};
