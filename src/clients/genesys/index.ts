@@ -1,0 +1,18 @@
+export { checkAttachmentUrl, type UrlCheck } from './attachment-url-policy';
+export {
+  downloadAttachment,
+  type DownloadAttachmentRequest,
+  type DownloadAttachmentResult,
+} from './download-attachment';
+export type { GenesysError, GenesysErrorKind } from './genesys-error';
+export { postReceipt, type PostReceiptRequest, type PostReceiptResult } from './post-receipt';
+export {
+  defaultApiUrlTemplate,
+  defaultDownloadHosts,
+  defaultLoginUrlTemplate,
+  genesysHosts,
+  isGenesysRegion,
+  urlFromTemplate,
+  type GenesysHosts,
+} from './regions';
+export { requestToken, type RequestTokenRequest, type RequestTokenResult } from './request-token';
