@@ -1,0 +1,74 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { requestToken } from '../../clients/genesys';
+import type { GenesysError } from '../../clients/genesys';
+import type { Logger } from '../../infra/logger';
+
+/** The original design caches the Genesys token 3300 s; a shorter `expires_in` wins, minus a safety margin. */
+export const MAX_TOKEN_TTL_SECONDS = 3300;
+const EXPIRY_MARGIN_SECONDS = 120;
+
+export const tokenTtlSeconds = (expiresIn: number) =>
+  Math.max(0, Math.min(MAX_TOKEN_TTL_SECONDS, Math.floor(expiresIn) - EXPIRY_MARGIN_SECONDS));
+
+const cachedToken = z.object({ accessToken: z.string().min(1), loginUrl: z.string() });
+
+export type TokenCacheObserver = (outcome: 'hit' | 'miss' | 'error') => void;
+
+export interface TokenRequest {
+  tenantId: string;
+  loginUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/**
+ * One Genesys client-credentials token per tenant and region in Redis (`tenant:{id}:oauth:token`). The token is a
+ * bearer credential; it lives in Redis as in the original design, with a TTL below its real lifetime.
+ */
+export class GenesysTokenCache {
+  constructor(
+    private readonly redis: Redis,
+    private readonly logger: Logger,
+    private readonly timeoutMs = 5000,
+    private readonly observe: TokenCacheObserver = () => undefined,
+  ) {}
+
+  async token(
+    request: TokenRequest,
+  ): Promise<{ ok: true; accessToken: string } | { ok: false; error: GenesysError }> {
+    const key = `tenant:${request.tenantId}:oauth:token`;
+    try {
+      const raw = await this.redis.get(key);
+      const parsed = raw === null ? undefined : cachedToken.safeParse(JSON.parse(raw));
+      // A token from another region's login host is useless here (the tenant moved): fetch a new one.
+      if (parsed?.success && parsed.data.loginUrl === request.loginUrl) {
+        this.observe('hit');
+        return { ok: true, accessToken: parsed.data.accessToken };
+      }
+      this.observe('miss');
+    } catch (error) {
+      this.observe('error');
+      this.logger.debug({ err: (error as Error).message }, 'token cache unavailable');
+    }
+    const fresh = await requestToken({
+      loginUrl: request.loginUrl,
+      clientId: request.clientId,
+      clientSecret: request.clientSecret,
+      timeoutMs: this.timeoutMs,
+    });
+    if (!fresh.ok) return fresh;
+    const ttl = tokenTtlSeconds(fresh.expiresIn);
+    if (ttl > 0) {
+      await this.redis
+        .set(key, JSON.stringify({ accessToken: fresh.accessToken, loginUrl: request.loginUrl }), 'EX', ttl)
+        .catch(() => undefined);
+    }
+    return { ok: true, accessToken: fresh.accessToken };
+  }
+
+  /** After a 401 from Genesys: the cached token was revoked early. */
+  async forget(tenantId: string): Promise<void> {
+    await this.redis.del(`tenant:${tenantId}:oauth:token`).catch(() => undefined);
+  }
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { Redis } from 'ioredis';
+
+/**
+ * The two Redis directions of a conversation mapping (original design, TTL 1 h), tenant-scoped because a wa_id is
+ * not unique across tenants. Written through by the mapping projection, filled aside on a miss by the resolver.
+ */
+export const MAPPING_TTL_SECONDS = 3600;
+
+export const conversationKey = (tenantId: string, conversationId: string) =>
+  `mapping:conv:${tenantId}:${conversationId}`;
+export const waIdKey = (tenantId: string, waId: string) => `mapping:wa:${tenantId}:${normalizeWaId(waId)}`;
+
+/** Meta reports wa_ids as digits; people type them with '+'. One key per customer whatever the spelling. */
+export const normalizeWaId = (waId: string) => waId.replace(/^\+/, '');
+
+export const cachedConversation = z.object({
+  waId: z.string(),
+  tenantId: z.string(),
+  contactName: z.string().nullish(),
+  phoneNumberId: z.string().nullish(),
+});
+export const cachedCustomer = z.object({ conversationId: z.string(), tenantId: z.string() });
+
+export interface MappingEntry {
+  tenantId: string;
+  conversationId: string;
+  waId: string;
+  contactName?: string | null | undefined;
+  phoneNumberId?: string | null | undefined;
+}
+
+export const writeMappingToCache = async (redis: Redis, entry: MappingEntry): Promise<void> => {
+  await redis
+    .multi()
+    .set(
+      conversationKey(entry.tenantId, entry.conversationId),
+      JSON.stringify({
+        waId: entry.waId,
+        tenantId: entry.tenantId,
+        contactName: entry.contactName ?? null,
+        phoneNumberId: entry.phoneNumberId ?? null,
+      }),
+      'EX',
+      MAPPING_TTL_SECONDS,
+    )
+    .set(
+      waIdKey(entry.tenantId, entry.waId),
+      JSON.stringify({ conversationId: entry.conversationId, tenantId: entry.tenantId }),
+      'EX',
+      MAPPING_TTL_SECONDS,
+    )
+    .exec();
+};
