@@ -1,0 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** shared/fixtures sits beside the repository (here and in CI); fixtures are read as they are, never copied. */
+const fixturesRoot = path.resolve(__dirname, '../../../../shared/fixtures');
+
+/** The raw bytes of a fixture, e.g. `readFixture('meta/error-130429.json')`. */
+export const readFixture = (name: string): Buffer => readFileSync(path.join(fixturesRoot, name));
