@@ -1,0 +1,18 @@
+export { fetchMediaLink, type MediaFetch } from './media-fetch';
+export { defaultHttpStatusFor, metaErrorBody } from './meta-error-catalog';
+export type { SentMessage, UploadedMedia } from './meta-records';
+export {
+  MetaSimulator,
+  type MetaFailure,
+  type MetaFaultScope,
+  type MetaHoldOptions,
+  type MetaSimulatorOptions,
+} from './meta-simulator';
+export {
+  buildStatusWebhook,
+  sendMetaStatusWebhook,
+  signMetaWebhook,
+  type MetaStatus,
+  type StatusUpdate,
+  type StatusWebhookInput,
+} from './status-webhook';

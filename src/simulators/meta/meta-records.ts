@@ -1,0 +1,32 @@
+import type { MediaFetch } from './media-fetch';
+import type { MessageType } from './send-body';
+
+/** A message the simulator accepted (and, in Meta's terms, sent). */
+export interface SentMessage {
+  wamid: string;
+  phoneNumberId: string;
+  to: string;
+  waId: string;
+  type: MessageType;
+  /** The request body as parsed JSON. */
+  body: Record<string, unknown>;
+  bizOpaqueCallbackData?: string;
+  /** For link-based media: what the simulator fetched from the link. */
+  media?: MediaFetch;
+  receivedAt: Date;
+}
+
+/** A file uploaded through `POST /{phone-number-id}/media`. */
+export interface UploadedMedia {
+  id: string;
+  phoneNumberId: string;
+  /** The form's `type` field (Meta takes the MIME type from it). */
+  type: string;
+  filename: string;
+  /** The file part's own Content-Type. */
+  contentType: string;
+  bytes: Buffer;
+  size: number;
+  sha256: string;
+  receivedAt: Date;
+}

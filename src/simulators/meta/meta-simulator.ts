@@ -1,0 +1,190 @@
+import { everyScope, FaultBook } from '../shared/fault-book';
+import type { RecordedRequest } from '../shared/recorded-request';
+import { SimulatorServer } from '../shared/simulator-server';
+import type { WebhookDelivery } from '../shared/post-signed';
+import { Waiters } from '../shared/waiters';
+import { defaultHttpStatusFor, metaErrorBody } from './meta-error-catalog';
+import type { SentMessage, UploadedMedia } from './meta-records';
+import { registerMetaRoutes, type MetaRoute, type MetaRouteState } from './meta-routes';
+import { sendMetaStatusWebhook, type StatusUpdate, type StatusWebhookInput } from './status-webhook';
+
+export interface MetaSimulatorOptions {
+  /** Phone number id → the access token(s) Graph accepts for it. */
+  phoneNumbers?: Record<string, string | string[]>;
+  /** 0 (default): any free port. */
+  port?: number;
+  /** How long the simulated media fetcher waits for a `link`. */
+  mediaFetchTimeoutMs?: number;
+  /** Largest media accepted (Meta's largest, documents, is 100 MB). */
+  maxMediaBytes?: number;
+  /** How long `timeoutNext` holds a request before dropping it; longer than any client timeout. */
+  holdMs?: number;
+}
+
+/** Where a fault applies: one phone number id and/or one route; neither means every request. */
+export interface MetaFaultScope {
+  phoneNumberId?: string;
+  route?: MetaRoute;
+}
+
+export interface MetaFailure extends MetaFaultScope {
+  /** HTTP status; defaults to the status Meta's error table gives `metaErrorCode` (or 500 without a code). */
+  status?: number;
+  /** The exact body to answer (a string is sent byte for byte), instead of one built from `metaErrorCode`. */
+  body?: string | Record<string, unknown>;
+  /** Builds Meta's error body for this code (fixtures/meta/error-130429.json shape). */
+  metaErrorCode?: number;
+  /** How many requests fail this way (default 1). */
+  count?: number;
+  /** Wait this long before answering the failure. */
+  delayMs?: number;
+  /** Adds a Retry-After header (seconds). */
+  retryAfterSeconds?: number;
+}
+
+export interface MetaHoldOptions extends MetaFaultScope {
+  /** Let the request take effect (the message is "sent") and lose only the answer. Default false. */
+  processed?: boolean;
+}
+
+const mebibyte = 1024 * 1024;
+
+/**
+ * A stand-in for Meta's Graph API (WhatsApp Cloud API) on 127.0.0.1: sends, media uploads, Meta's error bodies,
+ * planned faults, a record of everything, and signed status webhooks back to the bridge.
+ */
+export class MetaSimulator {
+  readonly sentMessages: SentMessage[] = [];
+  readonly uploadedMedia: UploadedMedia[] = [];
+  private readonly faults = new FaultBook();
+  private readonly waiters = new Waiters();
+  private readonly server: SimulatorServer;
+  private readonly tokens = new Map<string, Set<string>>();
+  private readonly port: number;
+
+  constructor(options: MetaSimulatorOptions = {}) {
+    this.port = options.port ?? 0;
+    for (const [phoneNumberId, tokens] of Object.entries(options.phoneNumbers ?? {}))
+      this.addPhoneNumber(phoneNumberId, tokens);
+    const maxMediaBytes = options.maxMediaBytes ?? 100 * mebibyte;
+    this.server = new SimulatorServer(this.faults, {
+      bodyLimit: maxMediaBytes + mebibyte,
+      holdMs: options.holdMs ?? 5 * 60_000,
+    });
+    const state: MetaRouteState = {
+      tokens: this.tokens,
+      sentMessages: this.sentMessages,
+      uploadedMedia: this.uploadedMedia,
+      mediaFetchTimeoutMs: options.mediaFetchTimeoutMs ?? 10_000,
+      maxMediaBytes,
+      onChange: () => this.waiters.notify(),
+    };
+    registerMetaRoutes(this.server, state);
+  }
+
+  /** Every request received, in order. Carries Authorization headers: never log it. */
+  get requests(): readonly RecordedRequest[] {
+    return this.server.requests;
+  }
+
+  /** The base URL (e.g. http://127.0.0.1:41234), to use as META_GRAPH_URL. */
+  get url(): string {
+    return this.server.url;
+  }
+
+  start(): Promise<string> {
+    return this.server.start(this.port);
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  addPhoneNumber(phoneNumberId: string, accessTokens: string | string[]): void {
+    const tokens = this.tokens.get(phoneNumberId) ?? new Set<string>();
+    for (const token of Array.isArray(accessTokens) ? accessTokens : [accessTokens]) tokens.add(token);
+    this.tokens.set(phoneNumberId, tokens);
+  }
+
+  /** The next `count` matching requests fail with Meta's error body for `metaErrorCode`, or the given body. */
+  failNext(failure: MetaFailure): void {
+    const code = failure.metaErrorCode;
+    const body =
+      failure.body === undefined
+        ? JSON.stringify(metaErrorBody(code ?? 131000))
+        : typeof failure.body === 'string'
+          ? failure.body
+          : JSON.stringify(failure.body);
+    const status = failure.status ?? (code === undefined ? 500 : defaultHttpStatusFor(code));
+    const headers: Record<string, string> =
+      failure.retryAfterSeconds === undefined ? {} : { 'retry-after': String(failure.retryAfterSeconds) };
+    this.faults.plan(
+      this.scopeOf(failure),
+      { kind: 'fail', status, body, headers, delayMs: failure.delayMs ?? 0 },
+      failure.count ?? 1,
+    );
+  }
+
+  /** The next `count` matching requests are never answered (held open longer than any client waits). */
+  timeoutNext(count = 1, options: MetaHoldOptions = {}): void {
+    this.faults.plan(
+      this.scopeOf(options),
+      { kind: 'timeout', processed: options.processed ?? false },
+      count,
+    );
+  }
+
+  /** The next `count` matching requests get their connection closed without an answer. */
+  resetNext(count = 1, options: MetaHoldOptions = {}): void {
+    this.faults.plan(this.scopeOf(options), { kind: 'reset', processed: options.processed ?? false }, count);
+  }
+
+  /** Every matching request waits this long before it is handled (0 removes the latency). */
+  setLatency(ms: number, scope: MetaFaultScope = {}): void {
+    this.faults.setLatency(this.scopeOf(scope), ms);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /** Resolves with the sent messages once there are at least `count`; rejects after `timeoutMs`. */
+  waitForMessages(count: number, timeoutMs = 5_000): Promise<SentMessage[]> {
+    return this.waiters.waitFor(
+      () => (this.sentMessages.length >= count ? [...this.sentMessages] : undefined),
+      timeoutMs,
+      () => `${this.sentMessages.length} of ${count} messages sent`,
+    );
+  }
+
+  /**
+   * POSTs a status webhook to the bridge, signed with the app secret like Meta does. Given a short update for a
+   * wamid this simulator sent, the phone number and callback data default to that message's.
+   */
+  sendStatusWebhook(
+    targetUrl: string,
+    appSecret: string,
+    input: StatusWebhookInput,
+  ): Promise<WebhookDelivery> {
+    if (typeof input === 'object' && !Buffer.isBuffer(input) && 'wamid' in input) {
+      const sent = this.sentMessages.find((message) => message.wamid === input.wamid);
+      const update: StatusUpdate = {
+        ...(sent ? { phoneNumberId: sent.phoneNumberId } : {}),
+        ...(sent?.bizOpaqueCallbackData === undefined
+          ? {}
+          : { bizOpaqueCallbackData: sent.bizOpaqueCallbackData }),
+        ...input,
+      };
+      return sendMetaStatusWebhook(targetUrl, appSecret, update);
+    }
+    return sendMetaStatusWebhook(targetUrl, appSecret, input);
+  }
+
+  private scopeOf(scope: MetaFaultScope): string {
+    if (scope.phoneNumberId !== undefined && scope.route !== undefined)
+      return `${scope.route}:${scope.phoneNumberId}`;
+    if (scope.phoneNumberId !== undefined) return scope.phoneNumberId;
+    if (scope.route !== undefined) return `${scope.route}:${everyScope}`;
+    return everyScope;
+  }
+}
