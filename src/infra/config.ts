@@ -72,6 +72,13 @@ export const configSchema = z.object({
   GENESYS_API_URL_TEMPLATE: z.string().default('https://api.{region}'),
   GENESYS_LOGIN_URL_TEMPLATE: z.string().default('https://login.{region}'),
   GENESYS_DOWNLOAD_HOSTS: hostList.optional(),
+  /**
+   * Simulators only: attachment URLs are still checked against the allowed hosts as the webhook gives them, then
+   * fetched from this origin instead (like curl --connect-to). Never set in production.
+   */
+  GENESYS_DOWNLOAD_ORIGIN_OVERRIDE: url(['http:', 'https:']).optional(),
+  META_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
+  GENESYS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
   CREDENTIALS_KEY: base64Key.optional(),
   CREDENTIALS_KEY_ID: z.string().min(1).default('k1'),
   /** Keys retired from sealing but still accepted for reading: `id:base64,id:base64`. */

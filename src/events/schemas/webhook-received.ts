@@ -97,6 +97,7 @@ export const webhookReceivedDataSchema = z
   });
 
 export type WebhookReceivedData = z.output<typeof webhookReceivedDataSchema>;
+export type GenesysAttachment = z.output<typeof genesysAttachmentSchema>;
 
 export const webhookReceivedEvent = defineEvent({
   type: 'WebhookReceived',

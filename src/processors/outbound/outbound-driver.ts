@@ -1,0 +1,347 @@
+import { backoffFor, sendMessage, type BackoffPolicy } from '../../clients/meta';
+import type { OutboundMessageCommand } from '../../commands/outbound-message/commands';
+import { outboundMessageDecider } from '../../commands/outbound-message/decider';
+import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
+import { isEnded, isFullySent, type OutboundState } from '../../commands/outbound-message/state';
+import { CommandRejected } from '../../commands/command-rejected';
+import { foldEvents } from '../../commands/decider';
+import { decodeOutboundEvent } from '../../events/decode';
+import { outboundStreamId } from '../../events/schemas/stream-ids';
+import type { MetaMessageType } from '../../events/schemas/send-requested';
+import type { EventStore, StoredEvent } from '../../events/store/types';
+import { genesysWebhookSchema, summarizeWebhook } from '../../http/schemas/genesys-webhook';
+import type { Logger } from '../../infra/logger';
+import type { TenantDirectory, WhatsappCredentials } from '../../tenants/tenant-directory';
+import type { TenantRecord } from '../../tenants/tenant-repository';
+import { toMetaMessages } from '../../transform/to-meta-messages';
+import type { MetaMessageBody } from '../../transform/meta-message';
+import type { MappingResolver } from './mapping-resolver';
+import type { MediaMover } from './media-mover';
+import { outboundView, type OutboundView } from './outbound-view';
+
+export interface OutboundDriverSettings {
+  graphUrl: string;
+  graphVersion: string;
+  metaTimeoutMs: number;
+  /** Send attempts (SendRequested) before a message fails with RetriesExhausted. */
+  maxSendAttempts: number;
+  /** Media transfer attempts before the message fails. */
+  maxMediaAttempts: number;
+  /**
+   * After a send whose outcome is unknown (a timeout, a crash), wait this long for Meta's status webhook to name
+   * the message (biz_opaque_callback_data) before sending again: a resend inside the window could reach the
+   * customer twice.
+   */
+  reconcileWindowMs: number;
+  backoffPolicy?: BackoffPolicy;
+}
+
+export type SendOutcomeObserver = (
+  outcome: 'sent' | 'failed' | 'retry' | 'unknown',
+  metaCode?: number,
+) => void;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Loaded {
+  state: OutboundState;
+  view: OutboundView;
+}
+
+/** Stops the current pass: the next pass re-reads the stream and continues from what is recorded. */
+type Step = 'continue' | 'done';
+
+/**
+ * Drives one outbound message from WebhookReceived to MessageSent or MessageFailed: resolve the recipient, move
+ * the attachment, transform, send. Every step is a command on the message's stream and every pass re-reads the
+ * stream, so a redelivered or concurrent run resumes where the last one stopped and never sends twice: the
+ * decider refuses a second SendRequested while one is outstanding.
+ */
+export class OutboundDriver {
+  constructor(
+    private readonly store: EventStore,
+    private readonly directory: TenantDirectory,
+    private readonly mappings: MappingResolver,
+    private readonly media: MediaMover,
+    private readonly settings: OutboundDriverSettings,
+    private readonly logger: Logger,
+    private readonly observeSend: SendOutcomeObserver = () => undefined,
+  ) {}
+
+  async drive(trigger: StoredEvent): Promise<void> {
+    if (trigger.type !== 'WebhookReceived') return;
+    const ref = { tenantId: trigger.tenantId, genesysMessageId: String(trigger.data.genesysMessageId) };
+    const correlationId = trigger.correlationId ?? trigger.eventId;
+    const log = this.logger.child({
+      correlationId,
+      tenantId: ref.tenantId,
+      genesysMessageId: ref.genesysMessageId,
+    });
+    const run = (command: OutboundMessageCommand) =>
+      handleOutboundMessageCommand(this.store, ref, command, {
+        metadata: { correlationId, causationId: trigger.eventId },
+      });
+    const context: DriveContext = { ref, log, run, mediaAttempts: 0 };
+
+    // Bounded: each pass records at least one event or waits; a message cannot loop forever.
+    for (let pass = 0; pass < 200; pass++) {
+      const loaded = await this.load(ref.tenantId, ref.genesysMessageId);
+      if (!loaded) return;
+      try {
+        if ((await this.step(loaded, context)) === 'done') return;
+      } catch (error) {
+        // Another run moved the stream first (a rebalance, a redelivery): re-read and decide again.
+        if (!(error instanceof CommandRejected)) throw error;
+        log.info({ code: error.code }, 'step refused by the rules; re-reading the message');
+        context.ownedAttempt = undefined;
+        await sleep(50);
+      }
+    }
+    log.error('outbound message did not settle within 200 steps');
+  }
+
+  private async load(tenantId: string, genesysMessageId: string): Promise<Loaded | undefined> {
+    const stored = await this.store.readStream(outboundStreamId(tenantId, genesysMessageId));
+    const decoded = stored.map(decodeOutboundEvent);
+    const view = outboundView(decoded);
+    if (!view) return undefined;
+    return {
+      state: foldEvents(
+        outboundMessageDecider,
+        decoded.map(({ type, data }) => ({ type, data }) as never),
+      ),
+      view,
+    };
+  }
+
+  private async step({ state, view }: Loaded, context: DriveContext): Promise<Step> {
+    const { log, run } = context;
+    if (!state.message?.isSendable || isEnded(state) || isFullySent(state)) return 'done';
+
+    const tenant = await this.directory.tenant(context.ref.tenantId);
+    const whatsapp = await this.directory.whatsapp(context.ref.tenantId);
+    if (!tenant || !whatsapp) {
+      await run({
+        type: 'RecordSendFailed',
+        stage: 'send',
+        reason: 'TenantCredentialsMissing',
+        message: 'The tenant or its WhatsApp credentials are not configured',
+      });
+      return 'done';
+    }
+
+    if (!state.mapping) {
+      const recipient = await this.mappings.resolve(
+        tenant.tenantId,
+        view.webhook.conversationId,
+        view.webhook.customerId,
+      );
+      if (recipient) {
+        await run({ type: 'ResolveMapping', ...recipient });
+      } else {
+        log.warn(
+          { conversationId: view.webhook.conversationId },
+          'no WhatsApp mapping for the conversation: not sent',
+        );
+        await run({ type: 'RecordMappingMissing', reason: 'NoMappingFound' });
+      }
+      return 'continue';
+    }
+    if (state.mapping.kind !== 'resolved') return 'done';
+
+    if (state.message.hasAttachment && !state.isMediaStored)
+      return this.moveMedia(tenant, view, whatsapp, context);
+
+    const planned = this.plan(view, state.mapping.waId, tenant);
+    if (!planned.ok) {
+      await run({
+        type: 'RecordSendFailed',
+        stage: 'transform',
+        reason: planned.reason,
+        message: planned.message,
+      });
+      return 'done';
+    }
+    if (planned.notes.length) log.info({ notes: planned.notes }, 'sent with changes WhatsApp requires');
+
+    const isOwned = state.attempt > 0 && state.attempt === context.ownedAttempt;
+    if (state.attempt === 0 || !isOwned) {
+      if (state.attempt > 0 && context.settledAttempt !== state.attempt) {
+        // Another run's attempt, or one cut short by a crash: its outcome is unknown. Give Meta's status webhook
+        // the reconciliation window to name it before sending again.
+        const waited = Date.now() - Date.parse(view.lastSendRequestedAt ?? new Date(0).toISOString());
+        if (waited < this.settings.reconcileWindowMs) {
+          await sleep(this.settings.reconcileWindowMs - waited);
+          return 'continue';
+        }
+      }
+      if (state.attempt >= this.settings.maxSendAttempts) {
+        return this.giveUp(
+          context,
+          'RetriesExhausted',
+          `Meta did not accept the message in ${state.attempt} attempts`,
+        );
+      }
+      const result = await run({
+        type: 'RequestSend',
+        partCount: planned.messages.length,
+        metaMessageType: planned.messages[0]!.type as MetaMessageType,
+        ...(state.attempt > 0 ? { isPreviousAttemptReconciled: true } : {}),
+      });
+      context.ownedAttempt = result.newState.attempt;
+      return 'continue';
+    }
+    return this.sendParts(state, planned.messages, whatsapp, context);
+  }
+
+  private plan(view: OutboundView, waId: string, tenant: TenantRecord) {
+    const parsed = genesysWebhookSchema.safeParse(JSON.parse(view.webhook.rawBody));
+    if (!parsed.success) {
+      return {
+        ok: false as const,
+        reason: 'UnsupportedContent',
+        message: 'The stored webhook no longer parses',
+      };
+    }
+    const media = view.media;
+    return toMetaMessages(
+      summarizeWebhook(parsed.data),
+      { waId },
+      media
+        ? {
+            kind: media.mediaKind,
+            ...(tenant.mediaMode === 'upload' && media.metaMediaId
+              ? { mediaId: media.metaMediaId }
+              : { link: media.url }),
+            ...(media.filename ? { filename: media.filename } : {}),
+          }
+        : undefined,
+      { bizOpaqueCallbackData: view.webhook.genesysMessageId },
+    );
+  }
+
+  private async moveMedia(
+    tenant: TenantRecord,
+    view: OutboundView,
+    whatsapp: WhatsappCredentials,
+    context: DriveContext,
+  ): Promise<Step> {
+    const attachment = view.webhook.attachment!;
+    const outcome = await this.media.move(tenant, view.webhook.conversationId, attachment, whatsapp);
+    if (outcome.ok) {
+      await context.run({ type: 'RecordMediaStored', ...outcome.data });
+      return 'continue';
+    }
+    context.mediaAttempts++;
+    if (outcome.isRetryable && context.mediaAttempts < this.settings.maxMediaAttempts) {
+      const delay = backoffFor(
+        { kind: 'retryable', ...(outcome.retryAfterMs ? { retryAfterMs: outcome.retryAfterMs } : {}) },
+        context.mediaAttempts,
+        this.backoffOptions(),
+      );
+      context.log.warn(
+        { reason: outcome.reason, attempt: context.mediaAttempts },
+        'media transfer failed, retrying',
+      );
+      await sleep(delay.resend ? delay.delayMs : 0);
+      return 'continue';
+    }
+    await context.run({
+      type: 'RecordSendFailed',
+      stage: 'media',
+      reason: outcome.reason,
+      message: outcome.message,
+    });
+    return 'done';
+  }
+
+  /** Sends the parts of the attempt this run requested that Meta has not accepted yet, in order. */
+  private async sendParts(
+    state: OutboundState,
+    messages: MetaMessageBody[],
+    whatsapp: WhatsappCredentials,
+    context: DriveContext,
+  ): Promise<Step> {
+    const { run, log } = context;
+    const sentIndexes = new Set(state.parts.map((part) => part.partIndex));
+    for (const [partIndex, body] of messages.entries()) {
+      if (sentIndexes.has(partIndex)) continue;
+      const result = await sendMessage({
+        graphUrl: this.settings.graphUrl,
+        version: this.settings.graphVersion,
+        phoneNumberId: whatsapp.phoneNumberId,
+        accessToken: whatsapp.accessToken,
+        body,
+        timeoutMs: this.settings.metaTimeoutMs,
+      });
+      if (result.ok) {
+        this.observeSend('sent');
+        await run({ type: 'RecordSent', wamid: result.wamid, partIndex });
+        continue;
+      }
+      const error = result.error;
+      context.ownedAttempt = undefined;
+      if (error.kind === 'permanent') {
+        this.observeSend('failed', error.code);
+        await run({
+          type: 'RecordSendFailed',
+          stage: 'send',
+          reason: error.code !== undefined ? `meta_${error.code}` : 'MetaRefused',
+          message: error.title,
+          ...(error.code !== undefined ? { metaErrorCode: error.code } : {}),
+          metaErrorTitle: error.title,
+          ...(error.details ? { metaErrorDetails: error.details } : {}),
+        });
+        return 'done';
+      }
+      if (error.kind === 'unknown-outcome') {
+        this.observeSend('unknown', error.code);
+        log.warn({ title: error.title }, 'send outcome unknown: waiting for Meta before any resend');
+        return 'continue';
+      }
+      // Meta answered with an error, so it did not take this part: the attempt is settled and may be retried.
+      this.observeSend('retry', error.code);
+      context.settledAttempt = state.attempt;
+      const decision = backoffFor(error, state.attempt, this.backoffOptions());
+      const delayMs = decision.resend ? decision.delayMs : 0;
+      log.warn(
+        { code: error.code, attempt: state.attempt, delayMs },
+        'Meta did not take the message; backing off',
+      );
+      await sleep(delayMs);
+      return 'continue';
+    }
+    return 'done';
+  }
+
+  private backoffOptions() {
+    return this.settings.backoffPolicy ? { policy: this.settings.backoffPolicy } : {};
+  }
+
+  private async giveUp(
+    context: DriveContext,
+    reason: string,
+    message: string,
+    metaErrorCode?: number,
+  ): Promise<Step> {
+    await context.run({
+      type: 'RecordSendFailed',
+      stage: 'send',
+      reason,
+      message,
+      ...(metaErrorCode !== undefined ? { metaErrorCode } : {}),
+    });
+    return 'done';
+  }
+}
+
+interface DriveContext {
+  ref: { tenantId: string; genesysMessageId: string };
+  log: Logger;
+  run: (command: OutboundMessageCommand) => Promise<{ newState: OutboundState }>;
+  mediaAttempts: number;
+  /** The attempt this run requested and may send: no other run sends under it. */
+  ownedAttempt?: number | undefined;
+  /** An attempt Meta answered with an error: known not to have been taken, so it may be retried at once. */
+  settledAttempt?: number | undefined;
+}
