@@ -37,11 +37,14 @@ CREATE TABLE conversation_mappings (
 );
 CREATE INDEX conversation_mappings_by_wa_id ON conversation_mappings (tenant_id, wa_id);
 
+-- One row per WhatsApp message (wamid). A long text is several WhatsApp messages, so one Genesys message may have
+-- several rows; part_index orders them.
 CREATE TABLE message_tracking (
-  tenant_id          text NOT NULL,
+  meta_message_id    text PRIMARY KEY,
   genesys_message_id text NOT NULL,
-  meta_message_id    text UNIQUE,
+  tenant_id          text NOT NULL,
   conversation_id    text,
+  part_index         integer NOT NULL DEFAULT 0,
   direction          text NOT NULL DEFAULT 'outbound' CHECK (direction IN ('outbound', 'inbound')),
   status             text NOT NULL CHECK (status IN ('accepted', 'sent', 'delivered', 'read', 'failed')),
   media_type         text,
@@ -53,7 +56,7 @@ CREATE TABLE message_tracking (
   sent_at            timestamptz,
   delivered_at       timestamptz,
   read_at            timestamptz,
-  failed_at          timestamptz,
-  PRIMARY KEY (tenant_id, genesys_message_id)
+  failed_at          timestamptz
 );
+CREATE INDEX message_tracking_by_genesys_message ON message_tracking (tenant_id, genesys_message_id);
 CREATE INDEX message_tracking_by_conversation ON message_tracking (tenant_id, conversation_id);
