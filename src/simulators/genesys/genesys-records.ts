@@ -1,0 +1,18 @@
+/** An attachment the simulator serves at /api/v2/downloads/:id. */
+export interface SimulatedAttachment {
+  bytes: Buffer;
+  mime: string;
+  /**
+   * `signed`: answer 303 to a signed URL (what Genesys does by default), served without a bearer token.
+   * A string: answer 302 to exactly this Location (e.g. a foreign host, to test that clients refuse it).
+   */
+  redirect?: 'signed' | string;
+}
+
+/** A receipt POSTed to /api/v2/conversations/messages/:integrationId/inbound/open/receipt. */
+export interface RecordedReceipt {
+  integrationId: string;
+  body: Record<string, unknown>;
+  raw: Buffer;
+  receivedAt: Date;
+}

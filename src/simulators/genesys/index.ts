@@ -1,0 +1,10 @@
+export { genesysErrorBody } from './genesys-error-body';
+export type { RecordedReceipt, SimulatedAttachment } from './genesys-records';
+export {
+  GenesysSimulator,
+  type GenesysFailure,
+  type GenesysFaultScope,
+  type GenesysHoldOptions,
+  type GenesysSimulatorOptions,
+} from './genesys-simulator';
+export { sendGenesysWebhook, signGenesysWebhook } from './genesys-webhook';
