@@ -49,7 +49,9 @@ export const isTimeout = (error: unknown): boolean =>
   error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
 
 export const classifyNetworkFailure = (error: unknown): NetworkFailure =>
-  !isTimeout(error) && errorCodes(error).some((code) => connectPhaseCodes.has(code)) ? 'not-sent' : 'maybe-sent';
+  !isTimeout(error) && errorCodes(error).some((code) => connectPhaseCodes.has(code))
+    ? 'not-sent'
+    : 'maybe-sent';
 
 /** A short, secret-free description of a network failure for an error title (never the request or its headers). */
 export const describeNetworkFailure = (error: unknown, timeoutMs: number): string => {

@@ -1,8 +1,18 @@
 import { backoffFor, defaultBackoffPolicy } from './backoff';
 import type { MetaError } from './meta-error';
 
-const retryable: MetaError = { kind: 'retryable', httpStatus: 500, code: 131000, title: 'Something went wrong' };
-const rateLimited: MetaError = { kind: 'rate-limited', httpStatus: 429, code: 130429, title: 'Rate limit hit' };
+const retryable: MetaError = {
+  kind: 'retryable',
+  httpStatus: 500,
+  code: 131000,
+  title: 'Something went wrong',
+};
+const rateLimited: MetaError = {
+  kind: 'rate-limited',
+  httpStatus: 429,
+  code: 130429,
+  title: 'Rate limit hit',
+};
 const delayOf = (error: MetaError, attempt: number, random = 0.5): number => {
   const decision = backoffFor(error, attempt, { random: () => random });
   if (!decision.resend) throw new Error(`expected a resend, got ${decision.reason}`);
@@ -47,7 +57,10 @@ describe('backoffFor', () => {
     expect(delayOf({ kind: 'rate-limited', code: 131056, title: 'pair rate limit hit' }, 1, 0)).toBe(6000));
 
   it('never resends after a permanent error', () =>
-    expect(backoffFor({ kind: 'permanent', code: 131026 }, 1)).toEqual({ resend: false, reason: 'permanent' }));
+    expect(backoffFor({ kind: 'permanent', code: 131026 }, 1)).toEqual({
+      resend: false,
+      reason: 'permanent',
+    }));
 
   it('never resends when the outcome is unknown: the message may have been sent', () =>
     expect(backoffFor({ kind: 'unknown-outcome' }, 1)).toEqual({ resend: false, reason: 'unknown-outcome' }));

@@ -49,7 +49,8 @@ export const backoffFor = (
   options: BackoffOptions = {},
 ): BackoffDecision => {
   if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be an integer >= 1`);
-  if (error.kind === 'permanent' || error.kind === 'unknown-outcome') return { resend: false, reason: error.kind };
+  if (error.kind === 'permanent' || error.kind === 'unknown-outcome')
+    return { resend: false, reason: error.kind };
 
   const policy = options.policy ?? defaultBackoffPolicy;
   const random = options.random ?? Math.random;

@@ -2,12 +2,16 @@ import { classifyMetaAnswer, kindForMetaCode } from './meta-error';
 
 describe('Meta error classification', () => {
   it.each([130429, 131056, 4, 80007])('code %i is a rate limit', (code) =>
-    expect(kindForMetaCode(code)).toBe('rate-limited'));
+    expect(kindForMetaCode(code)).toBe('rate-limited'),
+  );
 
-  it.each([131000, 131016])('code %i is retryable', (code) => expect(kindForMetaCode(code)).toBe('retryable'));
+  it.each([131000, 131016])('code %i is retryable', (code) =>
+    expect(kindForMetaCode(code)).toBe('retryable'),
+  );
 
   it.each([131047, 131026, 131051, 100, 190, 131053])('code %i is permanent', (code) =>
-    expect(kindForMetaCode(code)).toBe('permanent'));
+    expect(kindForMetaCode(code)).toBe('permanent'),
+  );
 
   it('lets a known code win over the HTTP status', () => {
     // Meta has answered throughput errors with HTTP 400 as well as 429: the code is what counts.

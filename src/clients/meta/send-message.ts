@@ -5,14 +5,7 @@ import type { MetaError } from './meta-error';
 
 /** The message types `POST /{phone-number-id}/messages` accepts for a business-initiated message. */
 export type MetaMessageType =
-  | 'text'
-  | 'image'
-  | 'video'
-  | 'audio'
-  | 'document'
-  | 'sticker'
-  | 'template'
-  | 'interactive';
+  'text' | 'image' | 'video' | 'audio' | 'document' | 'sticker' | 'template' | 'interactive';
 
 /**
  * A Cloud API send body. Only the envelope is typed here: building the per-type object is the processor's job,
