@@ -72,7 +72,11 @@ export const planContents = (
 
   // A Link attachment is a URL the agent shared, not a file: it joins the text, and Meta may preview it.
   const previewUrl = links.length > 0;
-  let body = joinTexts([text, ...links.map((link) => joinTexts([meaningfulText(link.text), link.url]))]);
+  const linkLines = links.map((link) => {
+    const caption = meaningfulText(link.text);
+    return caption === undefined ? link.url : `${caption}\n${link.url}`;
+  });
+  let body = joinTexts([text, ...linkLines]);
   const hasChoices = quickReplies.length > 0;
   const contents: MetaMessageContent[] = [];
 
