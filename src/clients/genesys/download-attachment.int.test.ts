@@ -127,6 +127,15 @@ describe('downloadAttachment against the Genesys simulator', () => {
     expect(elsewhere.requests).toHaveLength(0);
   });
 
+  it('gives up on a redirect loop', async () => {
+    const loop = 'https://api-downloads.usw2.pure.cloud/api/v2/downloads/loop';
+    sim.addAttachment('loop', pdf, 'application/pdf', { redirect: loop });
+    expect(await download({ url: loop })).toMatchObject({
+      ok: false,
+      error: { kind: 'permanent', title: expect.stringContaining('too many redirects') },
+    });
+  });
+
   it('accepts an attachment of exactly maxBytes', async () =>
     expect(await download({ maxBytes: pdf.length })).toMatchObject({ ok: true, size: pdf.length }));
 

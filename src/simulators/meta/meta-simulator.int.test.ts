@@ -71,6 +71,14 @@ describe('Meta simulator over HTTP', () => {
     expect(statuses).toEqual([500, 500, 200]);
   });
 
+  it('waits delayMs before answering a planned failure', async () => {
+    sim.failNext({ metaErrorCode: 131016, delayMs: 150 });
+    const started = Date.now();
+    const response = await post(`/v21.0/${phoneNumberId}/messages`, text);
+    expect(response.status).toBe(503);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
   it.each([
     ['a body that is not JSON', '{"messaging_product":'],
     ['another messaging product', { ...text, messaging_product: 'sms' }],
