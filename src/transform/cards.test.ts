@@ -82,6 +82,16 @@ describe('cards', () => {
     });
   });
 
+  it('treats an action with a URL as a link even without a type', () => {
+    const result = toMetaMessages(
+      withCards([{ title: 'Docs', actions: [{ text: 'Read', url: 'https://d.test' }] }]),
+      WA,
+    );
+    expect(result).toMatchObject({
+      messages: [{ type: 'text', text: { body: '*Docs*\n- Read: https://d.test' } }],
+    });
+  });
+
   it('a carousel → one text with each card in order', () => {
     const result = toMetaMessages(
       withCards([
