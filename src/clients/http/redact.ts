@@ -4,5 +4,6 @@
  */
 export const withoutSecrets = (text: string, secrets: readonly string[]): string =>
   secrets
+    // A very short "secret" would shred ordinary words; real tokens and secrets are far longer.
     .filter((secret) => secret.length >= 4)
     .reduce((result, secret) => result.split(secret).join('[redacted]'), text);
