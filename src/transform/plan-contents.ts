@@ -67,8 +67,9 @@ export const planContents = (
   if (quickReplies.length > 0 && cards.length > 0) {
     return failure('UnsupportedContent', 'quick replies and cards in one message');
   }
-  if (files.length > 0 && cards.length > 0)
+  if (files.length > 0 && cards.length > 0) {
     return failure('UnsupportedContent', 'an attachment and cards in one message');
+  }
 
   // A Link attachment is a URL the agent shared, not a file: it joins the text, and Meta may preview it.
   const previewUrl = links.length > 0;
