@@ -180,6 +180,18 @@ describe('sendMessage against the Meta simulator', () => {
     expect(sim.sentMessages).toHaveLength(0);
   });
 
+  it('scrubs the token when Meta echoes it back in an error', async () => {
+    sim.failNext({
+      status: 401,
+      body: {
+        error: { message: `Malformed access token ${accessToken}`, type: 'OAuthException', code: 190 },
+      },
+    });
+    const result = await send();
+    expectFailureWithoutSecrets(result);
+    expect(result).toMatchObject({ ok: false, error: { title: 'Malformed access token [redacted]' } });
+  });
+
   it("refuses another phone number's token for this phone number", async () => {
     const result = await send({ token: otherAccessToken });
     expectFailureWithoutSecrets(result);
