@@ -15,6 +15,9 @@ if [ -z "${META_GRAPH_URL:-}" ]; then
       echo "ADMIN_TOKEN=$(openssl rand -hex 24)"
       echo "META_APP_SECRET=$(openssl rand -hex 16)"
       echo "META_VERIFY_TOKEN=$(openssl rand -hex 8)"
+      echo "SANDBOX_WEBHOOK_SECRET=$(openssl rand -hex 16)"
+      echo "SANDBOX_WHATSAPP_TOKEN=$(openssl rand -hex 16)"
+      echo "SANDBOX_GENESYS_CLIENT_SECRET=$(openssl rand -hex 16)"
     } >"$sandbox_env"
     chmod 600 "$sandbox_env"
   fi

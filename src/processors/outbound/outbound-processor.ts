@@ -1,0 +1,33 @@
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import type { Logger } from '../../infra/logger';
+import { KeyedConsumer } from '../runtime/keyed-consumer';
+import type { OutboundDriver } from './outbound-driver';
+
+export interface OutboundProcessorOptions {
+  kafka: Kafka;
+  pool: Pool;
+  logger: Logger;
+  driver: OutboundDriver;
+  /** `{prefix}bridge.outbound-messages.v1` */
+  topic: string;
+  groupId: string;
+  maxInFlight?: number;
+}
+
+/**
+ * The outbound process manager: for every WebhookReceived on the outbound topic, drive the message to Meta.
+ * Messages of one conversation run in order (the Kafka key is the conversation); conversations run side by side.
+ */
+export const createOutboundProcessor = (options: OutboundProcessorOptions): KeyedConsumer =>
+  new KeyedConsumer({
+    name: 'processor.outbound',
+    kafka: options.kafka,
+    groupId: options.groupId,
+    topics: [options.topic],
+    pool: options.pool,
+    logger: options.logger.child({ component: 'processor.outbound' }),
+    eventTypes: new Set(['WebhookReceived']),
+    handle: (event) => options.driver.drive(event),
+    ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
+  });
