@@ -1,0 +1,100 @@
+import { Client, type Pool } from 'pg';
+import type { Logger } from '../../infra/logger';
+import {
+  announceWaitingQuery,
+  leaderBackendQuery,
+  listenQuery,
+  releaseLeaderLockQuery,
+  tryLeaderLockQuery,
+  withdrawWaitingQuery,
+} from './queries';
+
+/**
+ * Leadership through a PostgreSQL session advisory lock on a connection of its own. PostgreSQL releases the lock
+ * when that connection ends, so a crashed or partitioned leader lets a waiting instance take over without any
+ * lease bookkeeping. Whoever leads also listens for append notifications and fences its checkpoint writes on this
+ * connection: once the connection is gone those writes fail instead of racing the new leader.
+ */
+export class LeaderLock {
+  private client: Client | null = null;
+  private held = false;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly name: string,
+    private readonly listenChannel: string,
+    private readonly onNotification: () => void,
+    private readonly logger: Logger,
+  ) {}
+
+  get isHeld(): boolean {
+    return this.held;
+  }
+
+  /** The connection holding the lock; throws when leadership is not (or no longer) held. */
+  get connection(): Client {
+    if (!this.held || !this.client) throw new Error(`relay ${this.name}: not the leader`);
+    return this.client;
+  }
+
+  async tryAcquire(): Promise<boolean> {
+    if (this.held) return true;
+    const client = this.client ?? (await this.connect());
+    const { rows } = await client.query<{ locked: boolean }>(tryLeaderLockQuery(this.name));
+    if (!rows[0]!.locked) return false;
+    await client.query(listenQuery(this.listenChannel));
+    this.held = true;
+    return true;
+  }
+
+  /**
+   * Asks appends to send NOTIFY from now on (see append_to_stream). False while an append is in flight: the caller
+   * then polls soon instead. Also proves the connection is alive while there is nothing to publish.
+   */
+  async announceWaiting(): Promise<boolean> {
+    const { rows } = await this.connection.query<{ announced: boolean }>(announceWaitingQuery());
+    return rows[0]!.announced;
+  }
+
+  async withdrawWaiting(): Promise<void> {
+    await this.connection.query(withdrawWaitingQuery());
+  }
+
+  async release(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    if (this.held) await client.query(releaseLeaderLockQuery(this.name)).catch(() => undefined);
+    this.forget(client);
+    await client.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<Client> {
+    const client = new Client({ ...this.pool.options, application_name: `bridge-relay:${this.name}`, keepAlive: true });
+    client.on('error', (error) => {
+      if (this.held) this.logger.warn({ err: error.message }, 'relay lost its leader connection');
+      this.forget(client);
+    });
+    client.on('end', () => this.forget(client));
+    client.on('notification', () => this.onNotification());
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    this.client = client;
+    return client;
+  }
+
+  private forget(client: Client): void {
+    if (this.client !== client) return; // an old connection reporting its end late
+    this.client = null;
+    this.held = false;
+  }
+}
+
+/** The PostgreSQL backend that holds a relay's leader lock in the pool's database, if any. */
+export const findLeaderBackend = async (pool: Pool, relayName: string): Promise<number | null> => {
+  const { rows } = await pool.query<{ pid: number }>(leaderBackendQuery(relayName));
+  return rows[0]?.pid ?? null;
+};

@@ -1,0 +1,224 @@
+import type { ChildProcess } from 'node:child_process';
+import { readAllPages } from '../store/read-all-pages';
+import { newEvent, newEvents } from '../store/testing/new-events';
+import type { StoredEvent } from '../store/types';
+import { findLeaderBackend } from './leader-lock';
+import { Relay, type RelayDeps } from './relay';
+import { createKafkaTestEnv, type KafkaTestEnv } from './testing/kafka-test-env';
+import { readTopics, type TopicRecord } from './testing/read-topics';
+import { crash, spawnRelay } from './testing/spawn-relay';
+
+// jest.config.js sets testTimeout inside the integration project, where Jest ignores it.
+jest.setTimeout(120_000);
+
+let env: KafkaTestEnv;
+const relays: Relay[] = [];
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  env = await createKafkaTestEnv('relay');
+});
+
+afterEach(async () => {
+  await Promise.all(children.splice(0).map(crash));
+  await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+});
+
+afterAll(async () => {
+  await env.cleanup();
+});
+
+const newRelay = (overrides: Partial<RelayDeps> = {}): Relay => {
+  const relay = new Relay({
+    pool: env.pool,
+    store: env.store,
+    kafka: env.kafka,
+    logger: env.logger,
+    topicFor: env.topicFor,
+    topics: env.topics,
+    batchSize: 1000,
+    pollIntervalMs: 100,
+    acquireIntervalMs: 200,
+    ...overrides,
+  });
+  relays.push(relay);
+  return relay;
+};
+
+const topicNames = () => env.topics.map((topic) => topic.name);
+
+const allEvents = async (): Promise<StoredEvent[]> => {
+  const events: StoredEvent[] = [];
+  for await (const page of readAllPages(env.store)) events.push(...page);
+  return events;
+};
+
+/** 20 events per conversation, in rounds: its conversation stream and two outbound message streams interleave. */
+const appendConversations = async (conversations: number, writers: number, label: string): Promise<void> => {
+  const work = Array.from({ length: conversations }, (_, c) => c);
+  await Promise.all(
+    Array.from({ length: writers }, async () => {
+      for (let c = work.shift(); c !== undefined; c = work.shift()) {
+        const base = { tenantId: 'tenant-r', conversationId: `${label}-conv-${c}` };
+        const conversation = `conversation-tenant-r-${label}-${c}`;
+        await env.store.appendToStream(conversation, 0, newEvents(5, base));
+        await env.store.appendToStream(`outbound-tenant-r-${label}-${c}-a`, 0, newEvents(5, base));
+        await env.store.appendToStream(conversation, 5, newEvents(5, base));
+        await env.store.appendToStream(`outbound-tenant-r-${label}-${c}-b`, 0, newEvents(5, base));
+      }
+    }),
+  );
+};
+
+const groupBy = <T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> => {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  return groups;
+};
+
+/** What a consumer that skips "stream position at or below the last applied" ends up applying, per stream. */
+const appliedByPositionSkipping = (records: TopicRecord[]): Map<string, number[]> => {
+  const applied = new Map<string, number[]>();
+  for (const { event } of records) {
+    const positions = applied.get(event.streamId) ?? [];
+    if (event.streamPosition > (positions[positions.length - 1] ?? 0)) positions.push(event.streamPosition);
+    applied.set(event.streamId, positions);
+  }
+  return applied;
+};
+
+const expectEveryStreamComplete = (records: TopicRecord[], events: StoredEvent[]) => {
+  const lastPositions = new Map<string, number>();
+  for (const event of events) lastPositions.set(event.streamId, event.streamPosition);
+  const applied = appliedByPositionSkipping(records);
+  expect(applied.size).toBe(lastPositions.size);
+  for (const [stream, last] of lastPositions) {
+    expect(applied.get(stream)).toEqual(Array.from({ length: last }, (_, i) => i + 1));
+  }
+};
+
+describe('Relay', () => {
+  it("publishes 10,000 events of 500 conversations with each conversation's order intact", async () => {
+    const relay = newRelay();
+    await relay.start();
+    await appendConversations(500, 8, 'bulk');
+    await relay.whenCaughtUp(60_000);
+
+    const events = await allEvents();
+    const records = await readTopics(env.kafka, topicNames());
+    expect(events).toHaveLength(10_000);
+    expect(records).toHaveLength(10_000);
+    expect(new Set(records.map((record) => record.event.eventId))).toEqual(new Set(events.map((e) => e.eventId)));
+    expect(await relay.lag()).toBe(0);
+
+    for (const record of records) {
+      expect(record.key).toBe(record.event.conversationId);
+      expect(record.eventType).toBe(record.event.type);
+      expect(record.topic).toBe(env.topicFor(record.event));
+    }
+    // One key, one partition; and per topic and key, exactly the order of $all.
+    const byTopicAndKey = groupBy(records, (record) => `${record.topic} ${record.key}`);
+    const expected = groupBy(events, (event) => `${env.topicFor(event)} ${event.conversationId}`);
+    expect(byTopicAndKey.size).toBe(1000);
+    for (const [topicAndKey, onTopic] of byTopicAndKey) {
+      expect(new Set(onTopic.map((record) => record.partition)).size).toBe(1);
+      expect(onTopic.map((record) => record.event.eventId)).toEqual(expected.get(topicAndKey)!.map((e) => e.eventId));
+    }
+    expectEveryStreamComplete(records, events);
+  });
+
+  it('is woken by NOTIFY on append instead of waiting for the next poll', async () => {
+    const relay = newRelay({ pollIntervalMs: 60_000 });
+    await relay.start();
+    await relay.whenCaughtUp(); // now asleep for up to a minute
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const started = Date.now();
+    await env.store.appendToStream('conversation-tenant-r-notified', 0, [newEvent({ conversationId: 'n-1' })]);
+    await relay.whenCaughtUp(5000);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('publishes events it was never notified about, by polling', async () => {
+    const relay = newRelay({ pollIntervalMs: 200 });
+    await relay.start();
+    await relay.whenCaughtUp();
+    // Written behind append_to_stream's back: no NOTIFY is sent.
+    await env.pool.query(
+      `INSERT INTO events (stream_id, stream_position, event_id, type, version, tenant_id, occurred_at, data)
+       VALUES ('conversation-tenant-r-silent', 1, gen_random_uuid(), 'Silent', 1, 'tenant-r', now(), '{}')`,
+    );
+    await relay.whenCaughtUp(5000);
+    const records = await readTopics(env.kafka, topicNames());
+    expect(records.filter((record) => record.eventType === 'Silent')).toHaveLength(1);
+  });
+
+  it('stops gracefully: lock released, checkpoint at the last published event, lag counts what came later', async () => {
+    const relay = newRelay();
+    await relay.start();
+    await relay.whenCaughtUp();
+    await relay.stop();
+    relays.splice(relays.indexOf(relay), 1);
+
+    expect(await findLeaderBackend(env.pool, relay.name)).toBeNull();
+    expect(await relay.lag()).toBe(0);
+    await env.store.appendToStream('conversation-tenant-r-after-stop', 0, newEvents(3));
+    expect(await relay.lag()).toBe(3);
+  });
+
+  it('lets a second relay wait while the first leads, and take over within seconds when the first crashes', async () => {
+    const total = 4000;
+    const stream = (i: number) => `outbound-tenant-r-takeover-${i % 200}`;
+    const before = (await allEvents()).length;
+    // One event per send makes the first relay slow enough to be killed mid-stream.
+    children.push(
+      await spawnRelay({
+        databaseUrl: env.databaseUrl,
+        brokers: env.brokers,
+        topicPrefix: env.topicPrefix,
+        batchSize: 50,
+        maxSendBytes: 1,
+      }),
+    );
+    await waitFor(async () => (await findLeaderBackend(env.pool, 'kafka')) !== null, 10_000);
+
+    const second = newRelay({ acquireIntervalMs: 1000 });
+    await second.start();
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // at least two acquisition attempts
+    expect(second.isLeader).toBe(false);
+
+    for (let i = 0; i < total; i += 100) {
+      await Promise.all(
+        Array.from({ length: 100 }, (_, j) =>
+          env.store.appendToStream(stream(i + j), 'any', [newEvent({ conversationId: `takeover-${(i + j) % 200}` })]),
+        ),
+      );
+    }
+    // Kill the leader while it is part-way through.
+    await waitFor(async () => {
+      const lag = await second.lag();
+      return lag < total - 200 && lag > 200;
+    }, 30_000);
+    const killedAt = Date.now();
+    await crash(children[0]!);
+
+    await waitFor(async () => second.isLeader, 10_000);
+    expect(Date.now() - killedAt).toBeLessThan(5000);
+    await second.whenCaughtUp(60_000);
+
+    const events = await allEvents();
+    expect(events).toHaveLength(before + total);
+    const records = await readTopics(env.kafka, topicNames());
+    // At least once: every event is there; a batch the crash left unacknowledged may be there twice.
+    expect(new Set(records.map((record) => record.event.eventId))).toEqual(new Set(events.map((e) => e.eventId)));
+    expectEveryStreamComplete(records, events);
+  });
+});
+
+const waitFor = async (condition: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};

@@ -1,0 +1,173 @@
+import type { Kafka, Producer } from 'kafkajs';
+import type { Pool } from 'pg';
+import type { Logger } from '../../infra/logger';
+import type { PostgresEventStore } from '../store/postgres-event-store';
+import { EVENTS_CHANNEL } from '../store/queries';
+import { cursorOf } from '../store/stored-event';
+import { START_OF_ALL, type AllCursor, type StoredEvent } from '../store/types';
+import { ensureTopics } from './ensure-topics';
+import { toProduceChunks } from './kafka-messages';
+import { LeaderLock } from './leader-lock';
+import { advanceCheckpointQuery, ensureCheckpointQuery, loadCheckpointQuery } from './queries';
+import type { TopicSpec } from './topic-routing';
+import { Wakeup } from './wakeup';
+
+export interface RelayDeps {
+  pool: Pool;
+  store: Pick<PostgresEventStore, 'readAll' | 'countAfter'>;
+  kafka: Kafka;
+  logger: Logger;
+  /** The topic of an event; null = no topic carries this stream family (logged, skipped). */
+  topicFor: (event: StoredEvent) => string | null;
+  topics: TopicSpec[];
+  /** Events read from $all per round; each round is produced in as few sends as the byte limit allows. */
+  batchSize: number;
+  /** Longest sleep without a NOTIFY: the relay stays correct, only slower, when notifications are lost. */
+  pollIntervalMs: number;
+  /** Names the checkpoint row and the leader lock; relays with different names are independent. */
+  name?: string;
+  acquireIntervalMs?: number;
+  /** Upper bound of keys plus values per send (the broker's default message.max.bytes is 1 MiB). */
+  maxSendBytes?: number;
+  retryDelayMs?: number;
+}
+
+// While an append is in flight the relay cannot announce that it sleeps (and would miss its NOTIFY): look again soon.
+const BUSY_POLL_MS = 20;
+
+/**
+ * Publishes $all to Kafka in commit order, from one leader at a time. A batch's checkpoint moves only after the
+ * broker acknowledged the batch (acks = all), so a crash repeats at most the unacknowledged batch: consumers see
+ * each event at least once, in order per key, and drop repeats by stream position.
+ *
+ * Sends are strictly serial and not in kafkajs' idempotent mode: that mode is experimental in kafkajs 2.x and has
+ * a report of lost messages under concurrent sends (ARCHITECTURE.md, "Relay").
+ */
+export class Relay {
+  readonly name: string;
+  private readonly lock: LeaderLock;
+  private readonly wakeup = new Wakeup();
+  private producer: Producer | null = null;
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private cursor: AllCursor | null = null;
+  /** Events acknowledged by Kafka since start (including repeats after a takeover); for metrics. */
+  published = 0;
+
+  constructor(private readonly deps: RelayDeps) {
+    this.name = deps.name ?? 'kafka';
+    this.lock = new LeaderLock(deps.pool, this.name, EVENTS_CHANNEL, () => this.wakeup.signal(), deps.logger);
+  }
+
+  get isLeader(): boolean {
+    return this.lock.isHeld;
+  }
+
+  async start(): Promise<void> {
+    if (this.loop) throw new Error(`relay ${this.name} already started`);
+    await ensureTopics(this.deps.kafka, this.deps.topics);
+    const producer = this.deps.kafka.producer({ allowAutoTopicCreation: false, idempotent: false });
+    await producer.connect();
+    this.producer = producer;
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** Finishes the send in flight and its checkpoint, then lets go of the lock and the producer. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wakeup.signal();
+    await this.loop;
+    this.loop = null;
+    await this.lock.release();
+    await this.producer?.disconnect();
+    this.producer = null;
+  }
+
+  /** Events committed after the stored checkpoint (whoever leads). */
+  async lag(): Promise<number> {
+    const { rows } = await this.deps.pool.query<{ transaction_id: string; global_position: string }>(
+      loadCheckpointQuery(this.name),
+    );
+    const row = rows[0];
+    return this.deps.store.countAfter(
+      row ? { transactionId: row.transaction_id, globalPosition: row.global_position } : START_OF_ALL,
+    );
+  }
+
+  /** Resolves once this instance leads and has published every event committed so far. */
+  async whenCaughtUp(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const cursor = this.cursor;
+      if (this.lock.isHeld && cursor && (await this.deps.store.countAfter(cursor)) === 0) return;
+      if (Date.now() > deadline) throw new Error(`relay ${this.name} did not catch up within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        if (!this.lock.isHeld) {
+          if (!(await this.lead())) await this.wakeup.wait(this.deps.acquireIntervalMs ?? 1000);
+          continue;
+        }
+        if (!(await this.relayOnePage())) await this.sleepUntilNotified();
+      } catch (error) {
+        this.deps.logger.error({ err: (error as Error).message, relay: this.name }, 'relay round failed; retrying');
+        await this.wakeup.wait(this.deps.retryDelayMs ?? 1000);
+      }
+    }
+  }
+
+  /** Tries to become leader; the checkpoint is read only once the lock is held. */
+  private async lead(): Promise<boolean> {
+    if (!(await this.lock.tryAcquire())) return false;
+    const connection = this.lock.connection;
+    await connection.query(ensureCheckpointQuery(this.name));
+    const { rows } = await connection.query<{ transaction_id: string; global_position: string }>(
+      loadCheckpointQuery(this.name),
+    );
+    this.cursor = { transactionId: rows[0]!.transaction_id, globalPosition: rows[0]!.global_position };
+    this.deps.logger.info({ relay: this.name, from: this.cursor }, 'relay is now the leader');
+    return true;
+  }
+
+  /** One page of $all to Kafka; false when there was nothing to publish. */
+  private async relayOnePage(): Promise<boolean> {
+    const events = await this.deps.store.readAll({ after: this.cursor!, limit: this.deps.batchSize });
+    if (events.length === 0) return false;
+    for (const chunk of toProduceChunks(events, this.deps.topicFor, this.deps.maxSendBytes ?? 900_000)) {
+      const connection = this.lock.connection; // throws if leadership was lost mid-page
+      if (chunk.topicMessages.length > 0) {
+        await this.producer!.sendBatch({ topicMessages: chunk.topicMessages, acks: -1 });
+      }
+      for (const event of chunk.unrouted) {
+        this.deps.logger.error(
+          { relay: this.name, eventId: event.eventId, streamId: event.streamId },
+          'no topic carries this stream; event not published',
+        );
+      }
+      const next = cursorOf(chunk.last);
+      await connection.query(advanceCheckpointQuery(this.name, next));
+      this.cursor = next;
+      this.published += chunk.topicMessages.reduce((sum, { messages }) => sum + messages.length, 0);
+    }
+    return true;
+  }
+
+  /**
+   * Nothing to publish: announce that this relay sleeps (appends then NOTIFY), look once more for what was committed
+   * before the announcement, then sleep until notified or until the poll interval passes.
+   */
+  private async sleepUntilNotified(): Promise<void> {
+    const announced = await this.lock.announceWaiting();
+    try {
+      if (announced && (await this.relayOnePage())) return;
+      await this.wakeup.wait(announced ? this.deps.pollIntervalMs : Math.min(BUSY_POLL_MS, this.deps.pollIntervalMs));
+    } finally {
+      if (announced) await this.lock.withdrawWaiting().catch(() => undefined); // a dead connection drops it anyway
+    }
+  }
+}
