@@ -1,22 +1,39 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { describeConfig, loadConfig } from '../infra/config';
 import { openConnections } from '../infra/connections';
 import { createLogger } from '../infra/logger';
 import { ensureBucket } from '../infra/s3';
 import { buildApp } from '../http/app';
+import { startSandbox, type Sandbox } from '../runtime/sandbox';
 import { buildServices } from '../runtime/services';
+import { buildWorkers, ROLES, type Role, type Worker } from '../runtime/workers';
 import { runMigrations } from './migrate-command';
+
+const rolesFrom = (role: string): Set<Role> => new Set(role === 'all' ? ROLES : [role as Role]);
 
 export const registerServeCommand = (program: Command) =>
   program
     .command('serve')
-    .description('run the bridge (HTTP API and workers)')
+    .description('run the bridge: the HTTP API and/or its workers')
+    .addOption(
+      new Option('--role <role>', 'what this process runs; roles scale out as separate processes')
+        .choices([...ROLES, 'all'])
+        .default('all'),
+    )
     .option('--no-migrate', 'do not apply pending migrations at start')
-    .action(async (options: { migrate: boolean }) => {
-      const config = loadConfig();
+    .action(async (options: { role: string; migrate: boolean }) => {
+      let config = loadConfig();
       const logger = createLogger(config.LOG_LEVEL);
-      logger.info({ config: describeConfig(config) }, 'starting');
+      const roles = rolesFrom(options.role);
+      let sandbox: Sandbox | undefined;
+      if (config.sandbox) {
+        sandbox = await startSandbox(config, logger);
+        config = sandbox.config;
+        logger.warn('SANDBOX MODE: META_GRAPH_URL is not set; Meta and Genesys are simulated on loopback');
+      }
+      logger.info({ roles: [...roles], config: describeConfig(config) }, 'starting');
       if (options.migrate) await runMigrations(config.DATABASE_URL);
+
       const connections = await openConnections(config, logger);
       for (const bucket of [config.S3_MEDIA_BUCKET, config.S3_ARCHIVE_BUCKET]) {
         await ensureBucket(connections.s3, bucket, config.S3_REGION).catch((error: Error) =>
@@ -24,21 +41,32 @@ export const registerServeCommand = (program: Command) =>
         );
       }
       const services = buildServices(config, connections, logger);
-      const app = await buildApp({
-        logger,
-        checks: connections.checks,
-        ...services,
-        adminToken: config.ADMIN_TOKEN,
-      });
-      await app.listen({ port: config.PORT, host: config.HOST });
+      const workers: Worker[] = buildWorkers(roles, config, connections, services, logger);
+      for (const worker of workers) {
+        await worker.start();
+        logger.info({ worker: worker.name }, 'worker started');
+      }
+      const app = roles.has('api')
+        ? await buildApp({ logger, checks: connections.checks, ...services, adminToken: config.ADMIN_TOKEN })
+        : undefined;
+      if (app) await app.listen({ port: config.PORT, host: config.HOST });
+      await sandbox?.seed(services, `http://${config.HOST}:${config.PORT}`);
 
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
-        logger.info({ signal }, 'stopping: no new requests, finishing in-flight work');
-        await app.close();
+        logger.info({ signal }, 'stopping: no new requests, finishing in-flight work, committing offsets');
+        await app?.close();
+        for (const worker of [...workers].reverse()) {
+          await worker
+            .stop()
+            .catch((error: Error) =>
+              logger.error({ worker: worker.name, err: error.message }, 'stop failed'),
+            );
+        }
         await connections.close();
+        await sandbox?.stop();
         logger.info('stopped');
         process.exit(0);
       };

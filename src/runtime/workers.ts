@@ -1,0 +1,108 @@
+import { relayTopics, topicRouter, OUTBOUND_MESSAGES_TOPIC } from '../events/relay/topic-routing';
+import { ensureTopics } from '../events/relay/ensure-topics';
+import { Relay } from '../events/relay/relay';
+import type { Config } from '../infra/config';
+import type { Connections } from '../infra/connections';
+import type { Logger } from '../infra/logger';
+import { createS3 } from '../infra/s3';
+import { GenesysTokenCache } from '../processors/outbound/genesys-token-cache';
+import { MappingResolver } from '../processors/outbound/mapping-resolver';
+import { MediaMover } from '../processors/outbound/media-mover';
+import { OutboundDriver, type OutboundDriverSettings } from '../processors/outbound/outbound-driver';
+import { createOutboundProcessor } from '../processors/outbound/outbound-processor';
+import type { Services } from './services';
+
+export const ROLES = ['api', 'relay', 'processor', 'projector', 'amqp-bridge'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Something a role runs besides the HTTP API: started in order, stopped in reverse. */
+export interface Worker {
+  name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  /** Overrides for tests (short reconciliation windows, quick backoff). */
+  driver?: Partial<OutboundDriverSettings>;
+}
+
+/** Consumer groups carry the topic prefix so that isolated deployments (and test files) never share offsets. */
+export const groupId = (config: Pick<Config, 'KAFKA_TOPIC_PREFIX'>, name: string) =>
+  `${config.KAFKA_TOPIC_PREFIX}${name}`;
+
+export const buildWorkers = (
+  roles: ReadonlySet<Role>,
+  config: Config,
+  connections: Connections,
+  services: Services,
+  logger: Logger,
+  options: WorkerOptions = {},
+): Worker[] => {
+  const { pool, redis, kafka, s3 } = connections;
+  // Consumers must not subscribe before the topics exist: the broker would auto-create them with one partition.
+  const topics = relayTopics(config.KAFKA_TOPIC_PREFIX, config.KAFKA_TOPIC_PARTITIONS);
+  const workers: Worker[] = [
+    { name: 'topics', start: () => ensureTopics(kafka, topics), stop: async () => undefined },
+  ];
+
+  if (roles.has('relay')) {
+    const relay = new Relay({
+      pool,
+      store: services.store,
+      kafka,
+      logger: logger.child({ component: 'relay' }),
+      topicFor: topicRouter(config.KAFKA_TOPIC_PREFIX),
+      topics,
+      batchSize: 2000,
+      pollIntervalMs: 250,
+    });
+    workers.push({ name: 'relay', start: () => relay.start(), stop: () => relay.stop() });
+  }
+
+  if (roles.has('processor')) {
+    const graphUrl = config.META_GRAPH_URL ?? 'http://127.0.0.1:1';
+    const publicS3 = createS3(
+      config.S3_PUBLIC_ENDPOINT,
+      config.S3_ACCESS_KEY,
+      config.S3_SECRET_KEY,
+      config.S3_REGION,
+    );
+    const media = new MediaMover(s3, publicS3, services.directory, new GenesysTokenCache(redis, logger), {
+      bucket: config.S3_MEDIA_BUCKET,
+      loginUrlTemplate: config.GENESYS_LOGIN_URL_TEMPLATE,
+      downloadHosts: config.GENESYS_DOWNLOAD_HOSTS,
+      downloadOriginOverride: config.GENESYS_DOWNLOAD_ORIGIN_OVERRIDE,
+      graphUrl,
+      graphVersion: config.META_GRAPH_VERSION,
+      genesysTimeoutMs: config.GENESYS_REQUEST_TIMEOUT_MS,
+      metaTimeoutMs: config.META_REQUEST_TIMEOUT_MS,
+    });
+    const driver = new OutboundDriver(
+      services.store,
+      services.directory,
+      new MappingResolver(pool, redis, logger),
+      media,
+      {
+        graphUrl,
+        graphVersion: config.META_GRAPH_VERSION,
+        metaTimeoutMs: config.META_REQUEST_TIMEOUT_MS,
+        maxSendAttempts: 8,
+        maxMediaAttempts: 5,
+        reconcileWindowMs: 120_000,
+        ...options.driver,
+      },
+      logger.child({ component: 'processor.outbound' }),
+    );
+    const outbound = createOutboundProcessor({
+      kafka,
+      pool,
+      logger,
+      driver,
+      topic: `${config.KAFKA_TOPIC_PREFIX}${OUTBOUND_MESSAGES_TOPIC}`,
+      groupId: groupId(config, 'processor.outbound'),
+    });
+    workers.push({ name: 'processor.outbound', start: () => outbound.start(), stop: () => outbound.stop() });
+  }
+  return workers;
+};
