@@ -4,15 +4,17 @@
  */
 import { conversationEventDefinitions, type ConversationEvent } from './schemas/conversation-events';
 import type { EventCategory, EventDefinition } from './schemas/define';
+import { metaWebhookEventDefinitions, type MetaWebhookEvent } from './schemas/meta-webhook-events';
 import { outboundEventDefinitions, type OutboundEvent } from './schemas/outbound-events';
 
 /** Any event a decider emits or folds, as a `{ type, data }` pair at its current version. */
-export type DomainEvent = OutboundEvent | ConversationEvent;
+export type DomainEvent = OutboundEvent | ConversationEvent | MetaWebhookEvent;
 export type DomainEventType = DomainEvent['type'];
 
 export const eventDefinitions: readonly EventDefinition[] = [
   ...outboundEventDefinitions,
   ...conversationEventDefinitions,
+  ...metaWebhookEventDefinitions,
 ];
 
 const definitionsByType: ReadonlyMap<string, EventDefinition> = new Map(

@@ -2,10 +2,12 @@
  * One valid `data` example per event type at its current version. Used by tests and as the examples of the
  * generated JSON Schema / AsyncAPI documents; the type forces an example for every new event type.
  */
+import { createHash } from 'node:crypto';
 import type { ConversationEvent } from './conversation-events';
+import type { MetaWebhookEvent } from './meta-webhook-events';
 import type { OutboundEvent } from './outbound-events';
 
-type AnyEvent = OutboundEvent | ConversationEvent;
+type AnyEvent = OutboundEvent | ConversationEvent | MetaWebhookEvent;
 export type EventExamples = { [T in AnyEvent['type']]: Extract<AnyEvent, { type: T }>['data'] };
 
 const genesysBody = JSON.stringify({
@@ -15,6 +17,32 @@ const genesysBody = JSON.stringify({
   type: 'Text',
   text: 'We can help you with that',
   direction: 'Outbound',
+});
+
+const metaStatusBody = JSON.stringify({
+  object: 'whatsapp_business_account',
+  entry: [
+    {
+      id: '102290129340398',
+      changes: [
+        {
+          field: 'messages',
+          value: {
+            messaging_product: 'whatsapp',
+            metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+            statuses: [
+              {
+                id: 'wamid.HBgLOTE5ODc2NTQzMjEw',
+                status: 'delivered',
+                timestamp: '1714557602',
+                recipient_id: '919876543210',
+              },
+            ],
+          },
+        },
+      ],
+    },
+  ],
 });
 
 export const eventExamples: EventExamples = {
@@ -58,4 +86,23 @@ export const eventExamples: EventExamples = {
   Read: { wamid: 'wamid.HBgLOTE5ODc2NTQzMjEw', readAt: '2024-05-01T10:05:00.000Z' },
   ReceiptPosted: { status: 'Delivered' },
   ConversationLinked: { conversationId: 'abc-123', waId: '919876543210', contactName: 'Asha', phoneNumberId: '1234567' },
+  MetaWebhookReceived: {
+    webhookId: createHash('sha256').update(metaStatusBody).digest('hex'),
+    part: 0,
+    partCount: 1,
+    rawBody: metaStatusBody,
+    signature: `sha256=${'ab'.repeat(32)}`,
+    receivedAt: '2024-05-01T10:00:02.300Z',
+    statuses: [
+      {
+        wamid: 'wamid.HBgLOTE5ODc2NTQzMjEw',
+        status: 'delivered',
+        isIgnored: false,
+        timestamp: '1714557602',
+        recipientId: '919876543210',
+        phoneNumberId: '106540352242922',
+        wabaId: '102290129340398',
+      },
+    ],
+  },
 };

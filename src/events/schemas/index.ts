@@ -16,3 +16,5 @@ export * from './receipt-posted';
 export * from './conversation-linked';
 export * from './outbound-events';
 export * from './conversation-events';
+export * from './meta-webhook-received';
+export * from './meta-webhook-events';

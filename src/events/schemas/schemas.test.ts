@@ -23,6 +23,10 @@ const badPayloads: Record<string, { data: Record<string, unknown>; path: string 
   Read: { data: { ...eventExamples.Read, readAt: 1714557900 }, path: 'readAt' },
   ReceiptPosted: { data: { status: 'Sent' }, path: 'status' },
   ConversationLinked: { data: { ...eventExamples.ConversationLinked, waId: '+1 555 0100' }, path: 'waId' },
+  MetaWebhookReceived: {
+    data: { ...eventExamples.MetaWebhookReceived, signature: 'sha256=3q2+7w==' },
+    path: 'signature',
+  },
 };
 
 const issuePaths = (schema: z.ZodType, data: unknown): string[] => {
