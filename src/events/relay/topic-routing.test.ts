@@ -11,6 +11,10 @@ describe('topicRouter', () => {
     expect(topicFor({ streamId: 'conversation-tenant-1-conv-9' })).toBe('prod.bridge.conversations.v1');
   });
 
+  it('puts Meta webhook streams on the meta-webhooks topic', () => {
+    expect(topicFor({ streamId: `meta-webhook-${'0'.repeat(64)}` })).toBe('prod.bridge.meta-webhooks.v1');
+  });
+
   it('routes no other stream family, including look-alikes without the dash', () => {
     expect(topicFor({ streamId: 'outboundx-1' })).toBeNull();
     expect(topicFor({ streamId: 'tenant-outbound-1' })).toBeNull();
@@ -27,6 +31,7 @@ describe('relayTopics', () => {
     expect(relayTopics('t-1.', 6)).toEqual([
       { name: 't-1.bridge.outbound-messages.v1', partitions: 6 },
       { name: 't-1.bridge.conversations.v1', partitions: 6 },
+      { name: 't-1.bridge.meta-webhooks.v1', partitions: 6 },
     ]);
   });
 });

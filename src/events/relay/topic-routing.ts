@@ -3,10 +3,13 @@ import type { StoredEvent } from '../store/types';
 /** Topic names of CONTRACT.md, before the deployment's KAFKA_TOPIC_PREFIX. One topic per aggregate family. */
 export const OUTBOUND_MESSAGES_TOPIC = 'bridge.outbound-messages.v1';
 export const CONVERSATIONS_TOPIC = 'bridge.conversations.v1';
+/** Signed Meta webhooks as received (MetaWebhookReceived), for the status processor. */
+export const META_WEBHOOKS_TOPIC = 'bridge.meta-webhooks.v1';
 
 const routes: ReadonlyArray<{ streamPrefix: string; topic: string }> = [
   { streamPrefix: 'outbound-', topic: OUTBOUND_MESSAGES_TOPIC },
   { streamPrefix: 'conversation-', topic: CONVERSATIONS_TOPIC },
+  { streamPrefix: 'meta-webhook-', topic: META_WEBHOOKS_TOPIC },
 ];
 
 /** The Kafka topic an event belongs on, chosen by its stream's family; null for a stream no topic carries. */
