@@ -1,0 +1,50 @@
+/**
+ * What the bridge does with one Kafka message of the outbound topic: publish a legacy body, skip it (another event
+ * type), or park it as a dead letter (it cannot be read, or its legacy body would break the contract). Pure, so
+ * every branch is tested without a broker.
+ */
+import type { IHeaders } from 'kafkajs';
+import { decodeOutboundEvent } from '../../events/decode';
+import { storedEventEnvelopeSchema } from '../../events/schemas/envelope';
+import type { StoredEvent } from '../../events/store/types';
+import type { LegacyOutboundMessage } from './legacy-outbound-message';
+import { toLegacyOutboundMessage } from './to-legacy-outbound-message';
+
+/** The one event type the legacy queue carries. */
+export const FORWARDED_EVENT_TYPE = 'WebhookReceived';
+
+export type ForwardPlan =
+  | { kind: 'skip' }
+  | { kind: 'publish'; event: StoredEvent; message: LegacyOutboundMessage }
+  | { kind: 'dead-letter'; error: string; event?: StoredEvent };
+
+const headerText = (headers: IHeaders | undefined, name: string): string | undefined => {
+  const value = headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+};
+
+const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export const planForward = (message: { value: Buffer | null; headers?: IHeaders }): ForwardPlan => {
+  // The relay puts the type in a header so that the other event types cost no parsing.
+  const headerType = headerText(message.headers, 'event-type');
+  if (headerType !== undefined && headerType !== FORWARDED_EVENT_TYPE) return { kind: 'skip' };
+
+  let event: StoredEvent;
+  try {
+    event = storedEventEnvelopeSchema.parse(JSON.parse(message.value?.toString('utf8') ?? 'null'));
+  } catch (error) {
+    return { kind: 'dead-letter', error: `undecodable message: ${describeError(error)}` };
+  }
+  if (event.type !== FORWARDED_EVENT_TYPE) return { kind: 'skip' };
+
+  try {
+    // Decoding upcasts older versions, so the legacy body is always built from the current shape.
+    const decoded = decodeOutboundEvent(event);
+    if (decoded.type !== 'WebhookReceived') return { kind: 'skip' };
+    return { kind: 'publish', event, message: toLegacyOutboundMessage(event.tenantId, decoded.data) };
+  } catch (error) {
+    return { kind: 'dead-letter', error: `no legacy body for this event: ${describeError(error)}`, event };
+  }
+};
