@@ -5,6 +5,8 @@ import { createLogger } from '../infra/logger';
 import { ensureBucket } from '../infra/s3';
 import { buildApp } from '../http/app';
 import { startSandbox, type Sandbox } from '../runtime/sandbox';
+import { createMetrics } from '../infra/metrics';
+import { metricsRefresher } from '../runtime/metrics-refresh';
 import { buildServices } from '../runtime/services';
 import { buildWorkers, ROLES, type Role, type Worker } from '../runtime/workers';
 import { runMigrations } from './migrate-command';
@@ -40,14 +42,20 @@ export const registerServeCommand = (program: Command) =>
           logger.warn({ bucket, err: error.message }, 'bucket not ready yet'),
         );
       }
-      const services = buildServices(config, connections, logger);
+      const services = buildServices(config, connections, logger, createMetrics());
       const workers: Worker[] = buildWorkers(roles, config, connections, services, logger);
       for (const worker of workers) {
         await worker.start();
         logger.info({ worker: worker.name }, 'worker started');
       }
       const app = roles.has('api')
-        ? await buildApp({ logger, checks: connections.checks, ...services, adminToken: config.ADMIN_TOKEN })
+        ? await buildApp({
+            logger,
+            checks: connections.checks,
+            ...services,
+            adminToken: config.ADMIN_TOKEN,
+            refreshMetrics: metricsRefresher(config, connections, services, logger),
+          })
         : undefined;
       if (app) await app.listen({ port: config.PORT, host: config.HOST });
       await sandbox?.seed(services, `http://${config.HOST}:${config.PORT}`);

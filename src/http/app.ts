@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { EventStore } from '../events/store/types';
 import type { Logger } from '../infra/logger';
+import type { Metrics } from '../infra/metrics';
 import type { DependencyCheck } from '../infra/readiness';
 import type { TenantAdmin } from '../tenants/tenant-admin';
 import type { TenantDirectory } from '../tenants/tenant-directory';
@@ -8,6 +9,7 @@ import { registerErrorHandler } from './errors';
 import { adminPlugin } from './plugins/admin';
 import { genesysWebhookPlugin } from './plugins/genesys-webhook';
 import { healthPlugin } from './plugins/health';
+import { metricsPlugin } from './plugins/metrics';
 
 export interface AppDeps {
   logger: Logger;
@@ -16,6 +18,9 @@ export interface AppDeps {
   directory: TenantDirectory;
   tenantAdmin: TenantAdmin;
   adminToken: string | undefined;
+  metrics: Metrics;
+  /** Refreshes lag gauges before a scrape. */
+  refreshMetrics?: () => Promise<void>;
 }
 
 /** Builds the HTTP app from already-connected dependencies; `serve` and the tests both call it. */
@@ -29,6 +34,10 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   });
   registerErrorHandler(app);
   await app.register(healthPlugin, { checks: deps.checks });
+  await app.register(metricsPlugin, {
+    metrics: deps.metrics,
+    ...(deps.refreshMetrics ? { refresh: deps.refreshMetrics } : {}),
+  });
   await app.register(genesysWebhookPlugin, { store: deps.store, directory: deps.directory });
   await app.register(adminPlugin, {
     adminToken: deps.adminToken,

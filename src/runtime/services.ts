@@ -1,10 +1,12 @@
+import { meteredEventStore } from '../events/store/metered-event-store';
 import { PostgresEventStore } from '../events/store/postgres-event-store';
 import type { Config } from '../infra/config';
 import type { Connections } from '../infra/connections';
 import type { Logger } from '../infra/logger';
+import { createMetrics, type Metrics } from '../infra/metrics';
 import { cipherFromConfig } from '../tenants/credentials-cipher';
 import { TenantAdmin } from '../tenants/tenant-admin';
-import { TenantDirectory, type CacheObserver } from '../tenants/tenant-directory';
+import { TenantDirectory } from '../tenants/tenant-directory';
 import { TenantRepository } from '../tenants/tenant-repository';
 
 /** The application services of one process, built from its connections. No I/O happens here. */
@@ -12,14 +14,18 @@ export const buildServices = (
   config: Config,
   connections: Connections,
   logger: Logger,
-  observeCache?: CacheObserver,
+  metrics: Metrics = createMetrics({ defaultMetrics: false }),
 ) => {
-  const store = new PostgresEventStore(connections.pool);
+  const store = meteredEventStore(new PostgresEventStore(connections.pool), (type, n) =>
+    metrics.eventsAppended.inc({ type }, n),
+  );
   const repository = new TenantRepository(connections.pool);
   const cipher = cipherFromConfig(config);
-  const directory = new TenantDirectory(repository, cipher, connections.redis, logger, observeCache);
+  const directory = new TenantDirectory(repository, cipher, connections.redis, logger, (cache, outcome) =>
+    metrics.cacheRequests.inc({ cache, outcome }),
+  );
   const tenantAdmin = new TenantAdmin(repository, cipher, directory);
-  return { store, repository, cipher, directory, tenantAdmin };
+  return { store, repository, cipher, directory, tenantAdmin, metrics };
 };
 
 export type Services = ReturnType<typeof buildServices>;

@@ -27,6 +27,11 @@ export interface WorkerOptions {
   driver?: Partial<OutboundDriverSettings>;
 }
 
+/** Every consumer group the bridge runs, with the topics it reads (before the deployment's prefix): for lag. */
+export const CONSUMERS: ReadonlyArray<{ name: string; topics: string[] }> = [
+  { name: 'processor.outbound', topics: [OUTBOUND_MESSAGES_TOPIC] },
+];
+
 /** Consumer groups carry the topic prefix so that isolated deployments (and test files) never share offsets. */
 export const groupId = (config: Pick<Config, 'KAFKA_TOPIC_PREFIX'>, name: string) =>
   `${config.KAFKA_TOPIC_PREFIX}${name}`;
@@ -68,7 +73,10 @@ export const buildWorkers = (
       config.S3_SECRET_KEY,
       config.S3_REGION,
     );
-    const media = new MediaMover(s3, publicS3, services.directory, new GenesysTokenCache(redis, logger), {
+    const tokenCache = new GenesysTokenCache(redis, logger, config.GENESYS_REQUEST_TIMEOUT_MS, (outcome) =>
+      services.metrics.cacheRequests.inc({ cache: 'genesys-token', outcome }),
+    );
+    const media = new MediaMover(s3, publicS3, services.directory, tokenCache, {
       bucket: config.S3_MEDIA_BUCKET,
       loginUrlTemplate: config.GENESYS_LOGIN_URL_TEMPLATE,
       downloadHosts: config.GENESYS_DOWNLOAD_HOSTS,
@@ -81,7 +89,9 @@ export const buildWorkers = (
     const driver = new OutboundDriver(
       services.store,
       services.directory,
-      new MappingResolver(pool, redis, logger),
+      new MappingResolver(pool, redis, logger, (outcome) =>
+        services.metrics.cacheRequests.inc({ cache: 'mapping', outcome }),
+      ),
       media,
       {
         graphUrl,
@@ -93,6 +103,8 @@ export const buildWorkers = (
         ...options.driver,
       },
       logger.child({ component: 'processor.outbound' }),
+      (outcome, code) =>
+        services.metrics.metaSends.inc({ outcome, code: code === undefined ? 'none' : String(code) }),
     );
     const outbound = createOutboundProcessor({
       kafka,
@@ -101,6 +113,7 @@ export const buildWorkers = (
       driver,
       topic: `${config.KAFKA_TOPIC_PREFIX}${OUTBOUND_MESSAGES_TOPIC}`,
       groupId: groupId(config, 'processor.outbound'),
+      onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),
     });
     workers.push({ name: 'processor.outbound', start: () => outbound.start(), stop: () => outbound.stop() });
   }

@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../src/infra/config';
 import { openConnections, type Connections } from '../../src/infra/connections';
 import { createLogger } from '../../src/infra/logger';
 import { ensureBucket } from '../../src/infra/s3';
+import { metricsRefresher } from '../../src/runtime/metrics-refresh';
 import { buildServices, type Services } from '../../src/runtime/services';
 import { createTestDatabase } from './database';
 import { createNamespace, namespaceEnv, type TestNamespace } from './namespace';
@@ -44,7 +45,13 @@ export const startTestBridge = async (
     await ensureBucket(connections.s3, bucket, config.S3_REGION);
   }
   const services = buildServices(config, connections, logger);
-  const app = await buildApp({ logger, checks: connections.checks, ...services, adminToken });
+  const app = await buildApp({
+    logger,
+    checks: connections.checks,
+    ...services,
+    adminToken,
+    refreshMetrics: metricsRefresher(config, connections, services, logger),
+  });
   return {
     ns,
     config,

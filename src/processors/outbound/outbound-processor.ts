@@ -13,6 +13,7 @@ export interface OutboundProcessorOptions {
   topic: string;
   groupId: string;
   maxInFlight?: number;
+  onDeadLetter?: (source: string) => void;
 }
 
 /**
@@ -30,4 +31,5 @@ export const createOutboundProcessor = (options: OutboundProcessorOptions): Keye
     eventTypes: new Set(['WebhookReceived']),
     handle: (event) => options.driver.drive(event),
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
+    ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}),
   });

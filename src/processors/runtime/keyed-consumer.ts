@@ -22,6 +22,8 @@ export interface KeyedConsumerOptions {
   commitIntervalMs?: number;
   maxAttempts?: number;
   retryDelayMs?: (attempt: number) => number;
+  /** Told of each message parked in dead_letters (metrics). */
+  onDeadLetter?: (source: string) => void;
 }
 
 /**
@@ -155,6 +157,7 @@ export class KeyedConsumer {
           eventType: event?.type,
           payload: event,
         });
+        this.options.onDeadLetter?.(this.options.name);
         return;
       } catch (writeError) {
         this.options.logger.error({ err: (writeError as Error).message }, 'dead letter not recorded yet');

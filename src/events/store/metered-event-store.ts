@@ -1,0 +1,20 @@
+import type { EventMetadata, EventStore, ExpectedPosition, NewEvent } from './types';
+
+/** Counts what is really appended (not idempotent re-appends), by event type, around any EventStore. */
+export const meteredEventStore = <S extends EventStore>(
+  store: S,
+  count: (type: string, n: number) => void,
+): S => {
+  const metered = Object.create(store) as S;
+  metered.appendToStream = async (
+    streamId: string,
+    expected: ExpectedPosition,
+    events: NewEvent[],
+    metadata?: EventMetadata,
+  ) => {
+    const result = await store.appendToStream(streamId, expected, events, metadata);
+    if (!result.duplicate) for (const event of events) count(event.type, 1);
+    return result;
+  };
+  return metered;
+};

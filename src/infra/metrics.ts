@@ -1,0 +1,65 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The bridge's Prometheus metrics, one registry per process (tests build their own). Names follow Prometheus'
+ * conventions: `_total` counters, `_seconds` durations, labels with small bounded value sets.
+ */
+export const createMetrics = (options: { defaultMetrics?: boolean } = {}) => {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true)
+    collectDefaultMetrics({ register: registry, prefix: 'bridge_process_' });
+
+  return {
+    registry,
+    webhookAck: new Histogram({
+      name: 'bridge_webhook_ack_seconds',
+      help: 'Time from request to answer of a webhook, by source and status class',
+      labelNames: ['source', 'status'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    eventsAppended: new Counter({
+      name: 'bridge_events_appended_total',
+      help: 'Events appended to the event store, by type',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+    relayLag: new Gauge({
+      name: 'bridge_relay_lag_events',
+      help: 'Committed events the relay has not yet published to Kafka',
+      registers: [registry],
+    }),
+    consumerLag: new Gauge({
+      name: 'bridge_consumer_lag_messages',
+      help: 'Kafka messages not yet committed by a consumer group (projection, processor or bridge)',
+      labelNames: ['consumer'] as const,
+      registers: [registry],
+    }),
+    cacheRequests: new Counter({
+      name: 'bridge_cache_requests_total',
+      help: 'Cache lookups by cache and outcome (hit, miss, error); hit ratio = hit / (hit + miss + error)',
+      labelNames: ['cache', 'outcome'] as const,
+      registers: [registry],
+    }),
+    metaSends: new Counter({
+      name: 'bridge_meta_send_outcomes_total',
+      help: 'Answers to sends to Meta by outcome (sent, retry, failed, unknown) and Meta error code',
+      labelNames: ['outcome', 'code'] as const,
+      registers: [registry],
+    }),
+    genesysReceipts: new Counter({
+      name: 'bridge_genesys_receipts_total',
+      help: 'Receipts posted to Genesys by receipt status and outcome',
+      labelNames: ['status', 'outcome'] as const,
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: 'bridge_dead_letters_total',
+      help: 'Messages a consumer parked in dead_letters, by consumer',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+  };
+};
+
+export type Metrics = ReturnType<typeof createMetrics>;
