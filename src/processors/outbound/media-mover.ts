@@ -96,6 +96,11 @@ export class MediaMover {
       return permanent('MediaTooLarge', `${kind.kind} over WhatsApp's ${maxBytes} byte limit`);
     }
 
+    // Refused before anything leaves the bridge, not even a token request: a crafted webhook gets nothing.
+    const allowedHosts = this.settings.downloadHosts ?? defaultDownloadHosts(tenant.genesysRegion);
+    const urlCheck = checkAttachmentUrl(attachment.url, allowedHosts, this.settings.downloadOriginOverride);
+    if (!urlCheck.ok) return permanent('ForbiddenAttachmentHost', 'The attachment URL is not on a Genesys download host');
+
     const credentials = await this.directory.genesysOAuth(tenant.tenantId);
     if (!credentials) {
       return permanent(
