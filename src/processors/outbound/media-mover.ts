@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client as S3 } from 'minio';
 import {
+  checkAttachmentUrl,
   defaultDownloadHosts,
   downloadAttachment,
   urlFromTemplate,
