@@ -54,6 +54,8 @@ export const registerServeCommand = (program: Command) =>
             checks: connections.checks,
             ...services,
             adminToken: config.ADMIN_TOKEN,
+            metaAppSecret: config.META_APP_SECRET,
+            metaVerifyToken: config.META_VERIFY_TOKEN,
             refreshMetrics: metricsRefresher(config, connections, services, logger),
           })
         : undefined;

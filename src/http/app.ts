@@ -9,6 +9,7 @@ import { registerErrorHandler } from './errors';
 import { adminPlugin } from './plugins/admin';
 import { genesysWebhookPlugin } from './plugins/genesys-webhook';
 import { healthPlugin } from './plugins/health';
+import { metaWebhookPlugin } from './plugins/meta-webhook';
 import { metricsPlugin } from './plugins/metrics';
 
 export interface AppDeps {
@@ -18,6 +19,9 @@ export interface AppDeps {
   directory: TenantDirectory;
   tenantAdmin: TenantAdmin;
   adminToken: string | undefined;
+  /** META_APP_SECRET and META_VERIFY_TOKEN (POST signatures and the GET handshake of /webhook/meta). */
+  metaAppSecret?: string | undefined;
+  metaVerifyToken?: string | undefined;
   metrics: Metrics;
   /** Refreshes lag gauges before a scrape. */
   refreshMetrics?: () => Promise<void>;
@@ -39,6 +43,11 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     ...(deps.refreshMetrics ? { refresh: deps.refreshMetrics } : {}),
   });
   await app.register(genesysWebhookPlugin, { store: deps.store, directory: deps.directory });
+  await app.register(metaWebhookPlugin, {
+    store: deps.store,
+    appSecret: deps.metaAppSecret,
+    verifyToken: deps.metaVerifyToken,
+  });
   await app.register(adminPlugin, {
     adminToken: deps.adminToken,
     tenants: deps.tenantAdmin,

@@ -50,6 +50,8 @@ export const startTestBridge = async (
     checks: connections.checks,
     ...services,
     adminToken,
+    metaAppSecret: config.META_APP_SECRET,
+    metaVerifyToken: config.META_VERIFY_TOKEN,
     refreshMetrics: metricsRefresher(config, connections, services, logger),
   });
   return {

@@ -1,0 +1,193 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import { encodeEvent } from '../../events/encode';
+import { toMetaWebhookParts } from '../../events/schemas/meta-webhook-parts';
+import {
+  META_WEBHOOK_TENANT_ID,
+  metaWebhookStreamId,
+  type MetaWebhookReceivedData,
+} from '../../events/schemas/meta-webhook-received';
+import { ExpectedVersionConflict, type EventStore } from '../../events/store/types';
+import { errorSchema, HttpError } from '../errors';
+import { keepRawJsonBodies, parseJson } from '../raw-json';
+import { metaWebhookSchema, statusRecordsOf } from '../schemas/meta-webhook';
+import { isValidMetaSignature } from '../signatures';
+
+export interface MetaWebhookOptions {
+  store: EventStore;
+  /** META_APP_SECRET: the HMAC key of `X-Hub-Signature-256`. Unset: every POST is refused with 503. */
+  appSecret: string | undefined;
+  /** META_VERIFY_TOKEN: what Meta must present in the GET handshake. Unset: every handshake is refused. */
+  verifyToken: string | undefined;
+  onAccepted?: (outcome: { duplicate: boolean; statuses: number }) => void;
+}
+
+/**
+ * Meta may batch up to 1000 updates in one POST; the default 1 MiB limit of the app could refuse a full batch of
+ * failed statuses (each carries its error texts), and a refused batch is lost after Meta's 7 days of retries.
+ */
+const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/** Meta's challenge is a number; anything much longer is not a handshake and is not echoed. */
+const MAX_CHALLENGE_LENGTH = 256;
+
+const acceptedSchema = {
+  type: 'object',
+  properties: {
+    accepted: { type: 'boolean' },
+    eventId: { type: 'string' },
+    duplicate: { type: 'boolean' },
+    statuses: { type: 'integer' },
+  },
+  required: ['accepted', 'eventId', 'duplicate', 'statuses'],
+} as const;
+
+/** Compares two strings in constant time, whatever their lengths. */
+const isSameText = (expected: string, given: string): boolean =>
+  timingSafeEqual(
+    createHash('sha256').update(expected).digest(),
+    createHash('sha256').update(given).digest(),
+  );
+
+/**
+ * The event id of one part, derived from the body's hash: a retried webhook re-appends the same ids, which the
+ * store answers as a duplicate. Formatted as a version 8 (custom) RFC 9562 uuid.
+ */
+const partEventId = (webhookId: string, part: number): string => {
+  const bytes = createHash('sha256').update(`meta-webhook:${webhookId}:${part}`).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+};
+
+const toNewEvents = (parts: MetaWebhookReceivedData[]) =>
+  parts.map((data) =>
+    encodeEvent(
+      { type: 'MetaWebhookReceived', data },
+      {
+        tenantId: META_WEBHOOK_TENANT_ID,
+        conversationId: null,
+        eventId: partEventId(data.webhookId, data.part),
+        occurredAt: data.receivedAt,
+      },
+    ),
+  );
+
+/**
+ * GET /webhook/meta: the subscription handshake. POST /webhook/meta: WhatsApp Business Account webhooks. A POST is
+ * checked in order for its signature (hex HMAC-SHA256 of the raw bytes with the app secret), JSON, and schema,
+ * then recorded as one append (MetaWebhookReceived, stream per body hash, expected position 0), and only then
+ * answered 200. Statuses are applied to their messages later, by the status processor.
+ */
+export const metaWebhookPlugin: FastifyPluginAsync<MetaWebhookOptions> = async (app, options) => {
+  keepRawJsonBodies(app);
+
+  app.get(
+    '/webhook/meta',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            'hub.mode': { type: 'string' },
+            'hub.verify_token': { type: 'string' },
+            'hub.challenge': { type: 'string' },
+          },
+        },
+        response: { 200: { type: 'string' }, 403: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const query = request.query as Record<string, string | undefined>;
+      const token = query['hub.verify_token'];
+      const challenge = query['hub.challenge'];
+      const isVerified =
+        options.verifyToken !== undefined &&
+        query['hub.mode'] === 'subscribe' &&
+        token !== undefined &&
+        isSameText(options.verifyToken, token) &&
+        challenge !== undefined &&
+        challenge.length > 0 &&
+        challenge.length <= MAX_CHALLENGE_LENGTH;
+      if (!isVerified) {
+        throw new HttpError(
+          403,
+          'VerificationFailed',
+          'hub.mode or hub.verify_token is not what this bridge expects',
+        );
+      }
+      // Meta expects the challenge back as the whole body.
+      return reply
+        .code(200)
+        .header('x-content-type-options', 'nosniff')
+        .type('text/plain; charset=utf-8')
+        .send(challenge);
+    },
+  );
+
+  app.post(
+    '/webhook/meta',
+    {
+      bodyLimit: BODY_LIMIT_BYTES,
+      schema: {
+        headers: { type: 'object', properties: { 'x-hub-signature-256': { type: 'string' } } },
+        response: {
+          200: acceptedSchema,
+          400: errorSchema,
+          401: errorSchema,
+          413: errorSchema,
+          422: errorSchema,
+          503: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const receivedAt = new Date().toISOString();
+      if (options.appSecret === undefined) {
+        request.log.error('META_APP_SECRET is not set: Meta webhooks cannot be verified');
+        throw new HttpError(503, 'NotConfigured', 'This bridge cannot verify Meta webhooks yet; retry later');
+      }
+      const raw = request.rawBody ?? Buffer.alloc(0);
+      const header = request.headers['x-hub-signature-256'];
+      const signature = typeof header === 'string' ? header.trim() : undefined;
+      if (signature === undefined || !isValidMetaSignature(options.appSecret, raw, signature)) {
+        throw new HttpError(401, 'SignatureMismatch', 'X-Hub-Signature-256 does not match the body');
+      }
+
+      const json = parseJson(raw);
+      if (!json.ok) throw new HttpError(400, 'MalformedJson', 'The body is not valid JSON');
+      const parsed = metaWebhookSchema.safeParse(json.value);
+      if (!parsed.success) {
+        throw new HttpError(422, 'SchemaMismatch', 'The body is not a WhatsApp Business Account webhook', {
+          issues: parsed.error.issues.map((issue) => ({
+            path: issue.path.join('.'),
+            message: issue.message,
+          })),
+        });
+      }
+
+      const rawBody = raw.toString('utf8');
+      // JSON is UTF-8 (RFC 8259); a body that is not would be stored altered and fail a later signature check.
+      if (!Buffer.from(rawBody, 'utf8').equals(raw)) {
+        throw new HttpError(400, 'MalformedJson', 'The body is not valid UTF-8');
+      }
+      const statuses = statusRecordsOf(parsed.data);
+      const parts = toMetaWebhookParts({ rawBody, signature, receivedAt, statuses });
+      const events = toNewEvents(parts);
+      const duplicate = await options.store
+        .appendToStream(metaWebhookStreamId(parts[0]!.webhookId), 0, events, { correlationId: request.id })
+        .then((result) => result.duplicate)
+        .catch((error: Error) => {
+          // The same body is stored already (a Meta retry racing its original): nothing new to record.
+          if (error instanceof ExpectedVersionConflict) return true;
+          // Nothing was acknowledged: Meta retries on 5xx, and the append is idempotent when it does.
+          request.log.error({ err: error.message }, 'could not append MetaWebhookReceived');
+          throw new HttpError(503, 'StoreUnavailable', 'The webhook could not be stored; retry later');
+        });
+
+      options.onAccepted?.({ duplicate, statuses: statuses.length });
+      return { accepted: true, eventId: events[0]!.eventId, duplicate, statuses: statuses.length };
+    },
+  );
+};
