@@ -44,16 +44,16 @@ export const applyMessageSent = async (
 const RANK_SQL = `CASE status WHEN 'accepted' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3
                   WHEN 'failed' THEN 4 END`;
 
-const applyStatus = (
+const applyStatus = async (
   tx: PoolClient,
   table: string,
   wamid: string,
   status: 'sent' | 'delivered' | 'read',
   at: string,
   recordedAt: string,
-) => {
+): Promise<void> => {
   const rank = { sent: 1, delivered: 2, read: 3 }[status];
-  return tx.query(
+  await tx.query(
     `UPDATE ${table}
      SET ${status}_at = COALESCE(${status}_at, $2),
          status = CASE WHEN status <> 'failed' AND ${RANK_SQL} < $3 THEN $4 ELSE status END,

@@ -9,7 +9,7 @@ import {
   waIdKey,
   writeMappingToCache,
   type MappingEntry,
-} from './mapping-cache';
+} from '../../projections/mapping-cache';
 
 export type MappingCacheObserver = (outcome: 'hit' | 'miss' | 'error') => void;
 
