@@ -3,6 +3,8 @@ import 'dotenv/config';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../infra/config';
 import { registerMigrateCommand } from './migrate-command';
+import { registerReplayCommand } from './replay-command';
+import { registerTenantCommands } from './tenants-command';
 import { registerServeCommand } from './serve-command';
 
 const program = new Command('bridge')
@@ -12,6 +14,8 @@ const program = new Command('bridge')
 
 registerServeCommand(program);
 registerMigrateCommand(program);
+registerReplayCommand(program);
+registerTenantCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);

@@ -7,6 +7,7 @@ import type { TenantAdmin } from '../tenants/tenant-admin';
 import type { TenantDirectory } from '../tenants/tenant-directory';
 import { registerErrorHandler } from './errors';
 import { adminPlugin } from './plugins/admin';
+import { auditPlugin } from './plugins/audit';
 import { genesysWebhookPlugin } from './plugins/genesys-webhook';
 import { healthPlugin } from './plugins/health';
 import { metaWebhookPlugin } from './plugins/meta-webhook';

@@ -1,11 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { z } from 'zod';
 import { handleConversationCommand } from '../../commands/conversation/handler';
 import type { EventStore } from '../../events/store/types';
 import type { TenantAdmin } from '../../tenants/tenant-admin';
 import { credentialsInput, tenantInput } from '../../tenants/tenant-input';
 import { TenantAlreadyExists } from '../../tenants/tenant-repository';
+import { requireAdminToken } from '../admin-auth';
 import { errorSchema, HttpError } from '../errors';
 import { conversationLinkInput } from '../schemas/conversation-link';
 
@@ -14,9 +14,6 @@ export interface AdminOptions {
   tenants: TenantAdmin;
   store: EventStore;
 }
-
-// Hashing first gives equal-length inputs to timingSafeEqual, so the comparison time says nothing about the token.
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 const parseBody = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> => {
   const parsed = schema.safeParse(body);
@@ -31,15 +28,7 @@ const parseBody = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> =
 
 /** Tenants, their credentials and conversation links. Bearer ADMIN_TOKEN; secrets go in, never come out. */
 export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, { adminToken, tenants, store }) => {
-  const expected = adminToken === undefined ? undefined : digest(adminToken);
-
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    const header = request.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    if (!expected || !token || !timingSafeEqual(expected, digest(token))) {
-      throw new HttpError(401, 'Unauthorized', 'A valid admin bearer token is required');
-    }
-  });
+  app.addHook('onRequest', requireAdminToken(adminToken));
 
   app.post(
     '/admin/tenants',

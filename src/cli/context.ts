@@ -1,0 +1,41 @@
+import { loadConfig, type Config } from '../infra/config';
+import { createLogger, type Logger } from '../infra/logger';
+import { createPool } from '../infra/postgres';
+import { createRedis } from '../infra/redis';
+import { PostgresEventStore } from '../events/store/postgres-event-store';
+import { cipherFromConfig } from '../tenants/credentials-cipher';
+import { TenantAdmin } from '../tenants/tenant-admin';
+import { TenantDirectory } from '../tenants/tenant-directory';
+import { TenantRepository } from '../tenants/tenant-repository';
+
+/** What one-shot commands need: PostgreSQL, Redis and the services over them; Kafka and the rest stay closed. */
+export const withCliContext = async <T>(
+  work: (context: {
+    config: Config;
+    logger: Logger;
+    store: PostgresEventStore;
+    directory: TenantDirectory;
+    tenantAdmin: TenantAdmin;
+  }) => Promise<T>,
+): Promise<T> => {
+  const config = loadConfig();
+  // Commands print their own output; the log only carries warnings and errors, on stderr.
+  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
+  const pool = createPool(config.DATABASE_URL, { max: 4 });
+  const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  try {
+    const repository = new TenantRepository(pool);
+    const cipher = cipherFromConfig(config);
+    const directory = new TenantDirectory(repository, cipher, redis, logger);
+    return await work({
+      config,
+      logger,
+      store: new PostgresEventStore(pool),
+      directory,
+      tenantAdmin: new TenantAdmin(repository, cipher, directory),
+    });
+  } finally {
+    redis.disconnect();
+    await pool.end();
+  }
+};
