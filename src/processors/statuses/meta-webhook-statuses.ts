@@ -1,0 +1,70 @@
+import type { Pool } from 'pg';
+import type { OutboundMessageRef } from '../../commands/outbound-message/handler';
+import { decodeEvent } from '../../events/decode';
+import type { StoredEvent } from '../../events/store/types';
+import type { Logger } from '../../infra/logger';
+import { groupByMessage } from './group-by-message';
+import { runLimited } from './run-limited';
+import type { StatusApplier, StatusObserver, StatusToApply } from './status-applier';
+import { findIndexedMessages, parkStatuses } from './status-queries';
+
+/**
+ * Applies the statuses of one MetaWebhookReceived: each status goes to the outbound message its wamid belongs to
+ * (meta_message_index); a status whose wamid no MessageSent names yet is parked, to be applied when that
+ * MessageSent lands (see parked-statuses.ts). Messages of a batch are applied side by side, each message's
+ * statuses one after the other.
+ */
+export class MetaWebhookStatuses {
+  constructor(
+    private readonly pool: Pool,
+    private readonly applier: StatusApplier,
+    private readonly logger: Logger,
+    private readonly observe: StatusObserver,
+    private readonly messagesInParallel: number,
+  ) {}
+
+  async handle(event: StoredEvent): Promise<void> {
+    const decoded = decodeEvent(event);
+    if (decoded.type !== 'MetaWebhookReceived') return;
+    const context = { causationId: event.eventId, correlationId: event.correlationId ?? event.eventId };
+    const tracked = decoded.data.statuses.filter((record) => !record.isIgnored);
+    this.observe('ignored', decoded.data.statuses.length - tracked.length);
+    if (tracked.length === 0) return;
+    const statuses: StatusToApply[] = tracked.map((record) => ({ record, ...context }));
+
+    const messages = new Map<string, OutboundMessageRef>();
+    const wamids = [...new Set(tracked.map((record) => record.wamid))];
+    for (const found of await findIndexedMessages(this.pool, wamids)) messages.set(found.wamid, found);
+
+    const unknown = statuses.filter((status) => !messages.has(status.record.wamid));
+    if (unknown.length > 0) {
+      // Under the wamids' locks: a MessageSent that committed since the lookup above is seen here.
+      for (const found of await parkStatuses(this.pool, unknown)) messages.set(found.wamid, found);
+      const parked = unknown.filter((status) => !messages.has(status.record.wamid));
+      this.observe('parked', parked.length);
+      this.logParked(parked);
+    }
+
+    const groups = groupByMessage(
+      statuses,
+      (status) => status.record.wamid,
+      (wamid) => messages.get(wamid),
+    );
+    await runLimited(groups, this.messagesInParallel, (group) =>
+      this.applier.apply(group.message, group.statuses),
+    );
+  }
+
+  private logParked(parked: StatusToApply[]): void {
+    for (const { record } of parked) {
+      if (record.bizOpaqueCallbackData === undefined) continue;
+      // The bridge sends the Genesys message id as biz_opaque_callback_data, so this status names the message
+      // whose send outcome we may not have recorded (a crash between Meta's answer and our append). Reconciling
+      // such sends from the status is future work; until then the status waits here for its MessageSent.
+      this.logger.info(
+        { wamid: record.wamid, status: record.status, bizOpaqueCallbackData: record.bizOpaqueCallbackData },
+        'status for an unknown wamid names a Genesys message; parked until its MessageSent',
+      );
+    }
+  }
+}

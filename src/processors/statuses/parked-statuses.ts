@@ -1,0 +1,84 @@
+import type { Pool } from 'pg';
+import type { OutboundMessageRef } from '../../commands/outbound-message/handler';
+import { decodeOutboundEvent } from '../../events/decode';
+import type { StoredEvent } from '../../events/store/types';
+import type { Logger } from '../../infra/logger';
+import { groupByMessage } from './group-by-message';
+import type { StatusApplier } from './status-applier';
+import {
+  deleteParkedStatuses,
+  parkedStatusesFor,
+  parkedStatusesNowIndexed,
+  type IndexedMessage,
+} from './status-queries';
+
+/** `outbound-{tenantId}-{genesysMessageId}` → the message (src/events/schemas/stream-ids.ts). */
+const messageOfStream = (event: StoredEvent): OutboundMessageRef => {
+  const prefix = `outbound-${event.tenantId}-`;
+  if (!event.streamId.startsWith(prefix) || event.streamId.length === prefix.length) {
+    throw new Error(`MessageSent ${event.eventId} is not on an outbound stream of its tenant`);
+  }
+  return { tenantId: event.tenantId, genesysMessageId: event.streamId.slice(prefix.length) };
+};
+
+/**
+ * Statuses that arrived before their MessageSent. They are applied when the MessageSent comes by on the outbound
+ * topic (the first line), and by a periodic sweep of parked statuses whose wamid is known by now (the second line:
+ * it needs no Kafka message, so a MessageSent handled before this code was deployed, or a bug in the first line,
+ * cannot leave a status parked forever). Both apply, then delete; applying twice is a no-op for the decider.
+ */
+export class ParkedStatuses {
+  constructor(
+    private readonly pool: Pool,
+    private readonly applier: StatusApplier,
+    private readonly logger: Logger,
+  ) {}
+
+  async onMessageSent(event: StoredEvent): Promise<void> {
+    const decoded = decodeOutboundEvent(event);
+    if (decoded.type !== 'MessageSent') return;
+    // Read under the wamid's lock: a parker that saw no index row has committed its row by now (migration 004).
+    const rows = await parkedStatusesFor(this.pool, decoded.data.wamid);
+    if (rows.length === 0) return;
+    const message = messageOfStream(event);
+    this.logger.info(
+      { wamid: decoded.data.wamid, statuses: rows.length, ...message },
+      'applying statuses that arrived before their MessageSent',
+    );
+    await this.applier.apply(
+      message,
+      rows.map((row) => row.parked),
+    );
+    await deleteParkedStatuses(
+      this.pool,
+      rows.map((row) => row.id),
+    );
+  }
+
+  /** Applies parked statuses whose wamid is known by now, `batchSize` at a time; answers how many were applied. */
+  async sweep(batchSize = 500): Promise<number> {
+    let swept = 0;
+    for (;;) {
+      const rows = await parkedStatusesNowIndexed(this.pool, batchSize);
+      if (rows.length === 0) return swept;
+      const messages = new Map<string, IndexedMessage>(rows.map((row) => [row.message.wamid, row.message]));
+      for (const group of groupByMessage(
+        rows,
+        (row) => row.parked.record.wamid,
+        (wamid) => messages.get(wamid),
+      )) {
+        await this.applier.apply(
+          group.message,
+          group.statuses.map((row) => row.parked),
+        );
+      }
+      await deleteParkedStatuses(
+        this.pool,
+        rows.map((row) => row.id),
+      );
+      swept += rows.length;
+      this.logger.info({ statuses: rows.length }, 'sweep applied parked statuses whose wamid is known now');
+      if (rows.length < batchSize) return swept;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import { META_WEBHOOKS_TOPIC, OUTBOUND_MESSAGES_TOPIC } from '../../events/relay/topic-routing';
+import type { EventStore } from '../../events/store/types';
+import type { Logger } from '../../infra/logger';
+import { KeyedConsumer } from '../runtime/keyed-consumer';
+import { MetaWebhookStatuses } from './meta-webhook-statuses';
+import { ParkedStatuses } from './parked-statuses';
+import { StatusApplier, type StatusObserver } from './status-applier';
+
+export interface StatusProcessorOptions {
+  kafka: Kafka;
+  pool: Pool;
+  store: EventStore;
+  logger: Logger;
+  /** KAFKA_TOPIC_PREFIX: reads `{prefix}bridge.meta-webhooks.v1` and `{prefix}bridge.outbound-messages.v1`. */
+  topicPrefix: string;
+  groupId: string;
+  /** How often parked statuses of known wamids are swept up; 0 turns the sweep off. Default 30 s. */
+  sweepIntervalMs?: number;
+  /** Messages of one webhook batch applied side by side. Default 16. */
+  messagesInParallel?: number;
+  maxInFlight?: number;
+  observe?: StatusObserver;
+  onDeadLetter?: (source: string) => void;
+}
+
+export const STATUS_PROCESSOR_NAME = 'processor.statuses';
+
+/** Started and stopped like any worker; `sweep` runs the second line of defence at once (tests, operators). */
+export interface StatusProcessor {
+  name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Resolves when no Kafka message is being handled. */
+  whenIdle(): Promise<void>;
+  sweep(): Promise<number>;
+}
+
+/**
+ * Meta statuses → outbound messages. Consumes MetaWebhookReceived (applies or parks each status) and MessageSent
+ * (applies what was parked for its wamid) with its own consumer group, and sweeps parked statuses periodically.
+ * A webhook batch is keyed by its own stream, so batches run side by side; each message's events stay ordered by
+ * the store's optimistic concurrency, whichever batch they come from.
+ */
+export const createStatusProcessor = (options: StatusProcessorOptions): StatusProcessor => {
+  const logger = options.logger.child({ component: STATUS_PROCESSOR_NAME });
+  const observe = options.observe ?? (() => undefined);
+  const applier = new StatusApplier(options.store, logger, observe);
+  const webhooks = new MetaWebhookStatuses(
+    options.pool,
+    applier,
+    logger,
+    observe,
+    options.messagesInParallel ?? 16,
+  );
+  const parked = new ParkedStatuses(options.pool, applier, logger);
+  const consumer = new KeyedConsumer({
+    name: STATUS_PROCESSOR_NAME,
+    kafka: options.kafka,
+    groupId: options.groupId,
+    topics: [
+      `${options.topicPrefix}${META_WEBHOOKS_TOPIC}`,
+      `${options.topicPrefix}${OUTBOUND_MESSAGES_TOPIC}`,
+    ],
+    pool: options.pool,
+    logger,
+    eventTypes: new Set(['MetaWebhookReceived', 'MessageSent']),
+    handle: (event) => (event.type === 'MessageSent' ? parked.onMessageSent(event) : webhooks.handle(event)),
+    ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
+    ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}),
+  });
+
+  const sweepIntervalMs = options.sweepIntervalMs ?? 30_000;
+  let timer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> | undefined;
+  const sweepInBackground = () => {
+    if (sweeping) return; // the previous sweep is still running
+    sweeping = parked
+      .sweep()
+      .catch((error: Error) =>
+        logger.warn({ err: error.message }, 'sweep of parked statuses failed; next time'),
+      )
+      .finally(() => {
+        sweeping = undefined;
+      });
+  };
+
+  return {
+    name: STATUS_PROCESSOR_NAME,
+    start: async () => {
+      await consumer.start();
+      if (sweepIntervalMs > 0) timer = setInterval(sweepInBackground, sweepIntervalMs);
+    },
+    stop: async () => {
+      clearInterval(timer);
+      await sweeping;
+      await consumer.stop();
+    },
+    whenIdle: () => consumer.whenIdle(),
+    sweep: () => parked.sweep(),
+  };
+};
