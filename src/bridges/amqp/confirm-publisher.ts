@@ -42,6 +42,15 @@ export class PublisherStoppedError extends Error {
 interface Link {
   connection: ChannelModel;
   channel: ConfirmChannel;
+  /** Message ids the broker returned as unroutable since their publish (see sendConfirmed). */
+  returned: Map<string, number>;
+}
+
+class UnroutableError extends Error {
+  constructor(queue: string) {
+    super(`the broker could not route the message: queue ${queue} does not exist (any more)`);
+    this.name = 'UnroutableError';
+  }
 }
 
 export interface ConfirmPublisherStats {
@@ -74,11 +83,12 @@ export class ConfirmPublisher {
     for (let failures = 1; ; failures++) {
       const link = await this.ready();
       try {
-        await this.sendConfirmed(link.channel, body, properties);
+        await this.sendConfirmed(link, body, properties);
         return;
       } catch (error) {
         if (this.stopped) throw new PublisherStoppedError();
         this.stats.retriedPublishes++;
+        if (error instanceof UnroutableError) await this.reassertQueue(link);
         this.options.logger.warn(
           { err: (error as Error).message, messageId: properties.messageId, failures },
           'AMQP publish not confirmed; publishing again',
@@ -160,9 +170,13 @@ export class ConfirmPublisher {
       // Re-asserted on every connection: the queue may have been deleted while we were away.
       await channel.assertQueue(this.options.queue, { durable: true });
       if (isClosed) throw new Error('connection closed while opening the channel');
-      link = { connection, channel };
+      link = { connection, channel, returned: new Map() };
       const opened = link;
       channel.on('close', () => this.lose(opened, 'channel closed'));
+      channel.on('return', (message: { properties: { messageId?: unknown } }) => {
+        const id = String(message.properties.messageId);
+        opened.returned.set(id, (opened.returned.get(id) ?? 0) + 1);
+      });
       return link;
     } catch (error) {
       await connection.close().catch(() => undefined);
@@ -179,21 +193,45 @@ export class ConfirmPublisher {
     if (!this.stopped) this.start();
   }
 
-  private sendConfirmed(channel: ConfirmChannel, body: Buffer, properties: PublishProperties): Promise<void> {
+  /**
+   * Sends with `mandatory`: a confirm alone also comes for a message the default exchange dropped because the
+   * queue is gone (deleted by an operator while we were connected). The broker sends the basic.return before the
+   * basic.ack on the channel, so a returned message is known as such when its confirm arrives.
+   */
+  private sendConfirmed(link: Link, body: Buffer, properties: PublishProperties): Promise<void> {
+    const { messageId } = properties;
     return new Promise((resolve, reject) => {
+      const confirmed = (error: unknown) => {
+        if (error) return reject(asError(error));
+        const returns = link.returned.get(messageId) ?? 0;
+        if (returns === 0) return resolve();
+        if (returns === 1) link.returned.delete(messageId);
+        else link.returned.set(messageId, returns - 1);
+        reject(new UnroutableError(this.options.queue));
+      };
       try {
         // The return value (false = socket buffer full) is not waited on: the caller bounds how many publishes
         // are outstanding, so the buffer cannot grow without limit.
-        channel.sendToQueue(
+        link.channel.sendToQueue(
           this.options.queue,
           body,
-          { persistent: true, messageId: properties.messageId, contentType: properties.contentType },
-          (error: unknown) => (error ? reject(asError(error)) : resolve()),
+          { persistent: true, mandatory: true, messageId, contentType: properties.contentType },
+          confirmed,
         );
       } catch (error) {
         reject(asError(error)); // the channel closed under us
       }
     });
+  }
+
+  private async reassertQueue(link: Link): Promise<void> {
+    try {
+      await link.channel.assertQueue(this.options.queue, { durable: true });
+      this.options.logger.warn({ queue: this.options.queue }, 'AMQP queue was missing; declared it again');
+    } catch (error) {
+      // The channel is probably gone too; the next round reconnects and declares the queue then.
+      this.options.logger.warn({ err: (error as Error).message }, 'AMQP queue could not be declared again');
+    }
   }
 
   /** A wait that stop() cuts short. */
