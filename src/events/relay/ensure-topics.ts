@@ -29,5 +29,9 @@ export const ensureTopics = async (kafka: Kafka, topics: TopicSpec[]): Promise<v
 const isOnlyAlreadyExists = (error: unknown): boolean => {
   const { type, errors } = error as { type?: string; errors?: Array<{ type?: string }> };
   if (type === 'TOPIC_ALREADY_EXISTS') return true;
-  return Array.isArray(errors) && errors.length > 0 && errors.every((inner) => inner.type === 'TOPIC_ALREADY_EXISTS');
+  return (
+    Array.isArray(errors) &&
+    errors.length > 0 &&
+    errors.every((inner) => inner.type === 'TOPIC_ALREADY_EXISTS')
+  );
 };

@@ -36,7 +36,9 @@ describe('toKafkaMessage', () => {
   });
 
   it('keys by stream when the event belongs to no conversation', () => {
-    expect(toKafkaMessage(stored({ conversationId: null, streamId: 'outbound-t-m1' })).key).toBe('outbound-t-m1');
+    expect(toKafkaMessage(stored({ conversationId: null, streamId: 'outbound-t-m1' })).key).toBe(
+      'outbound-t-m1',
+    );
   });
 });
 
@@ -51,7 +53,10 @@ describe('toProduceChunks', () => {
     expect(rest).toEqual([]);
     expect(chunk!.last).toBe(events[2]);
     expect(
-      chunk!.topicMessages.map(({ topic, messages }) => [topic, messages.map((m) => JSON.parse(m.value as string).streamId)]),
+      chunk!.topicMessages.map(({ topic, messages }) => [
+        topic,
+        messages.map((m) => JSON.parse(m.value as string).streamId),
+      ]),
     ).toEqual([
       ['p.bridge.outbound-messages.v1', ['outbound-a', 'outbound-c']],
       ['p.bridge.conversations.v1', ['conversation-b']],

@@ -39,7 +39,11 @@ export const toProduceChunks = (
 
   const close = () => {
     if (!last) return;
-    chunks.push({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), last, unrouted });
+    chunks.push({
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      last,
+      unrouted,
+    });
     byTopic = new Map();
     unrouted = [];
     bytes = 0;

@@ -69,7 +69,11 @@ export class LeaderLock {
   }
 
   private async connect(): Promise<Client> {
-    const client = new Client({ ...this.pool.options, application_name: `bridge-relay:${this.name}`, keepAlive: true });
+    const client = new Client({
+      ...this.pool.options,
+      application_name: `bridge-relay:${this.name}`,
+      keepAlive: true,
+    });
     client.on('error', (error) => {
       if (this.held) this.logger.warn({ err: error.message }, 'relay lost its leader connection');
       this.forget(client);

@@ -108,7 +108,9 @@ describe('Relay', () => {
     const records = await readTopics(env.kafka, topicNames());
     expect(events).toHaveLength(10_000);
     expect(records).toHaveLength(10_000);
-    expect(new Set(records.map((record) => record.event.eventId))).toEqual(new Set(events.map((e) => e.eventId)));
+    expect(new Set(records.map((record) => record.event.eventId))).toEqual(
+      new Set(events.map((e) => e.eventId)),
+    );
     expect(await relay.lag()).toBe(0);
 
     for (const record of records) {
@@ -122,7 +124,9 @@ describe('Relay', () => {
     expect(byTopicAndKey.size).toBe(1000);
     for (const [topicAndKey, onTopic] of byTopicAndKey) {
       expect(new Set(onTopic.map((record) => record.partition)).size).toBe(1);
-      expect(onTopic.map((record) => record.event.eventId)).toEqual(expected.get(topicAndKey)!.map((e) => e.eventId));
+      expect(onTopic.map((record) => record.event.eventId)).toEqual(
+        expected.get(topicAndKey)!.map((e) => e.eventId),
+      );
     }
     expectEveryStreamComplete(records, events);
   });
@@ -134,7 +138,9 @@ describe('Relay', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     const started = Date.now();
-    await env.store.appendToStream('conversation-tenant-r-notified', 0, [newEvent({ conversationId: 'n-1' })]);
+    await env.store.appendToStream('conversation-tenant-r-notified', 0, [
+      newEvent({ conversationId: 'n-1' }),
+    ]);
     await relay.whenCaughtUp(5000);
     expect(Date.now() - started).toBeLessThan(2000);
   });
@@ -190,7 +196,9 @@ describe('Relay', () => {
     for (let i = 0; i < total; i += 100) {
       await Promise.all(
         Array.from({ length: 100 }, (_, j) =>
-          env.store.appendToStream(stream(i + j), 'any', [newEvent({ conversationId: `takeover-${(i + j) % 200}` })]),
+          env.store.appendToStream(stream(i + j), 'any', [
+            newEvent({ conversationId: `takeover-${(i + j) % 200}` }),
+          ]),
         ),
       );
     }
@@ -210,7 +218,9 @@ describe('Relay', () => {
     expect(events).toHaveLength(before + total);
     const records = await readTopics(env.kafka, topicNames());
     // At least once: every event is there; a batch the crash left unacknowledged may be there twice.
-    expect(new Set(records.map((record) => record.event.eventId))).toEqual(new Set(events.map((e) => e.eventId)));
+    expect(new Set(records.map((record) => record.event.eventId))).toEqual(
+      new Set(events.map((e) => e.eventId)),
+    );
     expectEveryStreamComplete(records, events);
   });
 });

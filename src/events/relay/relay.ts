@@ -101,7 +101,8 @@ export class Relay {
     for (;;) {
       const cursor = this.cursor;
       if (this.lock.isHeld && cursor && (await this.deps.store.countAfter(cursor)) === 0) return;
-      if (Date.now() > deadline) throw new Error(`relay ${this.name} did not catch up within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`relay ${this.name} did not catch up within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
@@ -115,7 +116,10 @@ export class Relay {
         }
         if (!(await this.relayOnePage())) await this.sleepUntilNotified();
       } catch (error) {
-        this.deps.logger.error({ err: (error as Error).message, relay: this.name }, 'relay round failed; retrying');
+        this.deps.logger.error(
+          { err: (error as Error).message, relay: this.name },
+          'relay round failed; retrying',
+        );
         await this.wakeup.wait(this.deps.retryDelayMs ?? 1000);
       }
     }
@@ -165,7 +169,9 @@ export class Relay {
     const announced = await this.lock.announceWaiting();
     try {
       if (announced && (await this.relayOnePage())) return;
-      await this.wakeup.wait(announced ? this.deps.pollIntervalMs : Math.min(BUSY_POLL_MS, this.deps.pollIntervalMs));
+      await this.wakeup.wait(
+        announced ? this.deps.pollIntervalMs : Math.min(BUSY_POLL_MS, this.deps.pollIntervalMs),
+      );
     } finally {
       if (announced) await this.lock.withdrawWaiting().catch(() => undefined); // a dead connection drops it anyway
     }

@@ -25,7 +25,10 @@ export const toStoreError = (error: unknown, streamId: string, expected: Expecte
   if (error.code === EVENT_ID_MISMATCH) return new EventIdConflict(streamId, error.message);
   // Two appends of one event id to different streams race past the idempotency check; the loser lands here.
   if (error.code === UNIQUE_VIOLATION && error.constraint === EVENT_ID_CONSTRAINT) {
-    return new EventIdConflict(streamId, `Stream ${streamId}: an event id was stored concurrently by another append`);
+    return new EventIdConflict(
+      streamId,
+      `Stream ${streamId}: an event id was stored concurrently by another append`,
+    );
   }
   return error;
 };

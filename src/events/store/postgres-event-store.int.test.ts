@@ -170,7 +170,11 @@ describe('appendToStream', () => {
       await new Promise((resolve) => setTimeout(resolve, 100)); // let the retry reach the server and wait there
       await original.query('COMMIT');
 
-      expect(await retry).toEqual({ nextExpectedPosition: 3, globalPositions: first.globalPositions, duplicate: true });
+      expect(await retry).toEqual({
+        nextExpectedPosition: 3,
+        globalPositions: first.globalPositions,
+        duplicate: true,
+      });
       expect(await store.readStream(stream)).toHaveLength(3);
     } finally {
       original.release();

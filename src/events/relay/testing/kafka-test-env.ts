@@ -28,7 +28,10 @@ export interface KafkaTestEnv {
 export const createKafkaTestEnv = async (label: string, partitions = 6): Promise<KafkaTestEnv> => {
   const database = await createTestDatabase(label);
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-  const topicPrefix = `t-${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 12)}-${randomBytes(4).toString('hex')}.`;
+  const topicPrefix = `t-${label
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 12)}-${randomBytes(4).toString('hex')}.`;
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const kafka = createKafka(brokers, `test-${topicPrefix}`, logger);
   const pool = createPool(database.url, { max: 12 });

@@ -15,7 +15,11 @@ export interface TopicRecord {
  * Everything on the topics up to their current high watermarks, in partition order, read by a throw-away consumer
  * group. Records of one partition keep their order; partitions are listed one after the other.
  */
-export const readTopics = async (kafka: Kafka, topics: string[], timeoutMs = 30_000): Promise<TopicRecord[]> => {
+export const readTopics = async (
+  kafka: Kafka,
+  topics: string[],
+  timeoutMs = 30_000,
+): Promise<TopicRecord[]> => {
   const admin = kafka.admin();
   await admin.connect();
   const remaining = new Map<string, bigint>(); // "topic/partition" → last offset still to read
@@ -31,12 +35,18 @@ export const readTopics = async (kafka: Kafka, topics: string[], timeoutMs = 30_
   const records: TopicRecord[] = [];
   if (remaining.size === 0) return records;
 
-  const consumer = kafka.consumer({ groupId: `reader-${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({
+    groupId: `reader-${randomBytes(6).toString('hex')}`,
+    maxWaitTimeInMs: 100,
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`readTopics: timed out, ${remaining.size} partitions left`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`readTopics: timed out, ${remaining.size} partitions left`)),
+        timeoutMs,
+      );
       consumer
         .run({
           autoCommit: false,
@@ -65,6 +75,8 @@ export const readTopics = async (kafka: Kafka, topics: string[], timeoutMs = 30_
     await consumer.disconnect();
   }
   return records.sort((a, b) =>
-    a.topic !== b.topic ? a.topic.localeCompare(b.topic) : a.partition - b.partition || Number(a.offset - b.offset),
+    a.topic !== b.topic
+      ? a.topic.localeCompare(b.topic)
+      : a.partition - b.partition || Number(a.offset - b.offset),
   );
 };

@@ -1,0 +1,47 @@
+import type { QueryConfig } from 'pg';
+
+/** The projection runtime's SQL, as named query functions with bound parameters. */
+
+/**
+ * Claims a stream position for a projection: inserts or raises the stored position and returns a row only when the
+ * event is newer than what was applied. The row stays locked until the transaction ends, so the claim, the
+ * read-model change and the position commit (or roll back) together.
+ */
+export const claimPositionQuery = (projection: string, streamId: string, position: number): QueryConfig => ({
+  name: 'projection_claim_position',
+  text: `INSERT INTO projection_positions AS p (projection, stream_id, position) VALUES ($1, $2, $3)
+    ON CONFLICT (projection, stream_id) DO UPDATE SET position = EXCLUDED.position
+      WHERE p.position < EXCLUDED.position
+    RETURNING position`,
+  values: [projection, streamId, position],
+});
+
+export interface DeadLetter {
+  source: string;
+  error: string;
+  payload: unknown;
+  eventId?: string | null;
+  globalPosition?: string | null;
+  streamId?: string | null;
+  streamPosition?: number | null;
+  eventType?: string | null;
+}
+
+/** Once per source and event id: a redelivered or replayed poison event does not pile up rows. */
+export const insertDeadLetterQuery = (letter: DeadLetter): QueryConfig => ({
+  name: 'projection_insert_dead_letter',
+  text: `INSERT INTO dead_letters (source, event_id, global_position, stream_id, stream_position, event_type, error,
+      payload)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    ON CONFLICT (source, event_id) WHERE event_id IS NOT NULL DO NOTHING`,
+  values: [
+    letter.source,
+    letter.eventId ?? null,
+    letter.globalPosition ?? null,
+    letter.streamId ?? null,
+    letter.streamPosition ?? null,
+    letter.eventType ?? null,
+    letter.error,
+    JSON.stringify(letter.payload ?? null),
+  ],
+});
