@@ -101,8 +101,9 @@ export class Relay {
     for (;;) {
       const cursor = this.cursor;
       if (this.lock.isHeld && cursor && (await this.deps.store.countAfter(cursor)) === 0) return;
-      if (Date.now() > deadline)
+      if (Date.now() > deadline) {
         throw new Error(`relay ${this.name} did not catch up within ${timeoutMs} ms`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }

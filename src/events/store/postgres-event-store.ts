@@ -74,8 +74,9 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll({ after, limit }: { after: AllCursor; limit: number }): Promise<StoredEvent[]> {
-    if (!Number.isInteger(limit) || limit < 1)
+    if (!Number.isInteger(limit) || limit < 1) {
       throw new RangeError(`readAll: limit must be a positive integer`);
+    }
     const { rows } = await this.db.query<EventRow>(readAllQuery(after, limit));
     return rows.map(toStoredEvent);
   }
@@ -90,8 +91,9 @@ export class PostgresEventStore implements EventStore {
   private async appendNothing(streamId: string, expected: ExpectedPosition): Promise<AppendResult> {
     const { rows } = await this.db.query<{ position: string }>(streamPositionQuery(streamId));
     const actual = rows[0] ? Number(rows[0].position) : 0;
-    if (expected !== 'any' && expected !== actual)
+    if (expected !== 'any' && expected !== actual) {
       throw new ExpectedVersionConflict(streamId, expected, actual);
+    }
     return { nextExpectedPosition: actual, globalPositions: [], duplicate: false };
   }
 }

@@ -58,8 +58,9 @@ const projectionNamed = (name: string): Projection<StoredEvent> =>
       },
       Flaky: async (event, tx) => {
         flakyCalls++;
-        if (flakyFailuresLeft-- > 0)
+        if (flakyFailuresLeft-- > 0) {
           throw Object.assign(new Error('could not serialize access'), { code: '40001' });
+        }
         await countingHandler(event, tx);
       },
     },

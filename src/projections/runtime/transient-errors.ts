@@ -21,8 +21,9 @@ export const isTransientError = (error: unknown): boolean => {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
     if (TRANSIENT_NODE_CODES.has(code)) return true;
-    if (/^[0-9A-Z]{5}$/.test(code))
+    if (/^[0-9A-Z]{5}$/.test(code)) {
       return TRANSIENT_SQLSTATE_CLASSES.has(code.slice(0, 2)) || code === '55P03';
+    }
   }
   // node-postgres reports a connection that went away mid-query without a code.
   return /Connection terminated|connection ended|Client has encountered a connection error/i.test(
