@@ -92,11 +92,14 @@ export const startPipeline = async (
       if (response.statusCode !== 201) throw new Error(`conversation not linked: ${response.body}`);
     },
     stop: async () => {
-      for (const worker of [...workers].reverse()) await worker.stop();
+      // Consumers leave their groups in parallel: each takes seconds, and nothing orders them.
+      await Promise.all(workers.map((worker) => worker.stop()));
+      const topics = (await bridge.connections.kafkaAdmin.listTopics()).filter((topic) =>
+        topic.startsWith(bridge.ns.topicPrefix),
+      );
+      if (topics.length) await bridge.connections.kafkaAdmin.deleteTopics({ topics }).catch(() => undefined);
       await bridge.close();
       await Promise.all([meta.stop(), genesys.stop()]);
-      const admin = bridge.connections.kafka.admin();
-      void admin;
     },
   };
 };
