@@ -85,7 +85,13 @@ export class KeyedConsumer {
     return this.inFlight;
   }
 
-  private async dispatchBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async dispatchBatch({
+    batch,
+    heartbeat,
+    isRunning,
+    isStale,
+    resolveOffset,
+  }: EachBatchPayload): Promise<void> {
     const trackerKey = `${batch.topic}:${batch.partition}`;
     const tracker = this.trackers.get(trackerKey) ?? new OffsetTracker();
     this.trackers.set(trackerKey, tracker);
@@ -96,6 +102,9 @@ export class KeyedConsumer {
         await heartbeat();
       }
       tracker.start(message.offset);
+      // Moves only the fetch position (autoCommit is off; commits follow the tracker's low watermark). Without it,
+      // kafkajs fetches from the last resolved offset again and hands the same messages over and over.
+      resolveOffset(message.offset);
       this.inFlight++;
       const key = message.key?.toString() ?? `${batch.topic}:${batch.partition}`;
       void this.lanes
