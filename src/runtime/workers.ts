@@ -1,4 +1,9 @@
-import { relayTopics, topicRouter, OUTBOUND_MESSAGES_TOPIC } from '../events/relay/topic-routing';
+import {
+  CONVERSATIONS_TOPIC,
+  OUTBOUND_MESSAGES_TOPIC,
+  relayTopics,
+  topicRouter,
+} from '../events/relay/topic-routing';
 import { ensureTopics } from '../events/relay/ensure-topics';
 import { Relay } from '../events/relay/relay';
 import type { Config } from '../infra/config';
@@ -10,6 +15,8 @@ import { MappingResolver } from '../processors/outbound/mapping-resolver';
 import { MediaMover } from '../processors/outbound/media-mover';
 import { OutboundDriver, type OutboundDriverSettings } from '../processors/outbound/outbound-driver';
 import { createOutboundProcessor } from '../processors/outbound/outbound-processor';
+import { conversationMappingsProjection, messageTrackingProjection } from '../projections/projections';
+import { ProjectionRunner } from '../projections/runtime/projection-runner';
 import type { Services } from './services';
 
 export const ROLES = ['api', 'relay', 'processor', 'projector', 'amqp-bridge'] as const;
@@ -30,6 +37,8 @@ export interface WorkerOptions {
 /** Every consumer group the bridge runs, with the topics it reads (before the deployment's prefix): for lag. */
 export const CONSUMERS: ReadonlyArray<{ name: string; topics: string[] }> = [
   { name: 'processor.outbound', topics: [OUTBOUND_MESSAGES_TOPIC] },
+  { name: 'projection.conversation-mappings', topics: [CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC] },
+  { name: 'projection.message-tracking', topics: [OUTBOUND_MESSAGES_TOPIC] },
 ];
 
 /** Consumer groups carry the topic prefix so that isolated deployments (and test files) never share offsets. */
@@ -63,6 +72,24 @@ export const buildWorkers = (
       pollIntervalMs: 250,
     });
     workers.push({ name: 'relay', start: () => relay.start(), stop: () => relay.stop() });
+  }
+
+  if (roles.has('projector')) {
+    for (const projection of [conversationMappingsProjection(redis, logger), messageTrackingProjection()]) {
+      const runner = new ProjectionRunner({
+        pool,
+        kafka,
+        logger: logger.child({ component: `projection.${projection.name}` }),
+        projection,
+        topicPrefix: config.KAFKA_TOPIC_PREFIX,
+        groupId: groupId(config, `projection.${projection.name}`),
+      });
+      workers.push({
+        name: `projection.${projection.name}`,
+        start: () => runner.start(),
+        stop: () => runner.stop(),
+      });
+    }
   }
 
   if (roles.has('processor')) {

@@ -1,0 +1,50 @@
+import type { Redis } from 'ioredis';
+import { decodeEvent, type DecodedEvent } from '../events/decode';
+import { CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC } from '../events/relay/topic-routing';
+import type { Logger } from '../infra/logger';
+import { applyConversationLinked, applyMappingResolved } from './conversation-mappings';
+import { writeMappingToCache } from './mapping-cache';
+import {
+  applyDelivered,
+  applyMessageFailed,
+  applyMessageSent,
+  applyRead,
+  applyStatusSent,
+} from './message-tracking';
+import { defineProjection } from './runtime/define-projection';
+
+/**
+ * conversation_mappings and its two Redis directions. Redis is written through inside the handler: should the
+ * transaction then fail, the event is applied again and writes the same value; a lost cache write only costs a
+ * cache miss later.
+ */
+export const conversationMappingsProjection = (redis: Redis, logger: Logger) =>
+  defineProjection<DecodedEvent>({
+    name: 'conversation-mappings',
+    topics: [CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC],
+    decode: decodeEvent,
+    handlers: {
+      ConversationLinked: async (event, tx) => {
+        await applyConversationLinked(event, tx);
+        await writeMappingToCache(redis, { tenantId: event.envelope.tenantId, ...event.data }).catch(
+          (error: Error) => logger.debug({ err: error.message }, 'mapping cache write skipped'),
+        );
+      },
+      MappingResolved: applyMappingResolved,
+    },
+  });
+
+/** message_tracking: a row per wamid and its status timeline. */
+export const messageTrackingProjection = () =>
+  defineProjection<DecodedEvent>({
+    name: 'message-tracking',
+    topics: [OUTBOUND_MESSAGES_TOPIC],
+    decode: decodeEvent,
+    handlers: {
+      MessageSent: applyMessageSent,
+      StatusSent: applyStatusSent,
+      Delivered: applyDelivered,
+      Read: applyRead,
+      MessageFailed: applyMessageFailed,
+    },
+  });
