@@ -68,13 +68,16 @@ export const registerServeCommand = (program: Command) =>
         stopping = true;
         logger.info({ signal }, 'stopping: no new requests, finishing in-flight work, committing offsets');
         await app?.close();
-        for (const worker of [...workers].reverse()) {
-          await worker
-            .stop()
-            .catch((error: Error) =>
-              logger.error({ worker: worker.name, err: error.message }, 'stop failed'),
-            );
-        }
+        // Independent consumers: each finishes its in-flight work and commits its offsets, side by side.
+        await Promise.all(
+          workers.map((worker) =>
+            worker
+              .stop()
+              .catch((error: Error) =>
+                logger.error({ worker: worker.name, err: error.message }, 'stop failed'),
+              ),
+          ),
+        );
         await connections.close();
         await sandbox?.stop();
         logger.info('stopped');

@@ -49,8 +49,8 @@ export const createMetrics = (options: { defaultMetrics?: boolean } = {}) => {
     }),
     genesysReceipts: new Counter({
       name: 'bridge_genesys_receipts_total',
-      help: 'Receipts posted to Genesys by receipt status and outcome',
-      labelNames: ['status', 'outcome'] as const,
+      help: 'Receipt decisions for Genesys by outcome (posted, not-due, no-credentials, refused)',
+      labelNames: ['outcome'] as const,
       registers: [registry],
     }),
     deadLetters: new Counter({

@@ -1,9 +1,13 @@
+import { createAmqpBridge } from '../bridges/amqp';
 import {
   CONVERSATIONS_TOPIC,
+  META_WEBHOOKS_TOPIC,
   OUTBOUND_MESSAGES_TOPIC,
   relayTopics,
   topicRouter,
 } from '../events/relay/topic-routing';
+import { createReceiptProcessor } from '../processors/receipts/receipt-processor';
+import { createStatusProcessor } from '../processors/statuses/status-processor';
 import { ensureTopics } from '../events/relay/ensure-topics';
 import { Relay } from '../events/relay/relay';
 import type { Config } from '../infra/config';
@@ -39,6 +43,9 @@ export const CONSUMERS: ReadonlyArray<{ name: string; topics: string[] }> = [
   { name: 'processor.outbound', topics: [OUTBOUND_MESSAGES_TOPIC] },
   { name: 'projection.conversation-mappings', topics: [CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC] },
   { name: 'projection.message-tracking', topics: [OUTBOUND_MESSAGES_TOPIC] },
+  { name: 'processor.statuses', topics: [META_WEBHOOKS_TOPIC, OUTBOUND_MESSAGES_TOPIC] },
+  { name: 'processor.receipts', topics: [OUTBOUND_MESSAGES_TOPIC] },
+  { name: 'bridge.amqp', topics: [OUTBOUND_MESSAGES_TOPIC] },
 ];
 
 /** Consumer groups carry the topic prefix so that isolated deployments (and test files) never share offsets. */
@@ -143,6 +150,44 @@ export const buildWorkers = (
       onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),
     });
     workers.push({ name: 'processor.outbound', start: () => outbound.start(), stop: () => outbound.stop() });
+
+    const statuses = createStatusProcessor({
+      kafka,
+      pool,
+      store: services.store,
+      logger,
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      groupId: groupId(config, 'processor.statuses'),
+      onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),
+    });
+    workers.push({ name: 'processor.statuses', start: () => statuses.start(), stop: () => statuses.stop() });
+
+    const receipts = createReceiptProcessor({
+      kafka,
+      pool,
+      store: services.store,
+      directory: services.directory,
+      tokens: tokenCache,
+      logger,
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      groupId: groupId(config, 'processor.receipts'),
+      apiUrlTemplate: config.GENESYS_API_URL_TEMPLATE,
+      loginUrlTemplate: config.GENESYS_LOGIN_URL_TEMPLATE,
+      timeoutMs: config.GENESYS_REQUEST_TIMEOUT_MS,
+      observe: (outcome) => services.metrics.genesysReceipts.inc({ outcome }),
+      onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),
+    });
+    workers.push({ name: 'processor.receipts', start: () => receipts.start(), stop: () => receipts.stop() });
+  }
+
+  if (roles.has('amqp-bridge')) {
+    const bridge = createAmqpBridge({
+      kafka,
+      pool,
+      logger: logger.child({ component: 'bridge.amqp' }),
+      config,
+    });
+    workers.push({ name: 'bridge.amqp', start: () => bridge.start(), stop: () => bridge.stop() });
   }
   return workers;
 };

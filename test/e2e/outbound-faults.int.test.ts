@@ -12,7 +12,10 @@ const WA_ID = '447700900123';
 
 /** A webhook built from the shared text fixture with its own message id and conversation, so tests are apart. */
 const textWebhook = (text: string, conversationId: string, messageId = randomUUID()) => {
-  const fixture = JSON.parse(fixtureBytes('genesys/outbound-text.json').toString()) as Record<string, unknown> & {
+  const fixture = JSON.parse(fixtureBytes('genesys/outbound-text.json').toString()) as Record<
+    string,
+    unknown
+  > & {
     channel: Record<string, unknown>;
   };
   const body = JSON.stringify({
@@ -47,9 +50,20 @@ describe('outbound pipeline under faults (real services; Meta and Genesys simula
     return conversationId;
   };
 
+  const receiptFor = (messageId: string) =>
+    waitFor(
+      `a receipt for ${messageId}`,
+      async () => pipeline.genesys.receipts.find((receipt) => receipt.body.id === messageId)?.body,
+    );
+
   beforeAll(async () => {
     pipeline = await startPipeline('faults');
-    await pipeline.addTenant({ tenantId: TENANT, integrationId: INTEGRATION, region: 'usw2.pure.cloud', webhookSecret: SECRET });
+    await pipeline.addTenant({
+      tenantId: TENANT,
+      integrationId: INTEGRATION,
+      region: 'usw2.pure.cloud',
+      webhookSecret: SECRET,
+    });
   });
   afterAll(() => pipeline.stop());
   beforeEach(() => pipeline.meta.clearFaults());
@@ -59,7 +73,9 @@ describe('outbound pipeline under faults (real services; Meta and Genesys simula
     const webhook = textWebhook('We can help you with that', conversationId);
     expect((await post(webhook.body)).statusCode).toBe(200);
     await waitForSettled(pipeline.connections.pool, webhook.streamId, ['MessageSent']);
-    const sent = pipeline.meta.sentMessages.find((message) => message.bizOpaqueCallbackData === webhook.messageId);
+    const sent = pipeline.meta.sentMessages.find(
+      (message) => message.bizOpaqueCallbackData === webhook.messageId,
+    );
     expect(sent?.body).toEqual({
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
@@ -75,10 +91,15 @@ describe('outbound pipeline under faults (real services; Meta and Genesys simula
     const webhook = textWebhook('only once', conversationId);
     const first = await post(webhook.body);
     const second = await post(webhook.body);
-    expect(second.json()).toMatchObject({ duplicate: true, eventId: (first.json() as { eventId: string }).eventId });
+    expect(second.json()).toMatchObject({
+      duplicate: true,
+      eventId: (first.json() as { eventId: string }).eventId,
+    });
     await waitForSettled(pipeline.connections.pool, webhook.streamId, ['MessageSent']);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(pipeline.meta.sentMessages.filter((m) => m.bizOpaqueCallbackData === webhook.messageId)).toHaveLength(1);
+    expect(
+      pipeline.meta.sentMessages.filter((m) => m.bizOpaqueCallbackData === webhook.messageId),
+    ).toHaveLength(1);
   });
 
   it('backs off on Meta 429 (130429) and sends the message once it is accepted', async () => {
@@ -86,7 +107,10 @@ describe('outbound pipeline under faults (real services; Meta and Genesys simula
     const webhook = textWebhook('after the rate limit', conversationId);
     pipeline.meta.failNext({ metaErrorCode: 130429, count: 2, phoneNumberId: '106540352242922' });
     await post(webhook.body);
-    const events = await waitForSettled(pipeline.connections.pool, webhook.streamId, ['MessageSent', 'MessageFailed']);
+    const events = await waitForSettled(pipeline.connections.pool, webhook.streamId, [
+      'MessageSent',
+      'MessageFailed',
+    ]);
     expect(events.map((event) => event.type)).toEqual([
       'WebhookReceived',
       'MappingResolved',
@@ -95,8 +119,12 @@ describe('outbound pipeline under faults (real services; Meta and Genesys simula
       'SendRequested',
       'MessageSent',
     ]);
-    expect(events.filter((event) => event.type === 'SendRequested').map((event) => event.data.attempt)).toEqual([1, 2, 3]);
-    expect(pipeline.meta.sentMessages.filter((m) => m.bizOpaqueCallbackData === webhook.messageId)).toHaveLength(1);
+    expect(
+      events.filter((event) => event.type === 'SendRequested').map((event) => event.data.attempt),
+    ).toEqual([1, 2, 3]);
+    expect(
+      pipeline.meta.sentMessages.filter((m) => m.bizOpaqueCallbackData === webhook.messageId),
+    ).toHaveLength(1);
   });
 
   it('records a permanent Meta error (131026) as MessageFailed and does not retry', async () => {
@@ -105,8 +133,21 @@ describe('outbound pipeline under faults (real services; Meta and Genesys simula
     pipeline.meta.failNext({ metaErrorCode: 131026 });
     await post(webhook.body);
     const events = await waitForSettled(pipeline.connections.pool, webhook.streamId, ['MessageFailed']);
-    expect(events.at(-1)!.data).toMatchObject({ stage: 'send', reason: 'meta_131026', metaErrorCode: 131026 });
+    expect(events.at(-1)!.data).toMatchObject({
+      stage: 'send',
+      reason: 'meta_131026',
+      metaErrorCode: 131026,
+    });
     expect(events.filter((event) => event.type === 'SendRequested')).toHaveLength(1);
+    // Genesys is told: a Failed receipt with the reason mapped from Meta's code.
+    const receipt = await receiptFor(webhook.messageId);
+    expect(receipt).toMatchObject({
+      id: webhook.messageId,
+      type: 'Receipt',
+      status: 'Failed',
+      direction: 'Outbound',
+    });
+    expect((receipt.reasons as { code: string }[])[0]!.code).toBe('InvalidDestination');
   });
 
   it('records MappingMissing and sends nothing when the conversation has no WhatsApp mapping', async () => {
@@ -116,6 +157,7 @@ describe('outbound pipeline under faults (real services; Meta and Genesys simula
     const events = await waitForSettled(pipeline.connections.pool, webhook.streamId, ['MappingMissing']);
     expect(events.at(-1)!.data).toMatchObject({ reason: 'NoMappingFound' });
     expect(pipeline.meta.requests.length).toBe(before);
+    expect(await receiptFor(webhook.messageId)).toMatchObject({ id: webhook.messageId, status: 'Failed' });
   });
 
   it('keeps one conversation in order while another conversation waits on Meta', async () => {
@@ -144,7 +186,9 @@ describe('outbound pipeline under faults (real services; Meta and Genesys simula
       .replace('https://api-downloads.usw2.pure.cloud/', 'https://attacker.example/');
     const downloadsBefore = pipeline.genesys.requests.length;
     await post(fixture);
-    const events = await waitForSettled(pipeline.connections.pool, `outbound-${TENANT}-${messageId}`, ['MessageFailed']);
+    const events = await waitForSettled(pipeline.connections.pool, `outbound-${TENANT}-${messageId}`, [
+      'MessageFailed',
+    ]);
     expect(events.at(-1)!.data).toMatchObject({ stage: 'media', reason: 'ForbiddenAttachmentHost' });
     expect(pipeline.genesys.requests.length).toBe(downloadsBefore);
     expect(await streamEvents(pipeline.connections.pool, `outbound-${TENANT}-${messageId}`)).toHaveLength(3);
