@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { Client as S3 } from 'minio';
 import { decodeEvent, type DecodedEvent } from '../events/decode';
 import { CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC } from '../events/relay/topic-routing';
 import type { Logger } from '../infra/logger';
@@ -12,6 +13,7 @@ import {
   applyStatusSent,
 } from './message-tracking';
 import { defineProjection } from './runtime/define-projection';
+import { archiveWebhook } from './webhook-archive';
 
 /**
  * conversation_mappings and its two Redis directions. Redis is written through inside the handler: should the
@@ -46,5 +48,16 @@ export const messageTrackingProjection = () =>
       Delivered: applyDelivered,
       Read: applyRead,
       MessageFailed: applyMessageFailed,
+    },
+  });
+
+/** The raw webhook archive in object storage; the PostgreSQL transaction only records the stream position. */
+export const webhookArchiveProjection = (s3: S3, bucket: string) =>
+  defineProjection<DecodedEvent>({
+    name: 'webhook-archive',
+    topics: [OUTBOUND_MESSAGES_TOPIC],
+    decode: decodeEvent,
+    handlers: {
+      WebhookReceived: (event) => archiveWebhook(s3, bucket, event),
     },
   });

@@ -19,7 +19,11 @@ import { MappingResolver } from '../processors/outbound/mapping-resolver';
 import { MediaMover } from '../processors/outbound/media-mover';
 import { OutboundDriver, type OutboundDriverSettings } from '../processors/outbound/outbound-driver';
 import { createOutboundProcessor } from '../processors/outbound/outbound-processor';
-import { conversationMappingsProjection, messageTrackingProjection } from '../projections/projections';
+import {
+  conversationMappingsProjection,
+  messageTrackingProjection,
+  webhookArchiveProjection,
+} from '../projections/projections';
 import { ProjectionRunner } from '../projections/runtime/projection-runner';
 import type { Services } from './services';
 
@@ -43,6 +47,7 @@ export const CONSUMERS: ReadonlyArray<{ name: string; topics: string[] }> = [
   { name: 'processor.outbound', topics: [OUTBOUND_MESSAGES_TOPIC] },
   { name: 'projection.conversation-mappings', topics: [CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC] },
   { name: 'projection.message-tracking', topics: [OUTBOUND_MESSAGES_TOPIC] },
+  { name: 'projection.webhook-archive', topics: [OUTBOUND_MESSAGES_TOPIC] },
   { name: 'processor.statuses', topics: [META_WEBHOOKS_TOPIC, OUTBOUND_MESSAGES_TOPIC] },
   { name: 'processor.receipts', topics: [OUTBOUND_MESSAGES_TOPIC] },
   { name: 'bridge.amqp', topics: [OUTBOUND_MESSAGES_TOPIC] },
@@ -82,7 +87,11 @@ export const buildWorkers = (
   }
 
   if (roles.has('projector')) {
-    for (const projection of [conversationMappingsProjection(redis, logger), messageTrackingProjection()]) {
+    for (const projection of [
+      conversationMappingsProjection(redis, logger),
+      messageTrackingProjection(),
+      webhookArchiveProjection(s3, config.S3_ARCHIVE_BUCKET),
+    ]) {
       const runner = new ProjectionRunner({
         pool,
         kafka,

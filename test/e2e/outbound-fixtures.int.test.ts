@@ -3,6 +3,7 @@ import { genesysSignature } from '../../src/http/signatures';
 import { fixtureBytes } from '../support/fixtures';
 import { startPipeline, type TestPipeline } from '../support/pipeline';
 import { streamEvents, waitForSettled } from '../support/streams';
+import { waitFor } from '../support/wait';
 
 /**
  * Every Genesys fixture through the real path: HTTP → PostgreSQL → relay → Kafka → outbound processor → the Meta
@@ -139,11 +140,30 @@ describe.each([
         break;
       }
     }
+    // Whatever became of it, the exact bytes Genesys sent are archived under the original design's key.
+    const archived = await waitFor('the archived webhook', async () => {
+      const names: string[] = [];
+      for await (const item of pipeline.connections.s3.listObjectsV2(
+        pipeline.config.S3_ARCHIVE_BUCKET,
+        `${tenantId}/`,
+        true,
+      )) {
+        if (item.name) names.push(item.name);
+      }
+      return names[0];
+    });
+    const conversationPart = webhook.conversationId ?? `no-conversation-${messageId}`;
+    expect(archived).toMatch(
+      new RegExp(`^${tenantId}/\\d{4}-\\d{2}-\\d{2}/\\d{13}-${conversationPart}\\.json$`),
+    );
+    const stream = await pipeline.connections.s3.getObject(pipeline.config.S3_ARCHIVE_BUCKET, archived);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(body)).toBe(true);
   });
 });
 
 const waitForMapping = async (pipeline: TestPipeline, tenantId: string, conversationId: string) => {
-  const { waitFor } = await import('../support/wait');
   await waitFor(`mapping of ${conversationId}`, async () => {
     const { rowCount } = await pipeline.connections.pool.query(
       'SELECT 1 FROM conversation_mappings WHERE tenant_id = $1 AND conversation_id = $2',

@@ -1,0 +1,30 @@
+import type { Client as S3 } from 'minio';
+import type { DecodedEvent } from '../events/decode';
+import type { OutboundEvent } from '../events/schemas/outbound-events';
+
+type WebhookReceived = DecodedEvent<Extract<OutboundEvent, { type: 'WebhookReceived' }>>;
+
+/**
+ * The raw webhook archive of the original design: `webhooks-outbound/{tenant}/{yyyy-MM-dd}/{timestamp}-{conversationId}.json`
+ * holding the exact bytes Genesys sent (the bucket is the first segment). The key comes from the event alone, so
+ * replaying writes the same object again: idempotent, and rebuildable from the event store.
+ */
+export const archiveKey = (event: WebhookReceived): string => {
+  const receivedAt = new Date(event.data.receivedAt);
+  const day = receivedAt.toISOString().slice(0, 10);
+  // Older payloads have no conversation id: the Genesys message id keeps their keys apart.
+  const conversation = event.data.conversationId ?? `no-conversation-${event.data.genesysMessageId}`;
+  return `${event.envelope.tenantId}/${day}/${receivedAt.getTime()}-${safeSegment(conversation)}.json`;
+};
+
+const safeSegment = (value: string) => value.replace(/[^A-Za-z0-9._-]/g, '_');
+
+export const archiveWebhook = async (s3: S3, bucket: string, event: WebhookReceived): Promise<void> => {
+  const body = Buffer.from(event.data.rawBody, 'utf8');
+  await s3.putObject(bucket, archiveKey(event), body, body.length, {
+    'Content-Type': 'application/json',
+    'X-Amz-Meta-Genesysmessageid': encodeURIComponent(event.data.genesysMessageId),
+    'X-Amz-Meta-Signature': event.data.signature,
+    'X-Amz-Meta-Eventid': event.envelope.eventId,
+  });
+};
