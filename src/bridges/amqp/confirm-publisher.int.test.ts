@@ -2,8 +2,12 @@ import amqp from 'amqplib';
 import { createNamespace } from '../../../test/support/namespace';
 import { createLogger } from '../../infra/logger';
 import { ConfirmPublisher, PublisherStoppedError } from './confirm-publisher';
-import { readQueue, type QueueReader } from './testing/queue-reader';
-import { cutConnections, findConnections, rejectPublishesTo } from './testing/rabbitmqctl';
+import { readQueue, type QueueReader } from '../../../test/bridges/support/queue-reader';
+import {
+  cutConnections,
+  findConnections,
+  rejectPublishesTo,
+} from '../../../test/bridges/support/rabbitmqctl';
 
 jest.setTimeout(120_000);
 

@@ -1,7 +1,11 @@
 import type { ReceiveWebhook } from '../../commands/outbound-message/commands';
 import type { WebhookReceivedData } from '../../events/schemas/webhook-received';
 import { legacyOutboundMessageSchema } from './legacy-outbound-message';
-import { expectedLegacyBody, outboundFixtureWebhooks, receiveWebhookFor } from './testing/fixture-webhooks';
+import {
+  expectedLegacyBody,
+  outboundFixtureWebhooks,
+  receiveWebhookFor,
+} from '../../../test/bridges/support/fixture-webhooks';
 import { toLegacyOutboundMessage } from './to-legacy-outbound-message';
 
 /** The event data the decider appends for a command (it adds only isSendable). */

@@ -4,11 +4,11 @@
  * fixture's JSON by hand (not through the code under test).
  */
 import { createHmac } from 'node:crypto';
-import { fixtureBytes, fixtureNames } from '../../../../test/support/fixtures';
-import type { ReceiveWebhook } from '../../../commands/outbound-message/commands';
-import { genesysWebhookSchema } from '../../../http/schemas/genesys-webhook';
-import { toReceiveWebhook } from '../../../http/webhook-to-command';
-import type { LegacyOutboundMessage } from '../legacy-outbound-message';
+import { fixtureBytes, fixtureNames } from '../../support/fixtures';
+import type { ReceiveWebhook } from '../../../src/commands/outbound-message/commands';
+import { genesysWebhookSchema } from '../../../src/http/schemas/genesys-webhook';
+import { toReceiveWebhook } from '../../../src/http/webhook-to-command';
+import type { LegacyOutboundMessage } from '../../../src/bridges/amqp/legacy-outbound-message';
 
 /** The fields of a Genesys webhook the expectation reads, as plain JSON. */
 interface FixtureJson {
