@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { configSchema, loadConfig, type Config } from '../../src/infra/config';
+import { createBenchNamespace, removeBenchNamespace, type BenchNamespace } from './bench-namespace';
+import {
+  freePort,
+  logDir,
+  spawnServer,
+  summarizeLog,
+  terminate,
+  waitForHttpOk,
+  type LogSummary,
+  type ServerChild,
+} from './child-process';
+import { createFreshDatabase, type FreshDatabase } from './fresh-database';
+
+export interface BridgeProcessOptions {
+  /** Names the database, the namespace and the log file: lowercase letters and digits. */
+  label: string;
+  /** `--role`: one role, or `all`. */
+  role: string;
+  /** The compiled CLI (bench/lib/bridge-build.ts). */
+  mainJs: string;
+  /** META_GRAPH_URL: a MetaSimulator in the bench process. */
+  metaGraphUrl: string;
+  /** Writes a V8 CPU profile of the bridge to this directory when it exits (node --cpu-prof). */
+  cpuProfileDir?: string;
+  /** Extra settings, applied last. */
+  env?: Record<string, string>;
+}
+
+export interface BridgeProcess {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  adminToken: string;
+  ns: BenchNamespace;
+  config: Config;
+  /** The bridge's own database; `db.pool` is the bench's connection to it, for checks after a run. */
+  db: FreshDatabase;
+  pid: number;
+  logFile: string;
+  /**
+   * SIGTERM and wait for the graceful stop, then remove the topics, groups, keys, queue and buckets and drop the
+   * database. Answers what could not be cleaned up, and the warnings and errors the bridge logged.
+   */
+  stop: () => Promise<{ problems: string[]; log: LogSummary }>;
+}
+
+/** Settings that say where the shared servers are: taken from the bench's environment when set there. */
+const SERVER_SETTINGS = [
+  'KAFKA_BROKERS',
+  'REDIS_URL',
+  'AMQP_URL',
+  'S3_ENDPOINT',
+  'S3_ACCESS_KEY',
+  'S3_SECRET_KEY',
+  'S3_REGION',
+] as const;
+
+/**
+ * The environment of a bench bridge. Every other bridge setting in the bench's own environment is dropped, so a
+ * colleague's shell (a KAFKA_TOPIC_PREFIX, a LOG_LEVEL) cannot leak into the measurement.
+ */
+const bridgeEnv = (
+  ns: BenchNamespace,
+  db: FreshDatabase,
+  port: number,
+  adminToken: string,
+  options: BridgeProcessOptions,
+): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(configSchema.shape)) {
+    if (!(SERVER_SETTINGS as readonly string[]).includes(name)) delete env[name];
+  }
+  return {
+    ...env,
+    NODE_ENV: 'production',
+    DATABASE_URL: db.url,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: process.env.BENCH_BRIDGE_LOG_LEVEL ?? 'warn',
+    KAFKA_CLIENT_ID: `bench-${ns.id}`,
+    KAFKA_TOPIC_PREFIX: ns.topicPrefix,
+    REDIS_KEY_PREFIX: ns.redisKeyPrefix,
+    AMQP_OUTBOUND_QUEUE: ns.queue,
+    S3_MEDIA_BUCKET: ns.mediaBucket,
+    S3_ARCHIVE_BUCKET: ns.archiveBucket,
+    META_GRAPH_URL: options.metaGraphUrl,
+    META_APP_SECRET: randomBytes(16).toString('hex'),
+    META_VERIFY_TOKEN: randomBytes(16).toString('hex'),
+    // Nothing in a bench should reach Genesys (tenants get no OAuth client): a closed loopback port makes an
+    // unexpected call fail at once instead of leaving the machine.
+    GENESYS_API_URL_TEMPLATE: 'http://127.0.0.1:1',
+    GENESYS_LOGIN_URL_TEMPLATE: 'http://127.0.0.1:1',
+    CREDENTIALS_KEY: randomBytes(32).toString('base64'),
+    ADMIN_TOKEN: adminToken,
+    ...options.env,
+  };
+};
+
+/**
+ * A real bridge (`bridge serve --role …`) as a child process on a free loopback port, with a database, topics,
+ * keys, queue and buckets of its own. The load generator stays in the bench process, so server and client never
+ * share an event loop. Resolves once GET /readyz answers 200 (every dependency reachable, migrations applied).
+ */
+export const startBridge = async (options: BridgeProcessOptions): Promise<BridgeProcess> => {
+  const ns = createBenchNamespace(options.label);
+  // Migrated here already; the serve command's own migration run then only checks the recorded checksums.
+  const db = await createFreshDatabase(options.label, 4);
+  let server: ServerChild | undefined;
+  let config: Config | undefined;
+  const cleanup = async (): Promise<string[]> => {
+    const problems = config ? await removeBenchNamespace(ns, config) : [];
+    await db.drop().catch((error: Error) => problems.push(`database not dropped: ${error.message}`));
+    return problems;
+  };
+  try {
+    const port = await freePort();
+    const adminToken = randomBytes(16).toString('hex');
+    const env = bridgeEnv(ns, db, port, adminToken, options);
+    // Parsed here too: a bad setting fails the bench with the variable's name instead of a dead child.
+    config = loadConfig(env);
+    const nodeArgs: string[] = [];
+    if (options.cpuProfileDir) {
+      await mkdir(options.cpuProfileDir, { recursive: true });
+      nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
+    }
+    server = await spawnServer(
+      `bridge-${ns.id}`,
+      [...nodeArgs, options.mainJs, 'serve', '--role', options.role],
+      env,
+    );
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHttpOk(server, `${url}/readyz`, 90_000);
+    const running = server;
+    const settled = config;
+    return {
+      url,
+      adminToken,
+      ns,
+      config: settled,
+      db,
+      pid: running.child.pid ?? 0,
+      logFile: running.logFile,
+      stop: async () => {
+        // Consumers leave their groups and commit on SIGTERM; a minute is far more than that takes.
+        const exit = await terminate(running, 60_000);
+        const problems = await cleanup();
+        if (exit !== 'code 0') problems.push(`bridge exited with ${exit}, not 0 (log: ${running.logFile})`);
+        return { problems, log: await summarizeLog(running.logFile) };
+      },
+    };
+  } catch (error) {
+    if (server) await terminate(server, 10_000);
+    await cleanup();
+    throw error;
+  }
+};
+
+/** Where CPU profiles go when a bench is run with --cpu-prof. */
+export const cpuProfileDir = (bench: string): string => path.join(logDir, `${bench}-cpu-profiles`);
