@@ -1,0 +1,207 @@
+/**
+ * End-to-end benchmark: signed Genesys webhooks into a real bridge child process (`serve --role all`: API, relay,
+ * projector, processors; compiled; its own database, topics, keys and buckets) until the Meta simulator in this
+ * process receives the send. Latency = Meta's receive time − the webhook's due time, per Genesys message id
+ * (which comes back to Meta as biz_opaque_callback_data).
+ *
+ * Open loop: webhooks are due on a fixed schedule (bench/lib/paced-load.ts) spread over the linked
+ * conversations, whatever the bridge does; a warm-up of a few seconds runs first and is not counted.
+ *
+ *   npm run bench -- e2e [--seconds 60] [--rate 200] [--conversations 200] [--warmup 3] [--cpu-prof]
+ */
+import os from 'node:os';
+import { MetaSimulator } from '../src/simulators/meta';
+import { AckLedger } from './lib/ack-ledger';
+import { flag, intOption, progress } from './lib/args';
+import { defineBench, type Metric } from './lib/bench';
+import {
+  BENCH_META_TOKEN,
+  BENCH_PHONE_NUMBER_ID,
+  BENCH_TENANT,
+  createBenchTenant,
+  linkConversations,
+} from './lib/bridge-admin';
+import { buildBridge } from './lib/bridge-build';
+import { cpuProfileDir, startBridge } from './lib/bridge-process';
+import { stageBreakdown, undeliveredOutcomes, type MessageTimes } from './lib/e2e-stages';
+import { webhookFactory } from './lib/genesys-webhooks';
+import { percentile } from './lib/latency';
+import { runPaced, type PacedResult } from './lib/paced-load';
+
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+/** Waits until Meta has every message of `ids`, or nothing new arrived for `quietMs`. */
+const waitForDelivery = async (meta: MetaSimulator, ids: ReadonlySet<string>, quietMs: number) => {
+  let delivered = 0;
+  let lastProgress = Date.now();
+  for (;;) {
+    const now = meta.sentMessages.filter((message) => ids.has(message.bizOpaqueCallbackData ?? '')).length;
+    if (now > delivered) {
+      delivered = now;
+      lastProgress = Date.now();
+    }
+    if (delivered >= ids.size || Date.now() - lastProgress > quietMs) return delivered;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+};
+
+export default defineBench({
+  description:
+    'signed Genesys webhooks → bridge child (--role all) → Meta simulator: end-to-end latency at a fixed rate, open loop',
+  run: async (args) => {
+    const seconds = intOption(args, 'seconds', 60);
+    const rate = intOption(args, 'rate', 200);
+    const conversationCount = intOption(args, 'conversations', 200);
+    const warmupSeconds = intOption(args, 'warmup', 3);
+    const profile = flag(args, 'cpu-prof');
+    const metrics: Metric[] = [];
+    const notes: string[] = [
+      `machine: ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)} at start; PostgreSQL, Kafka, Redis, RabbitMQ, S3Proxy, the bridge, the Meta simulator and the load generator all share it`,
+    ];
+
+    progress('compiling src/ for the child bridge');
+    const build = await buildBridge();
+    const meta = new MetaSimulator({ phoneNumbers: { [BENCH_PHONE_NUMBER_ID]: BENCH_META_TOKEN } });
+    await meta.start();
+    try {
+      progress('starting the bridge (--role all)');
+      const bridge = await startBridge({
+        label: 'e2e',
+        role: 'all',
+        mainJs: build.mainJs,
+        metaGraphUrl: meta.url,
+        ...(profile ? { cpuProfileDir: cpuProfileDir('e2e') } : {}),
+      });
+      try {
+        const secret = await createBenchTenant(bridge);
+        progress(`linking ${conversationCount} conversations, waiting for their mappings`);
+        const linkStarted = Date.now();
+        const conversations = await linkConversations(bridge, conversationCount);
+        const linkSeconds = (Date.now() - linkStarted) / 1000;
+
+        const signed = webhookFactory(secret);
+        const ledger = new AckLedger();
+        let counter = 0;
+        /** One phase of paced sending; answers the due time of every message by its Genesys id. */
+        const sendPhase = async (phaseSeconds: number) => {
+          const sent = new Map<string, MessageTimes>();
+          const result = await runPaced({
+            url: bridge.url,
+            ratePerSecond: rate,
+            seconds: phaseSeconds,
+            connections: 32,
+            request: (_index, scheduledAtMs) => {
+              const n = counter++;
+              const webhook = signed(n, conversations[n % conversations.length]!);
+              sent.set(webhook.messageId, { sentAtMs: scheduledAtMs, metaAtMs: undefined });
+              return { path: '/webhook/genesys', headers: webhook.headers, body: webhook.body };
+            },
+            onAnswer: (_index, status, body) => ledger.record(status, body),
+          });
+          return { sent, result };
+        };
+
+        progress(`warm-up: ${rate}/s for ${warmupSeconds} s`);
+        const warmup = await sendPhase(warmupSeconds);
+        const warmupDelivered = await waitForDelivery(meta, new Set(warmup.sent.keys()), 20_000);
+
+        progress(`measuring: ${rate}/s for ${seconds} s`);
+        const { sent, result } = await sendPhase(seconds);
+        progress('waiting for the last messages to reach Meta');
+        const ids = new Set(sent.keys());
+        await waitForDelivery(meta, ids, 30_000);
+
+        const deliveries = new Map<string, number>();
+        for (const message of meta.sentMessages) {
+          const id = message.bizOpaqueCallbackData;
+          if (id === undefined || !ids.has(id)) continue;
+          deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
+          const times = sent.get(id)!;
+          if (times.metaAtMs === undefined) times.metaAtMs = message.receivedAt.getTime();
+        }
+        const latencies = [...sent.values()]
+          .flatMap((times) => (times.metaAtMs === undefined ? [] : [times.metaAtMs - times.sentAtMs]))
+          .sort((a, b) => a - b);
+        const firstDue = Math.min(...[...sent.values()].map((times) => times.sentAtMs));
+        const lastAtMeta = Math.max(...[...sent.values()].map((times) => times.metaAtMs ?? 0));
+        const undelivered = [...sent.keys()].filter((id) => sent.get(id)!.metaAtMs === undefined);
+        const twice = [...deliveries.values()].filter((count) => count > 1).length;
+        const non2xx = result.scheduled - (result.statuses['200'] ?? 0);
+
+        metrics.push(
+          { name: 'end-to-end p50', value: percentile(latencies, 50), unit: 'ms' },
+          {
+            name: 'end-to-end p99',
+            value: percentile(latencies, 99),
+            unit: 'ms',
+            target: { kind: 'max', value: 100 },
+          },
+          { name: 'end-to-end max', value: latencies.at(-1) ?? NaN, unit: 'ms' },
+          { name: 'webhooks sent', value: result.scheduled, unit: 'messages' },
+          {
+            name: 'webhooks not acknowledged with 200',
+            value: non2xx,
+            unit: 'messages',
+            target: { kind: 'max', value: 0 },
+          },
+          {
+            name: 'reached Meta',
+            value: latencies.length,
+            unit: 'messages',
+            target: { kind: 'min', value: result.scheduled },
+          },
+          {
+            name: 'sent to Meta more than once',
+            value: twice,
+            unit: 'messages',
+            target: { kind: 'max', value: 0 },
+          },
+          { name: 'webhook rate achieved', value: result.answered / result.seconds, unit: 'msg/s' },
+          {
+            name: 'delivery throughput (reached Meta / first due → last at Meta)',
+            value: latencies.length / ((lastAtMeta - firstDue) / 1000),
+            unit: 'msg/s',
+          },
+          ...ackMetrics(result),
+        );
+        const stages = await stageBreakdown(bridge.db.pool, BENCH_TENANT, sent);
+        for (const stage of stages) {
+          metrics.push(
+            { name: `stage p50: ${stage.name}`, value: stage.p50Ms, unit: 'ms' },
+            { name: `stage p99: ${stage.name}`, value: stage.p99Ms, unit: 'ms' },
+          );
+        }
+        const check = await ledger.check(bridge.db.pool);
+        notes.push(
+          `bridge: \`serve --role all\` (API, relay, projections, outbound processor) in one child process, compiled JS under node ${process.version}, LOG_LEVEL=warn, KAFKA_TOPIC_PARTITIONS default (6), fresh database; Meta is the MetaSimulator in the bench process (no artificial latency)`,
+          `open loop: a webhook due every ${round(1000 / rate, 2)} ms for ${seconds} s over up to 32 keep-alive connections, round-robin over ${conversationCount} linked conversations (distinct wa_ids); latency from the due time to the simulator's receivedAt (millisecond clock, same process); generator timer late by p99 ${round(result.lateP99Ms)} ms, max ${round(result.lateMaxMs)} ms`,
+          `setup: tenant through POST /admin/tenants, ${conversationCount} conversations through POST /admin/conversations, all projected into conversation_mappings after ${round(linkSeconds)} s; warm-up ${warmupSeconds} s at ${rate}/s not counted (${warmupDelivered} of ${warmup.sent.size} reached Meta before measuring)`,
+          `stages from the events' recorded_at (start of the appending transaction): webhook → WebhookReceived is the API; WebhookReceived → MappingResolved is the relay (NOTIFY, read, produce acks=all), Kafka, the consumer fetch and the driver's first step`,
+          `acknowledged webhooks over warm-up and measurement: ${check.acknowledged}, of which ${check.missing + check.unreadable} not found in the store`,
+          ...(undelivered.length
+            ? [
+                `never reached Meta (${undelivered.length}): ${await undeliveredOutcomes(bridge.db.pool, BENCH_TENANT, undelivered)}`,
+              ]
+            : []),
+        );
+      } finally {
+        progress('stopping the bridge, removing its topics, keys, buckets and database');
+        const { problems, log } = await bridge.stop();
+        notes.push(
+          `bridge log: ${log.warnings} warnings, ${log.errors} errors${log.messages.length ? ` (${log.messages.join('; ')})` : ''}`,
+          ...problems.map((problem) => `cleanup: ${problem}`),
+        );
+        if (profile) notes.push(`CPU profile of the bridge in ${cpuProfileDir('e2e')}`);
+      }
+      return { metrics, notes };
+    } finally {
+      await meta.stop();
+      await build.remove();
+    }
+  },
+});
+
+const ackMetrics = (result: PacedResult): Metric[] => [
+  { name: 'webhook acknowledgement p50', value: percentile(result.latenciesMs, 50), unit: 'ms' },
+  { name: 'webhook acknowledgement p99', value: percentile(result.latenciesMs, 99), unit: 'ms' },
+];
