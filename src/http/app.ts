@@ -8,6 +8,9 @@ import type { TenantDirectory } from '../tenants/tenant-directory';
 import { registerErrorHandler } from './errors';
 import { adminPlugin } from './plugins/admin';
 import { auditPlugin } from './plugins/audit';
+import { statePlugin } from './plugins/state';
+import type { Pool } from 'pg';
+import type { MappingResolver } from '../processors/outbound/mapping-resolver';
 import { genesysWebhookPlugin } from './plugins/genesys-webhook';
 import { healthPlugin } from './plugins/health';
 import { metaWebhookPlugin } from './plugins/meta-webhook';
@@ -24,6 +27,8 @@ export interface AppDeps {
   metaAppSecret?: string | undefined;
   metaVerifyToken?: string | undefined;
   metrics: Metrics;
+  pool: Pool;
+  mappings: MappingResolver;
   /** Refreshes lag gauges before a scrape. */
   refreshMetrics?: () => Promise<void>;
 }
@@ -53,6 +58,13 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     adminToken: deps.adminToken,
     tenants: deps.tenantAdmin,
     store: deps.store,
+  });
+  await app.register(statePlugin, { store: deps.store, pool: deps.pool, mappings: deps.mappings });
+  await app.register(auditPlugin, {
+    store: deps.store,
+    adminToken: deps.adminToken,
+    webhookSecret: async (integrationId) =>
+      (await deps.directory.resolveIntegration(integrationId))?.webhookSecret,
   });
   return app;
 };

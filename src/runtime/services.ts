@@ -8,6 +8,7 @@ import { cipherFromConfig } from '../tenants/credentials-cipher';
 import { TenantAdmin } from '../tenants/tenant-admin';
 import { TenantDirectory } from '../tenants/tenant-directory';
 import { TenantRepository } from '../tenants/tenant-repository';
+import { MappingResolver } from '../processors/outbound/mapping-resolver';
 
 /** The application services of one process, built from its connections. No I/O happens here. */
 export const buildServices = (
@@ -25,7 +26,10 @@ export const buildServices = (
     metrics.cacheRequests.inc({ cache, outcome }),
   );
   const tenantAdmin = new TenantAdmin(repository, cipher, directory);
-  return { store, repository, cipher, directory, tenantAdmin, metrics };
+  const mappings = new MappingResolver(connections.pool, connections.redis, logger, (outcome) =>
+    metrics.cacheRequests.inc({ cache: 'mapping', outcome }),
+  );
+  return { pool: connections.pool, store, repository, cipher, directory, tenantAdmin, mappings, metrics };
 };
 
 export type Services = ReturnType<typeof buildServices>;

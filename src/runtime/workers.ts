@@ -15,7 +15,6 @@ import type { Connections } from '../infra/connections';
 import type { Logger } from '../infra/logger';
 import { createS3 } from '../infra/s3';
 import { GenesysTokenCache } from '../processors/outbound/genesys-token-cache';
-import { MappingResolver } from '../processors/outbound/mapping-resolver';
 import { MediaMover } from '../processors/outbound/media-mover';
 import { OutboundDriver, type OutboundDriverSettings } from '../processors/outbound/outbound-driver';
 import { createOutboundProcessor } from '../processors/outbound/outbound-processor';
@@ -132,9 +131,7 @@ export const buildWorkers = (
     const driver = new OutboundDriver(
       services.store,
       services.directory,
-      new MappingResolver(pool, redis, logger, (outcome) =>
-        services.metrics.cacheRequests.inc({ cache: 'mapping', outcome }),
-      ),
+      services.mappings,
       media,
       {
         graphUrl,

@@ -1,0 +1,152 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { CommandRejected } from '../../commands/command-rejected';
+import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
+import type { EventStore } from '../../events/store/types';
+import type { MappingResolver } from '../../processors/outbound/mapping-resolver';
+import { HttpError } from '../errors';
+
+export interface StateOptions {
+  store: EventStore;
+  pool: Pool;
+  mappings: Pick<MappingResolver, 'resolve'>;
+}
+
+const tenantOf = (request: FastifyRequest): string => {
+  const tenantId = request.headers['x-tenant-id'];
+  if (typeof tenantId !== 'string' || tenantId.trim() === '') {
+    throw new HttpError(400, 'TenantRequired', 'The X-Tenant-ID header is required');
+  }
+  return tenantId.trim();
+};
+
+const parse = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> => {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new HttpError(422, 'SchemaMismatch', 'The body does not match the expected shape', {
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    });
+  }
+  return parsed.data;
+};
+
+const recordMessageBody = z.object({
+  metaMessageId: z.string().min(1),
+  genesysMessageId: z.string().min(1),
+  conversationId: z.string().min(1).optional(),
+  tenantId: z.string().min(1).optional(),
+  direction: z.enum(['outbound', 'inbound']).default('outbound'),
+  status: z.string().optional(),
+});
+
+const statusBody = z.object({
+  status: z.enum(['sent', 'delivered', 'read', 'failed']),
+  timestamp: z.union([z.string(), z.number()]).optional(),
+  errorCode: z.coerce.number().int().optional(),
+  errorTitle: z.string().optional(),
+});
+
+interface IndexRow {
+  tenant_id: string;
+  genesys_message_id: string;
+}
+
+/**
+ * The original State Manager's HTTP API, kept for legacy callers, on top of commands and read models: reads come
+ * from the mapping read model (Redis first), writes become commands on the message's stream, so they obey the same
+ * rules as everything else (statuses only move forward, a message is recorded once). Every call is scoped to the
+ * tenant in X-Tenant-ID; another tenant's ids answer 404, as unknown ones do.
+ */
+export const statePlugin: FastifyPluginAsync<StateOptions> = async (app, { store, pool, mappings }) => {
+  app.get<{ Params: { conversationId: string } }>(
+    '/state/conversation/:conversationId',
+    async (request, reply) => {
+      const tenantId = tenantOf(request);
+      const { conversationId } = request.params;
+      const mapping = await mappings.resolve(tenantId, conversationId, '');
+      if (!mapping) {
+        // The original body, field for field: legacy callers match on it.
+        return reply.code(404).send({
+          error: 'No WhatsApp mapping found',
+          conversationId,
+          message: 'Conversation has no linked WhatsApp ID',
+        });
+      }
+      return { waId: mapping.waId, tenantId, contactName: mapping.contactName ?? null };
+    },
+  );
+
+  /**
+   * A caller reporting that a message of this bridge was sent: Meta's wamid for a send whose answer we lost is
+   * exactly what reconciles an unknown outcome. Messages the bridge never carried are not invented here.
+   */
+  app.post('/state/message', async (request, reply) => {
+    const tenantId = tenantOf(request);
+    const body = parse(recordMessageBody, request.body);
+    if (body.tenantId !== undefined && body.tenantId !== tenantId) {
+      throw new HttpError(403, 'TenantMismatch', 'tenantId differs from X-Tenant-ID');
+    }
+    const ref = { tenantId, genesysMessageId: body.genesysMessageId };
+    const existing = await store.readStream(`outbound-${tenantId}-${body.genesysMessageId}`);
+    if (existing.length === 0)
+      throw new HttpError(404, 'UnknownMessage', 'The bridge has no such Genesys message');
+    try {
+      await handleOutboundMessageCommand(store, ref, {
+        type: 'RecordSent',
+        wamid: body.metaMessageId,
+        partIndex: 0,
+      });
+    } catch (error) {
+      if (error instanceof CommandRejected) throw new HttpError(409, error.code, error.message);
+      throw error;
+    }
+    return reply
+      .code(201)
+      .send({ metaMessageId: body.metaMessageId, genesysMessageId: body.genesysMessageId });
+  });
+
+  app.patch<{ Params: { metaMessageId: string } }>('/state/message/:metaMessageId', async (request) => {
+    const tenantId = tenantOf(request);
+    const body = parse(statusBody, request.body);
+    const { rows } = await pool.query<IndexRow>(
+      'SELECT tenant_id, genesys_message_id FROM meta_message_index WHERE wamid = $1 AND tenant_id = $2',
+      [request.params.metaMessageId, tenantId],
+    );
+    const row = rows[0];
+    if (!row) throw new HttpError(404, 'UnknownMessage', 'No message with this Meta message id');
+    const seconds =
+      body.timestamp === undefined
+        ? Math.floor(Date.now() / 1000)
+        : typeof body.timestamp === 'number'
+          ? body.timestamp
+          : /^\d+$/.test(body.timestamp)
+            ? Number(body.timestamp)
+            : Math.floor(Date.parse(body.timestamp) / 1000);
+    if (!Number.isFinite(seconds)) throw new HttpError(422, 'InvalidTimestamp', 'timestamp is not a time');
+    try {
+      const result = await handleOutboundMessageCommand(
+        store,
+        { tenantId, genesysMessageId: row.genesys_message_id },
+        {
+          type: 'RecordMetaStatus',
+          status: body.status,
+          wamid: request.params.metaMessageId,
+          timestamp: String(seconds),
+          ...(body.status === 'failed'
+            ? {
+                error: {
+                  code: body.errorCode ?? 0,
+                  title: body.errorTitle ?? 'Reported failed by a legacy caller',
+                },
+              }
+            : {}),
+        },
+      );
+      return { metaMessageId: request.params.metaMessageId, status: body.status, changed: !result.isNoOp };
+    } catch (error) {
+      if (error instanceof CommandRejected) throw new HttpError(409, error.code, error.message);
+      throw error;
+    }
+  });
+};
