@@ -4,12 +4,14 @@
  * whole backlog through the relay and Kafka (statuses/s). Everything runs in a database created for the run and on
  * topics deleted after it.
  *
- *   npm run bench -- statuses [--messages 10000] [--connections 16]
+ *   npm run bench -- statuses [--messages 5000] [--connections 16]
  *
  * Each message gets sent, delivered, read and a repeated delivered (4 statuses), shuffled across batches: the
  * processor sees Meta's disorder and duplicates, not a tidy stream.
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { Pool } from 'pg';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { encodeEvent } from '../src/events/encode';
 import { Relay } from '../src/events/relay/relay';
@@ -127,6 +129,22 @@ const statusBatches = (messages: number): { body: Buffer; signature: string }[] 
   return batches;
 };
 
+/**
+ * Commits per second of 16 writers doing a one-row INSERT, with and without a pg_notify in the transaction (as
+ * append_to_stream does). A NOTIFY holds a cluster-wide lock through commit, so such commits flush one at a time:
+ * the ceiling of every path that appends once per item.
+ */
+const commitCeiling = async (pool: Pool, withNotify: boolean): Promise<number> => {
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS bench_commits (id bigint GENERATED ALWAYS AS IDENTITY, v text)',
+  );
+  const sql = withNotify
+    ? "WITH row AS (INSERT INTO bench_commits (v) VALUES ('x')) SELECT pg_notify('bench_commits', '')"
+    : "INSERT INTO bench_commits (v) VALUES ('x')";
+  const result = await runLoad(1600, 16, () => pool.query(sql));
+  return result.perSecond;
+};
+
 /** The webhook route as buildApp registers it, on an app of its own (no other plugin is on the measured path). */
 const startWebhookServer = async (
   store: PostgresEventStore,
@@ -141,7 +159,7 @@ const startWebhookServer = async (
 export default defineBench({
   description: 'signed Meta status webhooks over loopback HTTP, then the status processor applying them',
   run: async (args) => {
-    const messages = option(args, 'messages', 10_000);
+    const messages = option(args, 'messages', 5000);
     const connections = option(args, 'connections', 16);
     const db = await createFreshDatabase('statuses', 40);
     const store = new PostgresEventStore(db.pool);
@@ -156,6 +174,10 @@ export default defineBench({
     const prefix = `bench-${randomBytes(4).toString('hex')}.`;
     const server = await startWebhookServer(store);
     try {
+      notes.push(
+        `machine: ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)} at start; PostgreSQL, ` +
+          'Kafka and the rest of the infrastructure share it',
+      );
       progress(`seeding ${messages.toLocaleString('en-US')} sent messages`);
       await seedMessages(store, messages);
       const batches = statusBatches(messages);
@@ -242,6 +264,19 @@ export default defineBench({
         value: handled / seconds,
         unit: 'statuses/s',
       });
+      progress('measuring the commit ceiling with and without NOTIFY');
+      metrics.push(
+        {
+          name: 'diagnostic: commits/s, 16 writers, plain',
+          value: await commitCeiling(db.pool, false),
+          unit: 'commits/s',
+        },
+        {
+          name: 'diagnostic: commits/s, 16 writers, with NOTIFY',
+          value: await commitCeiling(db.pool, true),
+          unit: 'commits/s',
+        },
+      );
       notes.push(
         `${messages.toLocaleString('en-US')} messages × ${STATUSES_PER_MESSAGE} statuses (sent, delivered, read, ` +
           `delivered again), shuffled into ${batches.length} signed batches; ${(batches[0]!.body.length / 1024).toFixed(0)} KiB per POST`,
@@ -250,6 +285,8 @@ export default defineBench({
         `processor outcomes: ${JSON.stringify(counts)} (the 20 warm-up POSTs were duplicates: recorded once)`,
         'processor rate: from the first status handled to the last (consumer group start-up excluded); ' +
           'each status is one read of its message stream and, unless a no-op, one append',
+        'diagnostic: append_to_stream calls pg_notify, and a NOTIFY serializes commits cluster-wide; the two ' +
+          'commit ceilings bound the append-per-item paths (ingest: one per POST; processor: one per status)',
       );
       if (handled < total)
         notes.push(`processor handled only ${handled} of ${total} statuses within 10 minutes`);
