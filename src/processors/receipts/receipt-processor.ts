@@ -25,7 +25,10 @@ export interface ReceiptProcessorOptions extends ReceiptPosterSettings {
   topicPrefix: string;
   groupId: string;
   maxInFlight?: number;
-  /** Attempts per event before it is dead-lettered (transient Genesys failures). Default 8. */
+  /**
+   * Attempts per event before it is dead-lettered. Default 12: with the consumer's doubling delays (capped at
+   * 30 s) that rides out about two and a half minutes of Genesys trouble before giving up.
+   */
   maxAttempts?: number;
   retryDelayMs?: (attempt: number) => number;
   observe?: ReceiptObserver;
@@ -58,7 +61,7 @@ export const createReceiptProcessor = (options: ReceiptProcessorOptions): KeyedC
     eventTypes: RECEIPT_TRIGGERS,
     handle: (event) => poster.handle(event),
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
-    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    maxAttempts: options.maxAttempts ?? 12,
     ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
     ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}),
   });
