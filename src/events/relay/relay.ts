@@ -51,6 +51,8 @@ export class Relay {
   private loop: Promise<void> | null = null;
   private stopping = false;
   private cursor: AllCursor | null = null;
+  /** The page after a full one, read while the full one is being sent. */
+  private prefetched: { after: AllCursor; page: Promise<StoredEvent[]> } | null = null;
   /** Events acknowledged by Kafka since start (including repeats after a takeover); for metrics. */
   published = 0;
 
@@ -79,6 +81,8 @@ export class Relay {
     this.wakeup.signal();
     await this.loop;
     this.loop = null;
+    await this.prefetched?.page.catch(() => undefined);
+    this.prefetched = null;
     await this.lock.release();
     await this.producer?.disconnect();
     this.producer = null;
@@ -141,12 +145,16 @@ export class Relay {
 
   /** One page of $all to Kafka; false when there was nothing to publish. */
   private async relayOnePage(): Promise<boolean> {
-    const events = await this.deps.store.readAll({ after: this.cursor!, limit: this.deps.batchSize });
+    const events = await this.readPage(this.cursor!);
     if (events.length === 0) return false;
+    if (events.length === this.deps.batchSize) this.prefetch(cursorOf(events[events.length - 1]!));
     for (const chunk of toProduceChunks(events, this.deps.topicFor, this.deps.maxSendBytes ?? 900_000)) {
       const connection = this.lock.connection; // throws if leadership was lost mid-page
       if (chunk.topicMessages.length > 0) {
-        await this.producer!.sendBatch({ topicMessages: chunk.topicMessages, acks: -1 });
+        await this.producer!.sendBatch({
+          topicMessages: chunk.topicMessages,
+          acks: -1,
+        });
       }
       for (const event of chunk.unrouted) {
         this.deps.logger.error(
@@ -160,6 +168,27 @@ export class Relay {
       this.published += chunk.topicMessages.reduce((sum, { messages }) => sum + messages.length, 0);
     }
     return true;
+  }
+
+  /** A full page suggests more is waiting: read it now, so PostgreSQL works while Kafka takes this page. */
+  private prefetch(after: AllCursor): void {
+    const page = this.deps.store.readAll({ after, limit: this.deps.batchSize });
+    page.catch(() => undefined); // a failure surfaces where the page is used, or never if it is discarded
+    this.prefetched = { after, page };
+  }
+
+  /** The page after `after`: the prefetched one if it starts there (it does unless a send failed or we lost the lead). */
+  private readPage(after: AllCursor): Promise<StoredEvent[]> {
+    const ahead = this.prefetched;
+    this.prefetched = null;
+    if (
+      ahead &&
+      ahead.after.transactionId === after.transactionId &&
+      ahead.after.globalPosition === after.globalPosition
+    ) {
+      return ahead.page;
+    }
+    return this.deps.store.readAll({ after, limit: this.deps.batchSize });
   }
 
   /**
