@@ -16,9 +16,10 @@ fi
 # Every variable can come from the environment or a .env file; the environment wins.
 if [ -f .env ]; then
   say "loading .env"
-  while IFS='=' read -r name value; do
-    [[ -z "$name" || "$name" == \#* ]] && continue
-    [ -z "${!name+x}" ] && export "$name=$value"
+  # Split at the first '=' only: base64 values end in '='.
+  while IFS= read -r line; do
+    name=${line%%=*}
+    [ -z "${!name+x}" ] && export "$line"
   done < <(grep -E '^[A-Za-z_][A-Za-z0-9_]*=' .env)
 fi
 

@@ -21,8 +21,10 @@ if [ -z "${META_GRAPH_URL:-}" ]; then
     } >"$sandbox_env"
     chmod 600 "$sandbox_env"
   fi
-  while IFS='=' read -r name value; do
-    [ -z "${!name+x}" ] && export "$name=$value"
+  # Split at the first '=' only: base64 values end in '='.
+  while IFS= read -r line; do
+    name=${line%%=*}
+    [ -z "${!name+x}" ] && export "$line"
   done <"$sandbox_env"
   say "sandbox mode: META_GRAPH_URL is not set, so Meta and Genesys are simulated on loopback"
 fi
@@ -30,4 +32,9 @@ fi
 say "building"
 npm run --silent build
 say "starting the bridge on http://${HOST:-127.0.0.1}:${PORT:-3000} (Ctrl-C stops it)"
-exec node dist/cli/main.js serve "$@"
+if [ -t 1 ]; then
+  # A person is watching: readable lines. Pipes and files get the JSON lines as they are.
+  node dist/cli/main.js serve "$@" | node_modules/.bin/pino-pretty --translateTime SYS:HH:MM:ss.l --ignore pid,hostname,service
+else
+  exec node dist/cli/main.js serve "$@"
+fi
