@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { EventStore } from '../events/store/types';
 import type { Logger } from '../infra/logger';
@@ -41,6 +42,16 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     // Request lines are logged by our own hooks (with the correlation id), not by Fastify's defaults.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // The correlation id follows a message from its webhook into every event and log line down to Meta: a caller's
+    // own id is kept when it looks like one, otherwise a fresh uuid.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-correlation-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._:-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-correlation-id', request.id);
   });
   registerErrorHandler(app);
   await app.register(healthPlugin, { checks: deps.checks });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { genesysSignature } from '../../src/http/signatures';
 import { fixtureBytes } from '../support/fixtures';
 import { startPipeline, type TestPipeline } from '../support/pipeline';
-import { streamEvents, waitForSettled } from '../support/streams';
+import { streamEvents, waitForSettled, withoutReceipts } from '../support/streams';
 import { waitFor } from '../support/wait';
 
 /**
@@ -74,7 +74,7 @@ describe.each([
       case 'outbound-text.json': {
         // No conversationId: the customer id Genesys holds must be a wa_id with a mapping. This one is an e-mail.
         const events = await waitForSettled(pipeline.connections.pool, streamId, ['MappingMissing']);
-        expect(events.map((event) => event.type)).toEqual(['WebhookReceived', 'MappingMissing']);
+        expect(withoutReceipts(events)).toEqual(['WebhookReceived', 'MappingMissing']);
         expect(pipeline.meta.sentMessages).toHaveLength(0);
         break;
       }
@@ -84,7 +84,7 @@ describe.each([
           'MessageSent',
           'MessageFailed',
         ]);
-        expect(events.map((event) => event.type)).toEqual([
+        expect(withoutReceipts(events)).toEqual([
           'WebhookReceived',
           'MappingResolved',
           'MediaStored',
@@ -127,13 +127,15 @@ describe.each([
       case 'outbound-structured-notification.json': {
         // WhatsApp templates need a name and a language; this Genesys payload carries neither.
         const events = await waitForSettled(pipeline.connections.pool, streamId, ['MessageFailed']);
-        expect(events.at(-1)!.data).toMatchObject({ stage: 'transform', reason: 'TemplateNameMissing' });
+        expect(
+          events.find((event) => event.type === 'MessageFailed' || event.type === 'MappingMissing')!.data,
+        ).toMatchObject({ stage: 'transform', reason: 'TemplateNameMissing' });
         expect(pipeline.meta.sentMessages).toHaveLength(0);
         break;
       }
       case 'outbound-event-typing.json': {
         await new Promise((resolve) => setTimeout(resolve, 1500));
-        expect((await streamEvents(pipeline.connections.pool, streamId)).map((event) => event.type)).toEqual([
+        expect(withoutReceipts(await streamEvents(pipeline.connections.pool, streamId))).toEqual([
           'WebhookReceived',
         ]);
         expect(pipeline.meta.requests).toHaveLength(0);

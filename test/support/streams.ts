@@ -14,13 +14,20 @@ export const streamEvents = async (pool: Pool, streamId: string): Promise<Stream
     )
   ).rows;
 
-/** Waits until the stream's last event is one of `types` (the message settled), and returns the whole stream. */
+/**
+ * Waits until the stream holds one of `types` (the message settled), and returns the whole stream. Receipts may
+ * follow the settling event, so it need not be the last one.
+ */
 export const waitForSettled = (pool: Pool, streamId: string, types: string[], timeoutMs?: number) =>
   waitFor(
-    `${streamId} to end with ${types.join(' or ')}`,
+    `${streamId} to hold ${types.join(' or ')}`,
     async () => {
       const events = await streamEvents(pool, streamId);
-      return types.includes(events.at(-1)?.type ?? '') ? events : undefined;
+      return events.some((event) => types.includes(event.type)) ? events : undefined;
     },
     timeoutMs,
   );
+
+/** Event types of a stream without the receipts posted to Genesys, which arrive on their own schedule. */
+export const withoutReceipts = (events: StreamEvent[]): string[] =>
+  events.map((event) => event.type).filter((type) => type !== 'ReceiptPosted');
