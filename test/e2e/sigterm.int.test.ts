@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { genesysSignature } from '../../src/http/signatures';
 import { createPool } from '../../src/infra/postgres';
@@ -8,14 +7,7 @@ import { MetaSimulator } from '../../src/simulators/meta';
 import { createTestDatabase } from '../support/database';
 import { createNamespace, namespaceEnv } from '../support/namespace';
 import { waitFor } from '../support/wait';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+import { freePort } from '../support/ports';
 
 const SECRET = 'sigterm-webhook-secret-0001';
 const PHONE = '106540352242922';

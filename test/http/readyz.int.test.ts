@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app';
 import { loadConfig } from '../../src/infra/config';
@@ -9,14 +9,7 @@ import { createS3, ensureBucket } from '../../src/infra/s3';
 import { buildServices } from '../../src/runtime/services';
 import { createTestDatabase } from '../support/database';
 import { createNamespace, namespaceEnv } from '../support/namespace';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+import { freePort } from '../support/ports';
 
 /** A Redis of this test's own, so it can be stopped without touching the one every other test uses. */
 const startRedis = async (port: number): Promise<ChildProcess> => {
