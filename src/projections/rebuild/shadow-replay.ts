@@ -1,0 +1,162 @@
+import type { Pool, PoolClient } from 'pg';
+import { decodeEvent } from '../../events/decode';
+import { cursorOf } from '../../events/store/stored-event';
+import { START_OF_ALL, type AllCursor, type StoredEvent } from '../../events/store/types';
+import { inTransaction } from '../runtime/apply-event';
+import { isTransientError } from '../runtime/transient-errors';
+import { applyLane, type LaneEvent } from './apply-lane';
+import { tableHandlerFor, type TableTarget } from './table-targets';
+
+export interface ReplayStats {
+  /** Events read from $all. */
+  read: number;
+  /** Events the projection has a handler for (applied, or skipped as poison). */
+  handled: number;
+  /** Events that could not be decoded or whose handler failed: skipped, as the live runner dead-letters them. */
+  poisoned: number;
+}
+
+/**
+ * Replays $all into one table through the projection's apply functions, remembering what the live runner would
+ * have recorded in projection_positions: the last stream position of every event it has a handler for.
+ *
+ * A page is split into lanes by read-model row (see TableHandler.rowKey), one connection and one transaction per
+ * lane; the page's lanes all commit before the next page starts. Per row the events keep their commit order, and
+ * a page costs one commit per lane, not one per event. The shadow is throw-away, so its transactions skip the WAL
+ * flush at commit (synchronous_commit off): a crash loses the shadow, which a rebuild recreates anyway.
+ */
+export class ShadowReplay {
+  cursor: AllCursor = START_OF_ALL;
+  readonly positions = new Map<string, number>();
+  /** Streams whose position changed since the last `takeDirty()`. */
+  private dirty = new Set<string>();
+  readonly stats: ReplayStats = { read: 0, handled: 0, poisoned: 0 };
+  /** While a swap transaction is open: what it changed, to undo should it roll back. */
+  private journal: { cursor: AllCursor; stats: ReplayStats; positions: Map<string, number | undefined> } | null =
+    null;
+
+  constructor(
+    private readonly target: TableTarget,
+    private readonly table: string,
+    private readonly lanes: number,
+  ) {}
+
+  /** Applies one page on up to `lanes` connections of `pool`. */
+  async applyPage(pool: Pool, page: readonly StoredEvent[]): Promise<void> {
+    const prepared = this.prepare(page);
+    const results = await Promise.all(
+      prepared.lanes.filter((lane) => lane.length > 0).map((lane) => this.applyLaneTransaction(pool, lane)),
+    );
+    this.record(page, prepared, results.reduce((sum, poisoned) => sum + poisoned, 0));
+  }
+
+  /** Applies one page inside the caller's transaction (the swap's final catch-up, under the lock). */
+  async applyPageIn(tx: PoolClient, page: readonly StoredEvent[]): Promise<void> {
+    const prepared = this.prepare(page);
+    // One connection: lane order is irrelevant, only the order within a row key matters, and flat() keeps it.
+    const poisoned = await applyLane(tx, this.table, prepared.lanes.flat(), true);
+    this.record(page, prepared, poisoned);
+  }
+
+  /** From here on, changes can be undone by `rollback()` (the swap's transaction may fail and roll back). */
+  begin(): void {
+    this.journal = { cursor: this.cursor, stats: { ...this.stats }, positions: new Map() };
+  }
+
+  commit(): void {
+    this.journal = null;
+  }
+
+  rollback(): void {
+    const journal = this.journal;
+    if (!journal) return;
+    this.cursor = journal.cursor;
+    Object.assign(this.stats, journal.stats);
+    for (const [stream, position] of journal.positions) {
+      if (position === undefined) this.positions.delete(stream);
+      else this.positions.set(stream, position);
+      this.dirty.add(stream);
+    }
+    this.journal = null;
+  }
+
+  markDirty(streams: Iterable<string>): void {
+    for (const stream of streams) this.dirty.add(stream);
+  }
+
+  /** The streams whose shadow position moved since the previous call. */
+  takeDirty(): Set<string> {
+    const dirty = this.dirty;
+    this.dirty = new Set();
+    return dirty;
+  }
+
+  private async applyLaneTransaction(pool: Pool, lane: readonly LaneEvent[]): Promise<number> {
+    const attempt = (isolate: boolean) =>
+      inTransaction(pool, async (tx) => {
+        await tx.query('SET LOCAL synchronous_commit = off');
+        return applyLane(tx, this.table, lane, isolate);
+      });
+    try {
+      return await attempt(false);
+    } catch (error) {
+      if (isTransientError(error)) throw error;
+      // A handler failed: the lane rolled back whole, so redo it with one savepoint per event to skip the culprit.
+      return attempt(true);
+    }
+  }
+
+  private prepare(page: readonly StoredEvent[]): Prepared {
+    const lanes: LaneEvent[][] = Array.from({ length: this.lanes }, () => []);
+    const streams = new Map<string, number>();
+    let handled = 0;
+    let undecodable = 0;
+    for (const stored of page) {
+      const handler = tableHandlerFor(this.target, stored.type);
+      if (!handler) continue;
+      handled++;
+      // The live runner claims the position of every event it has a handler for, poison or not.
+      streams.set(stored.streamId, stored.streamPosition);
+      let event;
+      try {
+        event = decodeEvent(stored);
+      } catch {
+        undecodable++;
+        continue;
+      }
+      lanes[laneOf(handler.rowKey(event), this.lanes)]!.push({ event, handler });
+    }
+    return { lanes, streams, handled, undecodable };
+  }
+
+  private record(page: readonly StoredEvent[], prepared: Prepared, poisoned: number) {
+    for (const [stream, position] of prepared.streams) {
+      if (this.journal && !this.journal.positions.has(stream)) {
+        this.journal.positions.set(stream, this.positions.get(stream));
+      }
+      this.positions.set(stream, position);
+      this.dirty.add(stream);
+    }
+    this.stats.read += page.length;
+    this.stats.handled += prepared.handled;
+    this.stats.poisoned += prepared.undecodable + poisoned;
+    if (page.length > 0) this.cursor = cursorOf(page[page.length - 1]!);
+  }
+}
+
+interface Prepared {
+  lanes: LaneEvent[][];
+  streams: Map<string, number>;
+  handled: number;
+  undecodable: number;
+}
+
+/** FNV-1a over the row key: cheap, and stable for a key within one rebuild (all that lanes need). */
+const laneOf = (key: string, lanes: number): number => {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < key.length; index++) {
+    hash ^= key.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % lanes;
+};
