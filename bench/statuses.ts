@@ -4,7 +4,7 @@
  * whole backlog through the relay and Kafka (statuses/s). Everything runs in a database created for the run and on
  * topics deleted after it.
  *
- *   npm run bench -- statuses [--messages 5000] [--connections 16]
+ *   npm run bench -- statuses [--messages 8000] [--connections 4,16]
  *
  * Each message gets sent, delivered, read and a repeated delivered (4 statuses), shuffled across batches: the
  * processor sees Meta's disorder and duplicates, not a tidy stream.
@@ -40,6 +40,15 @@ const option = (args: string[], name: string, fallback: number): number => {
   const value = index >= 0 ? Number(args[index + 1]) : fallback;
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
   return value;
+};
+
+const listOption = (args: string[], name: string, fallback: number[]): number[] => {
+  const index = args.indexOf(`--${name}`);
+  const values = index >= 0 ? (args[index + 1] ?? '').split(',').map(Number) : fallback;
+  if (values.length === 0 || values.some((value) => !Number.isInteger(value) || value < 1)) {
+    throw new Error(`--${name} must be a comma-separated list of positive integers`);
+  }
+  return values;
 };
 
 const progress = (message: string) => process.stderr.write(`  … ${message}\n`);
@@ -159,8 +168,8 @@ const startWebhookServer = async (
 export default defineBench({
   description: 'signed Meta status webhooks over loopback HTTP, then the status processor applying them',
   run: async (args) => {
-    const messages = option(args, 'messages', 5000);
-    const connections = option(args, 'connections', 16);
+    const messages = option(args, 'messages', 8000);
+    const connectionCounts = listOption(args, 'connections', [4, 16]);
     const db = await createFreshDatabase('statuses', 40);
     const store = new PostgresEventStore(db.pool);
     const metrics: Metric[] = [];
@@ -180,6 +189,9 @@ export default defineBench({
       );
       progress(`seeding ${messages.toLocaleString('en-US')} sent messages`);
       await seedMessages(store, messages);
+      // The seeding's WAL and dead tuples are the setup's debt, not the measured path's: settle them first.
+      await db.pool.query('VACUUM ANALYZE events');
+      await db.pool.query('CHECKPOINT');
       const batches = statusBatches(messages);
       const total = batches.length * BATCH_SIZE;
 
@@ -195,23 +207,32 @@ export default defineBench({
       };
       progress('warming up');
       await runLoad(20, 4, (index) => post(index)); // connections, JIT; these batches are posted again below
-      progress(`posting ${batches.length} batches of ${BATCH_SIZE} over ${connections} connections`);
-      const ingest = await runLoad(batches.length, connections, (index) => post(index));
-      metrics.push(
-        {
-          name: `ingest, batches of ${BATCH_SIZE}, ${connections} connections`,
-          value: (ingest.operations * BATCH_SIZE) / ingest.seconds,
-          unit: 'statuses/s',
-          target: { kind: 'min', value: 10_000 },
-        },
-        { name: 'ingest: p50 latency per POST', value: ingest.p50Ms, unit: 'ms' },
-        // ARCHITECTURE.md: an order of magnitude below the original 150–700 ms acknowledgement budget.
-        {
-          name: 'ingest: p99 latency per POST',
-          value: ingest.p99Ms,
-          unit: 'ms',
-          target: { kind: 'max', value: 70 },
-        },
+      // Each concurrency level posts its own share of the batches: every measured POST is a new webhook.
+      const share = Math.floor(batches.length / connectionCounts.length);
+      for (const [level, connections] of connectionCounts.entries()) {
+        progress(`posting ${share} batches of ${BATCH_SIZE} over ${connections} connections`);
+        const ingest = await runLoad(share, connections, (index) => post(level * share + index));
+        const label = `ingest, ${connections} connections`;
+        metrics.push(
+          {
+            name: `${label}: throughput`,
+            value: (ingest.operations * BATCH_SIZE) / ingest.seconds,
+            unit: 'statuses/s',
+            target: { kind: 'min', value: 10_000 },
+          },
+          { name: `${label}: p50 latency per POST`, value: ingest.p50Ms, unit: 'ms' },
+          // ARCHITECTURE.md: an order of magnitude below the original 150–700 ms acknowledgement budget.
+          {
+            name: `${label}: p99 latency per POST`,
+            value: ingest.p99Ms,
+            unit: 'ms',
+            target: { kind: 'max', value: 70 },
+          },
+        );
+      }
+      // Batches left over by the split are posted too, unmeasured, so the processor sees every message.
+      await runLoad(batches.length - share * connectionCounts.length, 4, (index) =>
+        post(share * connectionCounts.length + index),
       );
 
       progress('applying the backlog: relay → Kafka → status processor');
