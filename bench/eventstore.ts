@@ -86,6 +86,11 @@ export default defineBench({
             value: fresh.perSecond / baseline.perSecond,
             unit: 'ratio',
           },
+          {
+            name: `append/baseline throughput, ${writers}, existing streams`,
+            value: existing.perSecond / baseline.perSecond,
+            unit: 'ratio',
+          },
         );
       }
       notes.push(
