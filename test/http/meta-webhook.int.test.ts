@@ -10,6 +10,9 @@ import { startTestBridge, type TestBridge } from '../support/bridge';
 import { databaseUrlFor } from '../support/database';
 import { fixtureBytes } from '../support/fixtures';
 
+// jest.config.js sets testTimeout inside the integration project, where Jest ignores it.
+jest.setTimeout(60_000);
+
 const APP_SECRET = 'test-meta-app-secret';
 const VERIFY_TOKEN = 'test-verify-token';
 

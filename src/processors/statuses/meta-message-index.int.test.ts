@@ -6,6 +6,9 @@ import { PostgresEventStore } from '../../events/store/postgres-event-store';
 import { createPool } from '../../infra/postgres';
 import { findIndexedMessages, parkedStatusesFor, parkStatuses } from './status-queries';
 
+// jest.config.js sets testTimeout inside the integration project, where Jest ignores it.
+jest.setTimeout(60_000);
+
 let drop: () => Promise<void>;
 let pool: Pool;
 let store: PostgresEventStore;
