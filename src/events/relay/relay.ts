@@ -53,12 +53,16 @@ export class Relay {
   private cursor: AllCursor | null = null;
   /** The page after a full one, read while the full one is being sent. */
   private prefetched: { after: AllCursor; page: Promise<StoredEvent[]> } | null = null;
-  /** Events acknowledged by Kafka since start (including repeats after a takeover); for metrics. */
-  published = 0;
+  private publishedCount = 0;
 
   constructor(private readonly deps: RelayDeps) {
     this.name = deps.name ?? 'kafka';
     this.lock = new LeaderLock(deps.pool, this.name, EVENTS_CHANNEL, () => this.wakeup.signal(), deps.logger);
+  }
+
+  /** Events acknowledged by Kafka since construction (including repeats after a takeover); for metrics. */
+  get published(): number {
+    return this.publishedCount;
   }
 
   get isLeader(): boolean {
@@ -165,7 +169,7 @@ export class Relay {
       const next = cursorOf(chunk.last);
       await connection.query(advanceCheckpointQuery(this.name, next));
       this.cursor = next;
-      this.published += chunk.topicMessages.reduce((sum, { messages }) => sum + messages.length, 0);
+      this.publishedCount += chunk.topicMessages.reduce((sum, { messages }) => sum + messages.length, 0);
     }
     return true;
   }
