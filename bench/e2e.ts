@@ -10,6 +10,7 @@
  *   npm run bench -- e2e [--seconds 60] [--rate 200] [--conversations 200] [--warmup 3] [--cpu-prof]
  */
 import os from 'node:os';
+import type { Pool } from 'pg';
 import { MetaSimulator } from '../src/simulators/meta';
 import { AckLedger } from './lib/ack-ledger';
 import { flag, intOption, progress } from './lib/args';
@@ -25,8 +26,10 @@ import { buildBridge } from './lib/bridge-build';
 import { cpuProfileDir, startBridge } from './lib/bridge-process';
 import { stageBreakdown, undeliveredOutcomes, type MessageTimes } from './lib/e2e-stages';
 import { webhookFactory } from './lib/genesys-webhooks';
+import { relayTimestamps } from './lib/kafka-timestamps';
 import { percentile } from './lib/latency';
 import { runPaced, type PacedResult } from './lib/paced-load';
+import { cpuMeter, databaseBackends, selfCpuMeter, type CpuSeconds } from './lib/process-cpu';
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
@@ -106,10 +109,22 @@ export default defineBench({
         const warmupDelivered = await waitForDelivery(meta, new Set(warmup.sent.keys()), 20_000);
 
         progress(`measuring: ${rate}/s for ${seconds} s`);
+        const transactionsBefore = await committedTransactions(bridge.db.pool);
+        const bridgeCpu = await cpuMeter([bridge.pid]);
+        const postgresCpu = await cpuMeter(await databaseBackends(bridge.db.pool));
+        const benchCpu = selfCpuMeter();
         const { sent, result } = await sendPhase(seconds);
         progress('waiting for the last messages to reach Meta');
         const ids = new Set(sent.keys());
         await waitForDelivery(meta, ids, 30_000);
+        const cost = {
+          bridge: await bridgeCpu.stop(),
+          postgres: await postgresCpu.stop(),
+          bench: benchCpu.stop(),
+        };
+        // Backends report their counters when idle, at most once a second: give them that second.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const transactions = (await committedTransactions(bridge.db.pool)) - transactionsBefore;
 
         const deliveries = new Map<string, number>();
         for (const message of meta.sentMessages) {
@@ -163,8 +178,10 @@ export default defineBench({
             unit: 'msg/s',
           },
           ...ackMetrics(result),
+          ...costMetrics(cost, result.scheduled),
         );
-        const stages = await stageBreakdown(bridge.db.pool, BENCH_TENANT, sent);
+        const published = await relayTimestamps(bridge.config, 'WebhookReceived');
+        const stages = await stageBreakdown(bridge.db.pool, BENCH_TENANT, sent, published);
         for (const stage of stages) {
           metrics.push(
             { name: `stage p50: ${stage.name}`, value: stage.p50Ms, unit: 'ms' },
@@ -176,7 +193,9 @@ export default defineBench({
           `bridge: \`serve --role all\` (API, relay, projections, outbound processor) in one child process, compiled JS under node ${process.version}, LOG_LEVEL=warn, KAFKA_TOPIC_PARTITIONS default (6), fresh database; Meta is the MetaSimulator in the bench process (no artificial latency)`,
           `open loop: a webhook due every ${round(1000 / rate, 2)} ms for ${seconds} s over up to 32 keep-alive connections, round-robin over ${conversationCount} linked conversations (distinct wa_ids); latency from the due time to the simulator's receivedAt (millisecond clock, same process); generator timer late by p99 ${round(result.lateP99Ms)} ms, max ${round(result.lateMaxMs)} ms`,
           `setup: tenant through POST /admin/tenants, ${conversationCount} conversations through POST /admin/conversations, all projected into conversation_mappings after ${round(linkSeconds)} s; warm-up ${warmupSeconds} s at ${rate}/s not counted (${warmupDelivered} of ${warmup.sent.size} reached Meta before measuring)`,
-          `stages from the events' recorded_at (start of the appending transaction): webhook → WebhookReceived is the API; WebhookReceived → MappingResolved is the relay (NOTIFY, read, produce acks=all), Kafka, the consumer fetch and the driver's first step`,
+          `stages per message from the events' recorded_at (start of the appending transaction) and the Kafka CreateTime of its WebhookReceived (when the relay produced it; acks=all comes later): webhook → WebhookReceived is the API; append → published is the relay (NOTIFY or poll, read of $all); published → MappingResolved is the broker, the consumer's fetch and the driver's first step (read stream, tenant, mapping)`,
+          `CPU from the start of the measured phase until the last message reached Meta (/proc utime+stime): bridge ${round(cost.bridge.user)} s user + ${round(cost.bridge.system)} s system, PostgreSQL backends of its database ${round(cost.postgres.user)} + ${round(cost.postgres.system)} s, bench process (generator and Meta simulator) ${round(cost.bench.user)} + ${round(cost.bench.system)} s; Kafka, Redis and the WAL writer not counted`,
+          `PostgreSQL: ${round(transactions / result.scheduled)} committed transactions per message in the measured phase (pg_stat_database.xact_commit of the bridge's database: API, relay, projections, processor; a few are the bench's own)`,
           `acknowledged webhooks over warm-up and measurement: ${check.acknowledged}, of which ${check.missing + check.unreadable} not found in the store`,
           ...(undelivered.length
             ? [
@@ -200,6 +219,36 @@ export default defineBench({
     }
   },
 });
+
+const committedTransactions = async (pool: Pool): Promise<number> => {
+  const { rows } = await pool.query<{ commits: string }>(
+    'SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()',
+  );
+  return Number(rows[0]!.commits);
+};
+
+const costMetrics = (
+  cost: Record<'bridge' | 'postgres' | 'bench', CpuSeconds>,
+  messages: number,
+): Metric[] => {
+  const perMessage = (cpu: CpuSeconds) => ((cpu.user + cpu.system) * 1000) / messages;
+  const bridge = perMessage(cost.bridge);
+  const postgres = perMessage(cost.postgres);
+  return [
+    { name: 'CPU per message: bridge process', value: bridge, unit: 'ms' },
+    { name: 'CPU per message: PostgreSQL backends', value: postgres, unit: 'ms' },
+    {
+      name: 'CPU per message: bench (generator + Meta simulator)',
+      value: perMessage(cost.bench),
+      unit: 'ms',
+    },
+    {
+      name: `CPU bound: ${os.cpus().length} cores / (bridge + PostgreSQL)`,
+      value: (os.cpus().length * 1000) / (bridge + postgres),
+      unit: 'msg/s',
+    },
+  ];
+};
 
 const ackMetrics = (result: PacedResult): Metric[] => [
   { name: 'webhook acknowledgement p50', value: percentile(result.latenciesMs, 50), unit: 'ms' },

@@ -24,10 +24,13 @@ import { freePort, repoRoot, spawnServer, terminate, waitForHttpOk } from './lib
 import { webhookFactory } from './lib/genesys-webhooks';
 import { percentile } from './lib/latency';
 import { runPaced } from './lib/paced-load';
+import { cpuMeter, databaseBackends, selfCpuMeter, type CpuSeconds } from './lib/process-cpu';
 
 const WEBHOOK_PATH = '/webhook/genesys';
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+const perRequestMs = (cpu: CpuSeconds, requests: number) => ((cpu.user + cpu.system) * 1000) / requests;
 
 const saturationMetrics = (label: string, result: CannonResult, targets: boolean): Metric[] => [
   {
@@ -78,6 +81,7 @@ export default defineBench({
         process.env,
       );
       let baseline: CannonResult;
+      let baselineCost: { server: number; generator: number };
       try {
         const url = `http://127.0.0.1:${port}`;
         await waitForHttpOk(baselineServer, `${url}/healthz`, 30_000);
@@ -87,7 +91,13 @@ export default defineBench({
           return { path: WEBHOOK_PATH, headers, body };
         };
         await runCannon({ url, connections, seconds: 2, request: baselineRequest }); // warm-up (JIT)
+        const serverCpu = await cpuMeter([baselineServer.child.pid ?? 0]);
+        const generatorCpu = selfCpuMeter();
         baseline = await runCannon({ url, connections, seconds, request: baselineRequest });
+        baselineCost = {
+          server: perRequestMs(await serverCpu.stop(), baseline.ok),
+          generator: perRequestMs(generatorCpu.stop(), baseline.ok),
+        };
       } finally {
         await terminate(baselineServer, 10_000);
       }
@@ -116,6 +126,10 @@ export default defineBench({
         progress('bridge: warm-up');
         await runCannon({ url: bridge.url, connections, seconds: 3, request, onAnswer: record });
         progress(`bridge: saturation, ${connections} connections, ${seconds} s`);
+        // Every pool connection is open after the warm-up, so the backends listed now are the ones that work.
+        const bridgeCpu = await cpuMeter([bridge.pid]);
+        const postgresCpu = await cpuMeter(await databaseBackends(bridge.db.pool));
+        const generatorCpu = selfCpuMeter();
         const saturation = await runCannon({
           url: bridge.url,
           connections,
@@ -123,11 +137,38 @@ export default defineBench({
           request,
           onAnswer: record,
         });
-        metrics.push(...saturationMetrics('bridge, --role api, saturation', saturation, true), {
-          name: 'bridge/baseline throughput',
-          value: saturation.okPerSecond / baseline.okPerSecond,
-          unit: 'ratio',
-        });
+        const cost = {
+          bridge: await bridgeCpu.stop(),
+          postgres: await postgresCpu.stop(),
+          generator: generatorCpu.stop(),
+        };
+        const costPerWebhook = {
+          bridge: perRequestMs(cost.bridge, saturation.ok),
+          postgres: perRequestMs(cost.postgres, saturation.ok),
+          generator: perRequestMs(cost.generator, saturation.ok),
+        };
+        metrics.push(
+          ...saturationMetrics('bridge, --role api, saturation', saturation, true),
+          {
+            name: 'bridge/baseline throughput',
+            value: saturation.okPerSecond / baseline.okPerSecond,
+            unit: 'ratio',
+          },
+          { name: 'CPU per request: baseline server', value: baselineCost.server, unit: 'ms' },
+          { name: 'CPU per webhook: bridge process', value: costPerWebhook.bridge, unit: 'ms' },
+          { name: 'CPU per webhook: PostgreSQL backends', value: costPerWebhook.postgres, unit: 'ms' },
+          { name: 'CPU per request: load generator', value: costPerWebhook.generator, unit: 'ms' },
+          {
+            name: `CPU bound: ${os.cpus().length} cores / (bridge + PostgreSQL + generator)`,
+            value:
+              (os.cpus().length * 1000) /
+              (costPerWebhook.bridge + costPerWebhook.postgres + costPerWebhook.generator),
+            unit: 'req/s',
+          },
+        );
+        notes.push(
+          `CPU during the saturation run (/proc utime+stime): bridge ${round(cost.bridge.user)} s user + ${round(cost.bridge.system)} s system, PostgreSQL backends of its database ${round(cost.postgres.user)} + ${round(cost.postgres.system)} s, generator ${round(cost.generator.user)} + ${round(cost.generator.system)} s, for ${saturation.ok} webhooks in ${round(saturation.seconds)} s; baseline: server ${round(baselineCost.server, 3)} ms and generator ${round(baselineCost.generator, 3)} ms per request. The CPU bound is what two otherwise idle cores could carry at that cost (WAL writer, Redis and the kernel's share not counted)`,
+        );
 
         progress(`bridge: paced ${rate}/s for ${rateSeconds} s`);
         const paced = await runPaced({

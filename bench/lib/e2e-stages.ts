@@ -29,18 +29,23 @@ export const stageBreakdown = async (
   pool: Pool,
   tenantId: string,
   messages: Map<string, MessageTimes>,
+  /** When the relay published each WebhookReceived to Kafka, by event id (bench/lib/kafka-timestamps.ts). */
+  published: Map<string, number>,
 ): Promise<StageSummary[]> => {
   const streamIds = [...messages.keys()].map((id) => outboundStreamId(tenantId, id));
-  const { rows } = await pool.query<{ stream_id: string; type: StageEvent; at: number }>(
-    `SELECT stream_id, type, extract(epoch FROM min(recorded_at)) * 1000 AS at
+  const { rows } = await pool.query<{ stream_id: string; type: StageEvent; at: number; event_id: string }>(
+    `SELECT stream_id, type, extract(epoch FROM min(recorded_at)) * 1000 AS at,
+            (array_agg(event_id ORDER BY stream_position))[1] AS event_id
        FROM events WHERE stream_id = ANY($1) AND type = ANY($2) GROUP BY stream_id, type`,
     [streamIds, [...STAGE_EVENTS]],
   );
   const prefix = outboundStreamId(tenantId, 'x').slice(0, -1);
-  const times = new Map<string, Partial<Record<StageEvent, number>>>();
+  const times = new Map<string, Stamps>();
   for (const row of rows) {
     const id = row.stream_id.slice(prefix.length);
-    times.set(id, { ...times.get(id), [row.type]: Number(row.at) });
+    const stamps: Stamps = { ...times.get(id), [row.type]: Number(row.at) };
+    if (row.type === 'WebhookReceived') stamps.published = published.get(row.event_id);
+    times.set(id, stamps);
   }
   const steps: Array<{
     name: string;
@@ -49,8 +54,13 @@ export const stageBreakdown = async (
   }> = [
     { name: 'webhook sent → WebhookReceived appended', from: (m) => m.sent, to: (m) => m.WebhookReceived },
     {
-      name: 'WebhookReceived → MappingResolved (relay, Kafka, consumer, mapping)',
+      name: 'WebhookReceived appended → published to Kafka (relay)',
       from: (m) => m.WebhookReceived,
+      to: (m) => m.published,
+    },
+    {
+      name: 'published → MappingResolved (Kafka, consumer, driver step 1)',
+      from: (m) => m.published,
       to: (m) => m.MappingResolved,
     },
     { name: 'MappingResolved → SendRequested', from: (m) => m.MappingResolved, to: (m) => m.SendRequested },
@@ -75,7 +85,11 @@ export const stageBreakdown = async (
   });
 };
 
-type Stamps = Partial<Record<StageEvent, number>> & { sent?: number | undefined; meta?: number | undefined };
+type Stamps = Partial<Record<StageEvent, number>> & {
+  sent?: number | undefined;
+  published?: number | undefined;
+  meta?: number | undefined;
+};
 
 /** How the messages that never reached Meta ended: last event type (and reason), counted. */
 export const undeliveredOutcomes = async (

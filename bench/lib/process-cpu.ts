@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import type { Pool } from 'pg';
+
+/** Linux reports utime and stime in USER_HZ ticks, which is 100 on every architecture Node runs on. */
+const TICKS_PER_SECOND = 100;
+
+export interface CpuSeconds {
+  user: number;
+  system: number;
+}
+
+/** User and system CPU seconds a process has used so far (Linux /proc), or undefined once it has gone. */
+const processCpu = async (pid: number): Promise<CpuSeconds | undefined> => {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces and parentheses: count fields from the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { user: Number(fields[11]) / TICKS_PER_SECOND, system: Number(fields[12]) / TICKS_PER_SECOND };
+  } catch {
+    return undefined;
+  }
+};
+
+/** The PostgreSQL backends serving the pool's database right now (the bench's own connection excluded). */
+export const databaseBackends = async (pool: Pool): Promise<number[]> => {
+  const { rows } = await pool.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  return rows.map((row) => row.pid);
+};
+
+/**
+ * CPU used by a set of processes between `start()` and `stop()`. On a machine shared with other work, wall-clock
+ * throughput says little about cost; CPU seconds per request do: they are what a core has to give, whoever else
+ * is running. Processes that exit in between are left out (their use is lost, so the figure is a floor).
+ */
+export const cpuMeter = async (pids: number[]) => {
+  const before = new Map<number, CpuSeconds>();
+  for (const pid of pids) {
+    const cpu = await processCpu(pid);
+    if (cpu) before.set(pid, cpu);
+  }
+  return {
+    stop: async (): Promise<CpuSeconds> => {
+      const total: CpuSeconds = { user: 0, system: 0 };
+      for (const [pid, start] of before) {
+        const end = await processCpu(pid);
+        if (!end) continue;
+        total.user += end.user - start.user;
+        total.system += end.system - start.system;
+      }
+      return total;
+    },
+  };
+};
+
+/** The bench process's own CPU (the load generator, and in e2e the Meta simulator), in seconds. */
+export const selfCpuMeter = () => {
+  const start = process.cpuUsage();
+  return {
+    stop: (): CpuSeconds => {
+      const used = process.cpuUsage(start);
+      return { user: used.user / 1e6, system: used.system / 1e6 };
+    },
+  };
+};
