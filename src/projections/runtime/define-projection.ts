@@ -1,7 +1,12 @@
 import type { PoolClient } from 'pg';
 import type { StoredEvent } from '../../events/store/types';
 
-/** Applies one event to the read model, inside the transaction that also records the stream position. */
+/**
+ * Applies one event to the read model, inside the transaction that also records the stream position. Writes made
+ * through `tx` take effect exactly once; anything else a handler does (a Redis write, an S3 put) may happen more
+ * than once, because a failed transaction, a transient error or a redelivery runs the handler again. Keep such
+ * effects idempotent.
+ */
 export type EventHandler<E> = (event: E, tx: PoolClient) => Promise<void>;
 
 /** One handler per event type the projection cares about; each receives its own type when E is a union. */
