@@ -66,6 +66,25 @@ describe('handleCommand', () => {
     expect((await store.readStream(streamId)).map((event) => event.streamPosition)).toEqual([1, 2]);
   });
 
+  it('appends to a likely new stream without reading it first', async () => {
+    const store = new InMemoryEventStore();
+    const reads = jest.spyOn(store, 'readStream');
+    const result = await link(store, '919876543210', { isLikelyNewStream: true });
+
+    expect(result).toMatchObject({ isNoOp: false, streamPosition: 1 });
+    expect(reads).not.toHaveBeenCalled();
+    expect(store.appendCalls.map((call) => call.expected)).toEqual([0]);
+  });
+
+  it('falls back to read, decide, append when a likely new stream exists after all', async () => {
+    const store = new InMemoryEventStore();
+    await link(store, '919876543210');
+    const again = await link(store, '919876543210', { isLikelyNewStream: true });
+
+    expect(again).toMatchObject({ events: [], isNoOp: true, streamPosition: 1 });
+    expect(await store.readStream(streamId)).toHaveLength(1);
+  });
+
   it('appends nothing and reports a no-op when the decider decides nothing', async () => {
     const store = new InMemoryEventStore();
     const first = await link(store, '919876543210');

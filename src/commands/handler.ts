@@ -33,6 +33,12 @@ export interface HandleCommandOptions<Event extends DomainEvent> {
    * exactly that position; return `'any'` only for a command whose decision cannot depend on the state.
    */
   expectedFor?: (currentPosition: number) => ExpectedPosition;
+  /**
+   * The stream is most likely new (a first webhook): decide on the initial state and append expecting position 0,
+   * without reading first. Should the stream exist after all, the conflict falls back to the usual
+   * read–decide–append, so the outcome is the same and only the common case saves a round trip.
+   */
+  isLikelyNewStream?: boolean;
   /** Event ids for new events; random when omitted. Deterministic ids make a repeated append a store no-op. */
   eventIdFor?: (event: Event, index: number) => string;
 }
@@ -69,6 +75,20 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
   options: HandleCommandOptions<Event>,
 ): Promise<CommandResult<Event, State>> => {
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  if (options.isLikelyNewStream) {
+    try {
+      return await decideAndAppend(
+        store,
+        decider,
+        streamId,
+        command,
+        { ...options, expectedFor: () => 0 },
+        [],
+      );
+    } catch (error) {
+      if (!(error instanceof ExpectedVersionConflict)) throw error;
+    }
+  }
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await decideAndAppend(store, decider, streamId, command, options);
@@ -84,8 +104,9 @@ const decideAndAppend = async <Command, Event extends DomainEvent, State>(
   streamId: string,
   command: Command,
   options: HandleCommandOptions<Event>,
+  known?: StoredEvent[],
 ): Promise<CommandResult<Event, State>> => {
-  const stored = await store.readStream(streamId);
+  const stored = known ?? (await store.readStream(streamId));
   // Decode errors propagate: deciding on a partly understood stream could send a message twice.
   const history = stored.map(options.decode);
   const state = foldEvents(decider, history);

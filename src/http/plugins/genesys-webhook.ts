@@ -91,7 +91,7 @@ export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = a
         options.store,
         { tenantId, genesysMessageId: command.genesysMessageId },
         command,
-        { metadata: { correlationId: request.id } },
+        { metadata: { correlationId: request.id }, isLikelyNewStream: true },
       ).catch((error: Error) => {
         // Nothing was acknowledged: Genesys retries on 5xx, and the append is idempotent when it does.
         request.log.error({ err: error.message }, 'could not append WebhookReceived');
