@@ -100,7 +100,8 @@ export class MediaMover {
     // Refused before anything leaves the bridge, not even a token request: a crafted webhook gets nothing.
     const allowedHosts = this.settings.downloadHosts ?? defaultDownloadHosts(tenant.genesysRegion);
     const urlCheck = checkAttachmentUrl(attachment.url, allowedHosts, this.settings.downloadOriginOverride);
-    if (!urlCheck.ok) return permanent('ForbiddenAttachmentHost', 'The attachment URL is not on a Genesys download host');
+    if (!urlCheck.ok)
+      return permanent('ForbiddenAttachmentHost', 'The attachment URL is not on a Genesys download host');
 
     const credentials = await this.directory.genesysOAuth(tenant.tenantId);
     if (!credentials) {
