@@ -32,7 +32,9 @@ const fastifyCodes: Record<string, [number, string, string]> = {
 export const registerErrorHandler = (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     if (error instanceof HttpError) {
-      return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...error.details });
+      return reply
+        .code(error.statusCode)
+        .send({ error: error.code, message: error.message, ...error.details });
     }
     const known = error.code ? fastifyCodes[error.code] : undefined;
     if (known) return reply.code(known[0]).send({ error: known[1], message: known[2] });
@@ -46,6 +48,8 @@ export const registerErrorHandler = (app: FastifyInstance) => {
     return reply.code(500).send({ error: 'InternalError', message: 'The request could not be processed' });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: 'NotFound', message: `No route ${request.method} ${request.url.split('?')[0]}` }),
+    reply
+      .code(404)
+      .send({ error: 'NotFound', message: `No route ${request.method} ${request.url.split('?')[0]}` }),
   );
 };

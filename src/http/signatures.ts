@@ -14,13 +14,21 @@ const sameBytes = (expected: Buffer, provided: Buffer) =>
   expected.length === provided.length && timingSafeEqual(expected, provided);
 
 /** Genesys Open Messaging: `sha256=<base64 HMAC-SHA256(integration secret, raw body)>`. */
-export const isValidGenesysSignature = (secret: string, rawBody: Buffer, header: string | undefined): boolean => {
+export const isValidGenesysSignature = (
+  secret: string,
+  rawBody: Buffer,
+  header: string | undefined,
+): boolean => {
   const match = header === undefined ? null : BASE64_SHA256.exec(header.trim());
   return match !== null && sameBytes(hmac(secret, rawBody), Buffer.from(match[1]!, 'base64'));
 };
 
 /** Meta WhatsApp Cloud API: `sha256=<hex HMAC-SHA256(app secret, raw body)>`. */
-export const isValidMetaSignature = (appSecret: string, rawBody: Buffer, header: string | undefined): boolean => {
+export const isValidMetaSignature = (
+  appSecret: string,
+  rawBody: Buffer,
+  header: string | undefined,
+): boolean => {
   const match = header === undefined ? null : HEX_SHA256.exec(header.trim());
   return match !== null && sameBytes(hmac(appSecret, rawBody), Buffer.from(match[1]!, 'hex'));
 };
