@@ -30,7 +30,8 @@ export const progressBar = (stream: NodeJS.WriteStream = process.stderr): Rebuil
       startedAt = Date.now();
       bar = new SingleBar(
         {
-          format: '{label} [{bar}] {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}',
+          format:
+            '{label} [{bar}] {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}',
           stream,
           noTTYOutput: true,
           notTTYSchedule: 1000,

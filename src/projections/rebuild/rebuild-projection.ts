@@ -22,9 +22,7 @@ export interface RebuildDeps {
   table?: Omit<TableRebuildOptions, 'progress'>;
 }
 
-export type RebuildResult =
-  | (TableRebuildResult & { cacheKeysWritten?: number })
-  | ArchiveRebuildResult;
+export type RebuildResult = (TableRebuildResult & { cacheKeysWritten?: number }) | ArchiveRebuildResult;
 
 /** Rebuilds one projection from the event store while the service keeps running. */
 export const rebuildProjection = async (

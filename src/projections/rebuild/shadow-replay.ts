@@ -32,8 +32,11 @@ export class ShadowReplay {
   private dirty = new Set<string>();
   readonly stats: ReplayStats = { read: 0, handled: 0, poisoned: 0 };
   /** While a swap transaction is open: what it changed, to undo should it roll back. */
-  private journal: { cursor: AllCursor; stats: ReplayStats; positions: Map<string, number | undefined> } | null =
-    null;
+  private journal: {
+    cursor: AllCursor;
+    stats: ReplayStats;
+    positions: Map<string, number | undefined>;
+  } | null = null;
 
   constructor(
     private readonly target: TableTarget,
@@ -47,7 +50,11 @@ export class ShadowReplay {
     const results = await Promise.all(
       prepared.lanes.filter((lane) => lane.length > 0).map((lane) => this.applyLaneTransaction(pool, lane)),
     );
-    this.record(page, prepared, results.reduce((sum, poisoned) => sum + poisoned, 0));
+    this.record(
+      page,
+      prepared,
+      results.reduce((sum, poisoned) => sum + poisoned, 0),
+    );
   }
 
   /** Applies one page inside the caller's transaction (the swap's final catch-up, under the lock). */

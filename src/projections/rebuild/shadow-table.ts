@@ -11,9 +11,7 @@ export const retiredName = (table: string) => `${table}_old`;
 export const createShadowTable = async (pool: Pool, table: string): Promise<string> => {
   const shadow = shadowName(table);
   await pool.query(`DROP TABLE IF EXISTS ${quoteIdentifier(shadow)}, ${quoteIdentifier(retiredName(table))}`);
-  await pool.query(
-    `CREATE TABLE ${quoteIdentifier(shadow)} (LIKE ${quoteIdentifier(table)} INCLUDING ALL)`,
-  );
+  await pool.query(`CREATE TABLE ${quoteIdentifier(shadow)} (LIKE ${quoteIdentifier(table)} INCLUDING ALL)`);
   return shadow;
 };
 

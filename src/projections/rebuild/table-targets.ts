@@ -57,7 +57,10 @@ export const messageTrackingTarget: TableTarget = {
     Delivered: { apply: applyDelivered, rowKey: (event) => event.data.wamid },
     Read: { apply: applyRead, rowKey: (event) => event.data.wamid },
     // Without a wamid it touches no row at all; any connection will do.
-    MessageFailed: { apply: applyMessageFailed, rowKey: (event) => event.data.wamid ?? event.envelope.streamId },
+    MessageFailed: {
+      apply: applyMessageFailed,
+      rowKey: (event) => event.data.wamid ?? event.envelope.streamId,
+    },
   },
 };
 

@@ -4,7 +4,8 @@ import { fixtureBytes } from '../../support/fixtures';
 import type { TestPipeline } from '../../support/pipeline';
 
 export const TENANT = 'acme';
-export const INTEGRATION = '5d1f3c2e-8a41-4b8e-9f0a-2f4c6b7d8e90';
+// The integration id the shared fixture carries.
+export const INTEGRATION = '73cb7fb7-c2db-4996-88f3-0a83a4fea1da';
 export const SECRET = 'rebuild-webhook-secret-0001';
 
 /** A signed Genesys outbound text webhook from the shared fixture, with its own message id. */
