@@ -3,6 +3,7 @@ import 'dotenv/config';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../infra/config';
 import { registerMigrateCommand } from './migrate-command';
+import { registerProjectionsCommand } from './projections-command';
 import { registerReplayCommand } from './replay-command';
 import { registerTenantCommands } from './tenants-command';
 import { registerServeCommand } from './serve-command';
@@ -16,6 +17,7 @@ registerServeCommand(program);
 registerMigrateCommand(program);
 registerReplayCommand(program);
 registerTenantCommands(program);
+registerProjectionsCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);
