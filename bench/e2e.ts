@@ -7,7 +7,7 @@
  * Open loop: webhooks are due on a fixed schedule (bench/lib/paced-load.ts) spread over the linked
  * conversations, whatever the bridge does; a warm-up of a few seconds runs first and is not counted.
  *
- *   npm run bench -- e2e [--seconds 60] [--rate 200] [--conversations 200] [--warmup 3] [--cpu-prof]
+ *   npm run bench -- e2e [--seconds 60] [--rate 200] [--conversations 200] [--warmup 3] [--cpu-prof] [--history 100000]
  */
 import os from 'node:os';
 import type { Pool } from 'pg';
@@ -24,6 +24,7 @@ import {
 } from './lib/bridge-admin';
 import { buildBridge } from './lib/bridge-build';
 import { cpuProfileDir, startBridge } from './lib/bridge-process';
+import { fillHistory, historyNote } from './lib/history';
 import { stageBreakdown, undeliveredOutcomes, type MessageTimes } from './lib/e2e-stages';
 import { webhookFactory } from './lib/genesys-webhooks';
 import { relayTimestamps } from './lib/kafka-timestamps';
@@ -57,6 +58,7 @@ export default defineBench({
     const conversationCount = intOption(args, 'conversations', 200);
     const warmupSeconds = intOption(args, 'warmup', 3);
     const profile = flag(args, 'cpu-prof');
+    const history = intOption(args, 'history', 100_000, 0);
     const metrics: Metric[] = [];
     const notes: string[] = [
       `machine: ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)} at start; PostgreSQL, Kafka, Redis, RabbitMQ, S3Proxy, the bridge, the Meta simulator and the load generator all share it`,
@@ -73,6 +75,7 @@ export default defineBench({
         role: 'all',
         mainJs: build.mainJs,
         metaGraphUrl: meta.url,
+        prepare: (db) => fillHistory(db, history),
         ...(profile ? { cpuProfileDir: cpuProfileDir('e2e') } : {}),
       });
       try {
@@ -188,14 +191,15 @@ export default defineBench({
             { name: `stage p99: ${stage.name}`, value: stage.p99Ms, unit: 'ms' },
           );
         }
-        const check = await ledger.check(bridge.db.pool);
+        const check = await ledger.check(bridge.db.pool, BENCH_TENANT);
         notes.push(
-          `bridge: \`serve --role all\` (API, relay, projections, outbound processor) in one child process, compiled JS under node ${process.version}, LOG_LEVEL=warn, KAFKA_TOPIC_PARTITIONS default (6), fresh database; Meta is the MetaSimulator in the bench process (no artificial latency)`,
+          `bridge: \`serve --role all\` (API, relay, projections, outbound processor) in one child process, compiled JS under node ${process.version}, LOG_LEVEL=warn, KAFKA_TOPIC_PARTITIONS default (6), a database of its own; Meta is the MetaSimulator in the bench process (no artificial latency)`,
           `open loop: a webhook due every ${round(1000 / rate, 2)} ms for ${seconds} s over up to 32 keep-alive connections, round-robin over ${conversationCount} linked conversations (distinct wa_ids); latency from the due time to the simulator's receivedAt (millisecond clock, same process); generator timer late by p99 ${round(result.lateP99Ms)} ms, max ${round(result.lateMaxMs)} ms`,
           `setup: tenant through POST /admin/tenants, ${conversationCount} conversations through POST /admin/conversations, all projected into conversation_mappings after ${round(linkSeconds)} s; warm-up ${warmupSeconds} s at ${rate}/s not counted (${warmupDelivered} of ${warmup.sent.size} reached Meta before measuring)`,
           `stages per message from the events' recorded_at (start of the appending transaction) and the Kafka CreateTime of its WebhookReceived (when the relay produced it; acks=all comes later): webhook → WebhookReceived is the API; append → published is the relay (NOTIFY or poll, read of $all); published → MappingResolved is the broker, the consumer's fetch and the driver's first step (read stream, tenant, mapping)`,
           `CPU from the start of the measured phase until the last message reached Meta (/proc utime+stime): bridge ${round(cost.bridge.user)} s user + ${round(cost.bridge.system)} s system, PostgreSQL backends of its database ${round(cost.postgres.user)} + ${round(cost.postgres.system)} s, bench process (generator and Meta simulator) ${round(cost.bench.user)} + ${round(cost.bench.system)} s; Kafka, Redis and the WAL writer not counted`,
           `PostgreSQL: ${round(transactions / result.scheduled)} committed transactions per message in the measured phase (pg_stat_database.xact_commit of the bridge's database: API, relay, projections, processor; a few are the bench's own)`,
+          historyNote(history),
           `acknowledged webhooks over warm-up and measurement: ${check.acknowledged}, of which ${check.missing + check.unreadable} not found in the store`,
           ...(undelivered.length
             ? [

@@ -8,6 +8,7 @@
  *   no loss     every 2xx answer's event id is looked up as a WebhookReceived in the database
  *
  *   npm run bench -- webhook [--seconds 10] [--connections 50] [--rate 500] [--rate-seconds 15] [--cpu-prof]
+ *                            [--history 100000]
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -16,9 +17,10 @@ import { MetaSimulator } from '../src/simulators/meta';
 import { AckLedger } from './lib/ack-ledger';
 import { flag, intOption, progress } from './lib/args';
 import { defineBench, type Metric } from './lib/bench';
-import { BENCH_META_TOKEN, BENCH_PHONE_NUMBER_ID, createBenchTenant } from './lib/bridge-admin';
+import { BENCH_META_TOKEN, BENCH_PHONE_NUMBER_ID, BENCH_TENANT, createBenchTenant } from './lib/bridge-admin';
 import { buildBridge } from './lib/bridge-build';
 import { cpuProfileDir, startBridge } from './lib/bridge-process';
+import { fillHistory, historyNote } from './lib/history';
 import { runCannon, type CannonResult } from './lib/cannon';
 import { freePort, repoRoot, spawnServer, terminate, waitForHttpOk } from './lib/child-process';
 import { webhookFactory } from './lib/genesys-webhooks';
@@ -58,6 +60,7 @@ export default defineBench({
     const rate = intOption(args, 'rate', 500);
     const rateSeconds = intOption(args, 'rate-seconds', 15);
     const profile = flag(args, 'cpu-prof');
+    const history = intOption(args, 'history', 100_000, 0);
     const metrics: Metric[] = [];
     const notes: string[] = [
       `machine: ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)} at start; PostgreSQL, Kafka, Redis, RabbitMQ, S3Proxy, the bridge and the load generator all share it`,
@@ -109,6 +112,7 @@ export default defineBench({
         role: 'api',
         mainJs: build.mainJs,
         metaGraphUrl: meta.url,
+        prepare: (db) => fillHistory(db, history),
         ...(profile ? { cpuProfileDir: cpuProfileDir('webhook') } : {}),
       });
       try {
@@ -227,7 +231,7 @@ export default defineBench({
           { name: `bridge, autocannon overallRate ${rate}: p99`, value: bursty.p99Ms, unit: 'ms' },
         );
 
-        const check = await ledger.check(bridge.db.pool);
+        const check = await ledger.check(bridge.db.pool, BENCH_TENANT);
         metrics.push({
           name: 'acknowledged webhooks missing from the store',
           value: check.missing + check.unreadable,
@@ -235,9 +239,10 @@ export default defineBench({
           target: { kind: 'max', value: 0 },
         });
         notes.push(
-          `bridge: \`serve --role api\` only (HTTP API; no relay, projector or processors), compiled JS under node ${process.version}, LOG_LEVEL=warn, fresh database; baseline: a Fastify POST route that parses the same JSON body and answers a constant (bench/lib/baseline-server.ts), also a child process`,
+          `bridge: \`serve --role api\` only (HTTP API; no relay, projector or processors), compiled JS under node ${process.version}, LOG_LEVEL=warn, a database of its own; baseline: a Fastify POST route that parses the same JSON body and answers a constant (bench/lib/baseline-server.ts), also a child process`,
           `every bridge request is a new message (unique id, valid base64 HMAC signature; shared outbound-text fixture shape), spread over ${conversations.length} conversations; the generator does the same per-request work (JSON + HMAC) for the baseline`,
           `saturation: autocannon, ${connections} connections, ${seconds} s, after a warm-up (2 s baseline, 3 s bridge); latencies there are closed-loop (queueing at saturation), not a target`,
+          historyNote(history),
           `fixed rate: open loop, a request due every ${round(1000 / rate, 2)} ms for ${rateSeconds} s over up to ${connections} keep-alive connections, latency from the due time (no coordinated omission); ${paced.answered} answered, generator timer late by p99 ${round(paced.lateP99Ms)} ms, max ${round(paced.lateMaxMs)} ms`,
           `autocannon overallRate ${rate} shown for comparison only: it sends each connection's per-second quota back to back at the start of every second, i.e. bursts, not a steady ${rate}/s (p99 ${round(bursty.p99Ms)} ms, non-2xx ${bursty.non2xx}, errors ${bursty.errors})`,
           `no loss: ${check.acknowledged} webhooks acknowledged with 2xx over all bridge runs (${check.duplicates} as duplicates); ${check.acknowledged - check.missing - check.unreadable} of them found as WebhookReceived by event id, ${check.missing} missing, ${check.unreadable} answers without an event id; ${check.storedEvents} WebhookReceived stored in all (${check.storedEvents - check.acknowledged} more than acknowledged: requests in flight when autocannon stopped, stored but their answers not counted)`,

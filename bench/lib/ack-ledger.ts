@@ -11,7 +11,7 @@ export interface LedgerCheck {
   unreadable: number;
   /** Acknowledged event ids with no WebhookReceived in the database: lost messages. */
   missing: number;
-  /** Every WebhookReceived in the database (acknowledged or not). */
+  /** Every WebhookReceived of the tenant in the database (acknowledged or not). */
   storedEvents: number;
 }
 
@@ -42,14 +42,15 @@ export class AckLedger {
     return this.acknowledged;
   }
 
-  async check(pool: Pool): Promise<LedgerCheck> {
+  async check(pool: Pool, tenantId: string): Promise<LedgerCheck> {
     const ids = [...this.eventIds];
     const found = await pool.query<{ count: string }>(
       `SELECT count(*) FROM events WHERE type = 'WebhookReceived' AND event_id = ANY($1::uuid[])`,
       [ids],
     );
     const stored = await pool.query<{ count: string }>(
-      `SELECT count(*) FROM events WHERE type = 'WebhookReceived'`,
+      `SELECT count(*) FROM events WHERE type = 'WebhookReceived' AND tenant_id = $1`,
+      [tenantId],
     );
     return {
       acknowledged: this.acknowledged,

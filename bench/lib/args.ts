@@ -1,8 +1,8 @@
-/** `--name <positive integer>` from a bench's arguments, or `fallback`. */
-export const intOption = (args: string[], name: string, fallback: number): number => {
+/** `--name <integer ≥ min>` from a bench's arguments, or `fallback`. */
+export const intOption = (args: string[], name: string, fallback: number, min = 1): number => {
   const index = args.indexOf(`--${name}`);
   const value = index >= 0 ? Number(args[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer ≥ ${min}`);
   return value;
 };
 

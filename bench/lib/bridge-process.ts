@@ -28,6 +28,8 @@ export interface BridgeProcessOptions {
   cpuProfileDir?: string;
   /** Extra settings, applied last. */
   env?: Record<string, string>;
+  /** Runs on the new (migrated) database before the bridge starts, e.g. to give it a history. */
+  prepare?: (db: FreshDatabase) => Promise<void>;
 }
 
 export interface BridgeProcess {
@@ -116,6 +118,7 @@ export const startBridge = async (options: BridgeProcessOptions): Promise<Bridge
     return problems;
   };
   try {
+    await options.prepare?.(db);
     const port = await freePort();
     const adminToken = randomBytes(16).toString('hex');
     const env = bridgeEnv(ns, db, port, adminToken, options);
