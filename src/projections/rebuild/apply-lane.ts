@@ -7,7 +7,36 @@ import type { TableHandler } from './table-targets';
 export interface LaneEvent {
   event: DecodedEvent;
   handler: TableHandler;
+  /** The read-model row it writes (TableHandler.rowKey). */
+  key: string;
 }
+
+/**
+ * The fast path on a pipelined connection (pg's `pipeline: true`): events of different rows are applied at once,
+ * so their statements go out back to back without waiting for each other's answers, while the events of one row
+ * stay in order. A page then costs a few round trips (the longest chain of one row's statements) instead of one
+ * per statement, which is what bounds a replay on a busy machine. Any failure throws once every statement has
+ * settled, and the caller rolls the transaction back.
+ */
+export const applyLaneConcurrently = async (
+  tx: PoolClient,
+  table: string,
+  events: readonly LaneEvent[],
+): Promise<void> => {
+  const byRow = new Map<string, LaneEvent[]>();
+  for (const item of events) {
+    const row = byRow.get(item.key);
+    if (row) row.push(item);
+    else byRow.set(item.key, [item]);
+  }
+  const settled = await Promise.allSettled(
+    [...byRow.values()].map(async (row) => {
+      for (const { event, handler } of row) await handler.apply(event, tx, table);
+    }),
+  );
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+};
 
 /**
  * Applies events in order inside the caller's transaction. With `isolate`, each event runs under a savepoint and

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import { Pool as PgPool, type Pool } from 'pg';
 import { PostgresEventStore } from '../../events/store/postgres-event-store';
 import { cursorOf } from '../../events/store/stored-event';
 import { START_OF_ALL } from '../../events/store/types';
@@ -15,7 +15,7 @@ import type { TableTarget } from './table-targets';
 export interface TableRebuildOptions {
   /** Events per readAll page (one round trip; applied as one transaction per lane). */
   pageSize?: number;
-  /** Connections applying a page at once; the pool needs this many plus two (read-ahead, rebuild lock). */
+  /** Pipelined connections applying a page at once (opened for the rebuild, besides `pool`). */
   lanes?: number;
   /** Catch up until at most this many events remain, then swap (the rest is applied under the lock). */
   swapThreshold?: number;
@@ -52,7 +52,7 @@ export const rebuildTable = async (
   const {
     pageSize = 5000,
     lanes = 4,
-    swapThreshold = 500,
+    swapThreshold = 200,
     maxRounds = 20,
     lockTimeoutMs = 5000,
     swapAttempts = 5,
@@ -60,6 +60,7 @@ export const rebuildTable = async (
   } = options;
   const started = Date.now();
   const release = await holdRebuildLock(pool, target.name);
+  const lanePool = pipelinedPool(pool, lanes);
   try {
     const store = new PostgresEventStore(pool);
     const shadow = await createShadowTable(pool, target.table);
@@ -75,7 +76,7 @@ export const rebuildTable = async (
         const page = await next;
         if (page.length === 0) return;
         next = store.readAll({ after: cursorOf(page[page.length - 1]!), limit: pageSize });
-        await replay.applyPage(pool, page).catch(async (error: unknown) => {
+        await replay.applyPage(lanePool, page).catch(async (error: unknown) => {
           await next.catch(() => undefined); // do not leave the read-ahead's rejection unhandled
           throw error;
         });
@@ -135,6 +136,19 @@ export const rebuildTable = async (
     await clearStagedPositions(pool, target.name).catch(() => undefined);
     throw error;
   } finally {
+    await lanePool.end();
     await release();
   }
+};
+
+/**
+ * The lanes' own connections, to the same database as `pool` but pipelined: pg then writes a statement without
+ * waiting for the previous answer. Kept apart because the service's pool serves callers that expect one statement
+ * at a time per connection.
+ */
+const pipelinedPool = (pool: Pool, lanes: number): Pool => {
+  // pg-pool keeps the password out of enumeration (stack traces), so it is copied by name.
+  const lanePool = new PgPool({ ...pool.options, password: pool.options.password, max: lanes, pipeline: true });
+  lanePool.on('error', () => undefined); // an idle lane connection dropping is not the rebuild's failure
+  return lanePool;
 };

@@ -4,7 +4,8 @@ import { cursorOf } from '../../events/store/stored-event';
 import { START_OF_ALL, type AllCursor, type StoredEvent } from '../../events/store/types';
 import { inTransaction } from '../runtime/apply-event';
 import { isTransientError } from '../runtime/transient-errors';
-import { applyLane, type LaneEvent } from './apply-lane';
+import { preparedClient } from './prepared-client';
+import { applyLane, applyLaneConcurrently, type LaneEvent } from './apply-lane';
 import { tableHandlerFor, type TableTarget } from './table-targets';
 
 export interface ReplayStats {
@@ -44,7 +45,7 @@ export class ShadowReplay {
     private readonly lanes: number,
   ) {}
 
-  /** Applies one page on up to `lanes` connections of `pool`. */
+  /** Applies one page on up to `lanes` connections of `pool`, best a pipelined one (see applyLaneConcurrently). */
   async applyPage(pool: Pool, page: readonly StoredEvent[]): Promise<void> {
     const prepared = this.prepare(page);
     const results = await Promise.all(
@@ -99,17 +100,16 @@ export class ShadowReplay {
   }
 
   private async applyLaneTransaction(pool: Pool, lane: readonly LaneEvent[]): Promise<number> {
-    const attempt = (isolate: boolean) =>
-      inTransaction(pool, async (tx) => {
-        await tx.query('SET LOCAL synchronous_commit = off');
-        return applyLane(tx, this.table, lane, isolate);
-      });
     try {
-      return await attempt(false);
+      return await inTransaction(pool, async (tx) => {
+        await tx.query('SET LOCAL synchronous_commit = off');
+        await applyLaneConcurrently(preparedClient(tx), this.table, lane);
+        return 0;
+      });
     } catch (error) {
       if (isTransientError(error)) throw error;
       // A handler failed: the lane rolled back whole, so redo it with one savepoint per event to skip the culprit.
-      return attempt(true);
+      return inTransaction(pool, (tx) => applyLane(preparedClient(tx), this.table, lane, true));
     }
   }
 
@@ -131,7 +131,8 @@ export class ShadowReplay {
         undecodable++;
         continue;
       }
-      lanes[laneOf(handler.rowKey(event), this.lanes)]!.push({ event, handler });
+      const key = handler.rowKey(event);
+      lanes[laneOf(key, this.lanes)]!.push({ event, handler, key });
     }
     return { lanes, streams, handled, undecodable };
   }
