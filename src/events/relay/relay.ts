@@ -34,6 +34,9 @@ export interface RelayDeps {
 
 // While an append is in flight the relay cannot announce that it sleeps (and would miss its NOTIFY): look again soon.
 const BUSY_POLL_MS = 20;
+// While committed events are hidden behind an older running transaction (which may take long): look again often,
+// not constantly.
+const HIDDEN_POLL_MS = 100;
 
 /**
  * Publishes $all to Kafka in commit order, from one leader at a time. A batch's checkpoint moves only after the
@@ -198,14 +201,18 @@ export class Relay {
   /**
    * Nothing to publish: announce that this relay sleeps (appends then NOTIFY), look once more for what was committed
    * before the announcement, then sleep until notified or until the poll interval passes.
+   *
+   * Committed events can also be hidden from readAll by an older transaction that is still running anywhere in the
+   * cluster (see readAllQuery). Their NOTIFY has then already been spent, and that older transaction may never
+   * notify, so while anything is hidden the relay looks again soon instead of sleeping the whole interval.
    */
   private async sleepUntilNotified(): Promise<void> {
     const announced = await this.lock.announceWaiting();
     try {
       if (announced && (await this.relayOnePage())) return;
-      await this.wakeup.wait(
-        announced ? this.deps.pollIntervalMs : Math.min(BUSY_POLL_MS, this.deps.pollIntervalMs),
-      );
+      const hidden = announced && (await this.deps.store.countAfter(this.cursor!)) > 0;
+      const waitMs = !announced ? BUSY_POLL_MS : hidden ? HIDDEN_POLL_MS : this.deps.pollIntervalMs;
+      await this.wakeup.wait(Math.min(waitMs, this.deps.pollIntervalMs));
     } finally {
       if (announced) await this.lock.withdrawWaiting().catch(() => undefined); // a dead connection drops it anyway
     }

@@ -35,7 +35,7 @@ const readAllAfter = async (after: AllCursor): Promise<StoredEvent[]> => {
  * this one can delay (never reorder) what it returns; wait until the expected number is visible.
  */
 const readAllEventually = async (after: AllCursor, count: number): Promise<StoredEvent[]> => {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const events = await readAllAfter(after);
     if (events.length >= count || Date.now() > deadline) return events;
