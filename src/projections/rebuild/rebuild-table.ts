@@ -8,7 +8,7 @@ import { clearStagedPositions, stagePositions } from './position-handover';
 import { silentProgress, type RebuildProgress } from './progress';
 import { holdRebuildLock } from './rebuild-lock';
 import { ShadowReplay } from './shadow-replay';
-import { createShadowTable, dropTable, retiredName, shadowName } from './shadow-table';
+import { createShadowTable, dropTable, makeDurable, retiredName, shadowName } from './shadow-table';
 import { swapShadow } from './swap';
 import type { TableTarget } from './table-targets';
 
@@ -94,6 +94,7 @@ export const rebuildTable = async (
     };
 
     await catchUp();
+    await makeDurable(pool, target.table);
     // Planner statistics before the table starts serving, and the positions staged outside the lock: under it
     // only what the final catch-up changes is staged again.
     await pool.query(`ANALYZE ${quoteIdentifier(shadow)}`);
@@ -148,7 +149,12 @@ export const rebuildTable = async (
  */
 const pipelinedPool = (pool: Pool, lanes: number): Pool => {
   // pg-pool keeps the password out of enumeration (stack traces), so it is copied by name.
-  const lanePool = new PgPool({ ...pool.options, password: pool.options.password, max: lanes, pipeline: true });
+  const lanePool = new PgPool({
+    ...pool.options,
+    password: pool.options.password,
+    max: lanes,
+    pipeline: true,
+  });
   lanePool.on('error', () => undefined); // an idle lane connection dropping is not the rebuild's failure
   return lanePool;
 };

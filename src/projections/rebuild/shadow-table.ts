@@ -7,12 +7,21 @@ export const retiredName = (table: string) => `${table}_old`;
 /**
  * An empty copy of the live table with its columns, defaults, constraints and indexes. A shadow or retired copy
  * left by an interrupted rebuild is dropped first: it holds nothing that the event store cannot give again.
+ * UNLOGGED while the bulk of the replay goes in (no WAL record per row: on a busy machine that halved the replay
+ * time); made durable by `makeDurable` before it can become the live table.
  */
 export const createShadowTable = async (pool: Pool, table: string): Promise<string> => {
   const shadow = shadowName(table);
   await pool.query(`DROP TABLE IF EXISTS ${quoteIdentifier(shadow)}, ${quoteIdentifier(retiredName(table))}`);
-  await pool.query(`CREATE TABLE ${quoteIdentifier(shadow)} (LIKE ${quoteIdentifier(table)} INCLUDING ALL)`);
+  await pool.query(
+    `CREATE UNLOGGED TABLE ${quoteIdentifier(shadow)} (LIKE ${quoteIdentifier(table)} INCLUDING ALL)`,
+  );
   return shadow;
+};
+
+/** Rewrites the shadow into the WAL in one go, outside the swap's lock (nobody else uses the shadow). */
+export const makeDurable = async (pool: Pool, table: string): Promise<void> => {
+  await pool.query(`ALTER TABLE ${quoteIdentifier(shadowName(table))} SET LOGGED`);
 };
 
 export const dropTable = async (db: Pool | PoolClient, table: string): Promise<void> => {
