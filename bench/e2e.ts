@@ -1,13 +1,15 @@
 /**
- * End-to-end benchmark: signed Genesys webhooks into a real bridge child process (`serve --role all`: API, relay,
- * projector, processors; compiled; its own database, topics, keys and buckets) until the Meta simulator in this
- * process receives the send. Latency = Meta's receive time − the webhook's due time, per Genesys message id
- * (which comes back to Meta as biz_opaque_callback_data).
+ * End-to-end benchmark: signed Genesys webhooks into a real bridge (`serve --role all` in one child process, or
+ * with --split one child per role; compiled; its own database, topics, keys and buckets) until the Meta simulator
+ * in this process receives the send. Latency = Meta's receive time − the webhook's due time, per Genesys message
+ * id (which comes back to Meta as biz_opaque_callback_data). Also measured: where the time goes (per-stage split
+ * from the events' timestamps), and what a message costs in CPU (per process, net of what each burns idle).
  *
  * Open loop: webhooks are due on a fixed schedule (bench/lib/paced-load.ts) spread over the linked
  * conversations, whatever the bridge does; a warm-up of a few seconds runs first and is not counted.
  *
  *   npm run bench -- e2e [--seconds 60] [--rate 200] [--conversations 200] [--warmup 3] [--cpu-prof] [--history 100000]
+ *                        [--split]
  */
 import os from 'node:os';
 import type { Pool } from 'pg';
@@ -30,7 +32,14 @@ import { webhookFactory } from './lib/genesys-webhooks';
 import { relayTimestamps } from './lib/kafka-timestamps';
 import { percentile } from './lib/latency';
 import { runPaced, type PacedResult } from './lib/paced-load';
-import { cpuMeter, databaseBackends, selfCpuMeter, type CpuSeconds } from './lib/process-cpu';
+import {
+  databaseBackends,
+  groupsMeter,
+  selfCpuMeter,
+  type CpuGroup,
+  type CpuSeconds,
+  type GroupUse,
+} from './lib/process-cpu';
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
@@ -51,13 +60,15 @@ const waitForDelivery = async (meta: MetaSimulator, ids: ReadonlySet<string>, qu
 
 export default defineBench({
   description:
-    'signed Genesys webhooks → bridge child (--role all) → Meta simulator: end-to-end latency at a fixed rate, open loop',
+    'signed Genesys webhooks → bridge child process(es) → Meta simulator: end-to-end latency at a fixed rate, open loop',
   run: async (args) => {
     const seconds = intOption(args, 'seconds', 60);
     const rate = intOption(args, 'rate', 200);
     const conversationCount = intOption(args, 'conversations', 200);
     const warmupSeconds = intOption(args, 'warmup', 3);
     const profile = flag(args, 'cpu-prof');
+    // --split: one process per role, as a deployment scales out; it also gives the CPU cost of each role.
+    const roles = flag(args, 'split') ? ['api', 'relay', 'projector', 'processor'] : ['all'];
     const history = intOption(args, 'history', 100_000, 0);
     const metrics: Metric[] = [];
     const notes: string[] = [
@@ -69,10 +80,10 @@ export default defineBench({
     const meta = new MetaSimulator({ phoneNumbers: { [BENCH_PHONE_NUMBER_ID]: BENCH_META_TOKEN } });
     await meta.start();
     try {
-      progress('starting the bridge (--role all)');
+      progress(`starting the bridge (${roles.map((role) => `--role ${role}`).join(', ')})`);
       const bridge = await startBridge({
         label: 'e2e',
-        role: 'all',
+        roles,
         mainJs: build.mainJs,
         metaGraphUrl: meta.url,
         prepare: (db) => fillHistory(db, history),
@@ -111,20 +122,27 @@ export default defineBench({
         const warmup = await sendPhase(warmupSeconds);
         const warmupDelivered = await waitForDelivery(meta, new Set(warmup.sent.keys()), 20_000);
 
+        // What each process burns with nothing to do (consumers polling, timers), so that the cost per message
+        // can be told apart from it: at a low rate the idle share would otherwise dominate.
+        progress('measuring idle CPU for 5 s');
+        const groups: CpuGroup[] = [
+          ...bridge.processes.map((child) => ({ name: `bridge --role ${child.role}`, pids: [child.pid] })),
+          { name: 'PostgreSQL backends', pids: await databaseBackends(bridge.db.pool) },
+        ];
+        const idleMeter = await groupsMeter(groups);
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+        const idle = await idleMeter.stop();
+
         progress(`measuring: ${rate}/s for ${seconds} s`);
         const transactionsBefore = await committedTransactions(bridge.db.pool);
-        const bridgeCpu = await cpuMeter([bridge.pid]);
-        const postgresCpu = await cpuMeter(await databaseBackends(bridge.db.pool));
+        const meter = await groupsMeter(groups);
         const benchCpu = selfCpuMeter();
         const { sent, result } = await sendPhase(seconds);
         progress('waiting for the last messages to reach Meta');
         const ids = new Set(sent.keys());
         await waitForDelivery(meta, ids, 30_000);
-        const cost = {
-          bridge: await bridgeCpu.stop(),
-          postgres: await postgresCpu.stop(),
-          bench: benchCpu.stop(),
-        };
+        const used = await meter.stop();
+        const benchUsed = benchCpu.stop();
         // Backends report their counters when idle, at most once a second: give them that second.
         await new Promise((resolve) => setTimeout(resolve, 1500));
         const transactions = (await committedTransactions(bridge.db.pool)) - transactionsBefore;
@@ -181,7 +199,7 @@ export default defineBench({
             unit: 'msg/s',
           },
           ...ackMetrics(result),
-          ...costMetrics(cost, result.scheduled),
+          ...costMetrics(idle, used, benchUsed, result.scheduled),
         );
         const published = await relayTimestamps(bridge.config, 'WebhookReceived');
         const stages = await stageBreakdown(bridge.db.pool, BENCH_TENANT, sent, published);
@@ -193,11 +211,11 @@ export default defineBench({
         }
         const check = await ledger.check(bridge.db.pool, BENCH_TENANT);
         notes.push(
-          `bridge: \`serve --role all\` (API, relay, projections, outbound processor) in one child process, compiled JS under node ${process.version}, LOG_LEVEL=warn, KAFKA_TOPIC_PARTITIONS default (6), a database of its own; Meta is the MetaSimulator in the bench process (no artificial latency)`,
+          `bridge: ${roles.length === 1 ? '`serve --role all` (API, relay, projections, outbound processor) in one child process' : `one child process per role (${roles.map((role) => `--role ${role}`).join(', ')})`}, compiled JS under node ${process.version}, LOG_LEVEL=warn, KAFKA_TOPIC_PARTITIONS default (6), a database of its own; Meta is the MetaSimulator in the bench process (no artificial latency)`,
           `open loop: a webhook due every ${round(1000 / rate, 2)} ms for ${seconds} s over up to 32 keep-alive connections, round-robin over ${conversationCount} linked conversations (distinct wa_ids); latency from the due time to the simulator's receivedAt (millisecond clock, same process); generator timer late by p99 ${round(result.lateP99Ms)} ms, max ${round(result.lateMaxMs)} ms`,
           `setup: tenant through POST /admin/tenants, ${conversationCount} conversations through POST /admin/conversations, all projected into conversation_mappings after ${round(linkSeconds)} s; warm-up ${warmupSeconds} s at ${rate}/s not counted (${warmupDelivered} of ${warmup.sent.size} reached Meta before measuring)`,
           `stages per message from the events' recorded_at (start of the appending transaction) and the Kafka CreateTime of its WebhookReceived (when the relay produced it; acks=all comes later): webhook → WebhookReceived is the API; append → published is the relay (NOTIFY or poll, read of $all); published → MappingResolved is the broker, the consumer's fetch and the driver's first step (read stream, tenant, mapping)`,
-          `CPU from the start of the measured phase until the last message reached Meta (/proc utime+stime): bridge ${round(cost.bridge.user)} s user + ${round(cost.bridge.system)} s system, PostgreSQL backends of its database ${round(cost.postgres.user)} + ${round(cost.postgres.system)} s, bench process (generator and Meta simulator) ${round(cost.bench.user)} + ${round(cost.bench.system)} s; Kafka, Redis and the WAL writer not counted`,
+          `CPU (/proc utime+stime) from the start of the measured phase until the last message reached Meta (${round(used[0]!.wallSeconds)} s): ${used.map((group) => `${group.name} ${round(group.user)} s user + ${round(group.system)} s system`).join(', ')}; bench process (generator and Meta simulator) ${round(benchUsed.user)} + ${round(benchUsed.system)} s. Idle, before: ${idle.map((group) => `${group.name} ${round((1000 * group.seconds) / group.wallSeconds)} ms/s`).join(', ')}. "net" subtracts the idle rate; the bound is (cores − idle) / net cost per message. Kafka, Redis and the WAL writer not counted`,
           `PostgreSQL: ${round(transactions / result.scheduled)} committed transactions per message in the measured phase (pg_stat_database.xact_commit of the bridge's database: API, relay, projections, processor; a few are the bench's own)`,
           historyNote(history),
           `acknowledged webhooks over warm-up and measurement: ${check.acknowledged}, of which ${check.missing + check.unreadable} not found in the store`,
@@ -231,24 +249,31 @@ const committedTransactions = async (pool: Pool): Promise<number> => {
   return Number(rows[0]!.commits);
 };
 
-const costMetrics = (
-  cost: Record<'bridge' | 'postgres' | 'bench', CpuSeconds>,
-  messages: number,
-): Metric[] => {
-  const perMessage = (cpu: CpuSeconds) => ((cpu.user + cpu.system) * 1000) / messages;
-  const bridge = perMessage(cost.bridge);
-  const postgres = perMessage(cost.postgres);
+const costMetrics = (idle: GroupUse[], used: GroupUse[], bench: CpuSeconds, messages: number): Metric[] => {
+  const idleRate = new Map(idle.map((group) => [group.name, group.seconds / group.wallSeconds]));
+  const net = used.map((group) => ({
+    name: group.name,
+    gross: (1000 * group.seconds) / messages,
+    net: (1000 * (group.seconds - (idleRate.get(group.name) ?? 0) * group.wallSeconds)) / messages,
+  }));
+  const idleCores = [...idleRate.values()].reduce((sum, rate) => sum + rate, 0);
+  const netTotal = net.reduce((sum, group) => sum + group.net, 0);
   return [
-    { name: 'CPU per message: bridge process', value: bridge, unit: 'ms' },
-    { name: 'CPU per message: PostgreSQL backends', value: postgres, unit: 'ms' },
+    ...net.map((group) => ({
+      name: `CPU per message, net of idle: ${group.name}`,
+      value: group.net,
+      unit: 'ms',
+    })),
+    { name: 'CPU per message, net of idle: bridge + PostgreSQL', value: netTotal, unit: 'ms' },
+    { name: 'idle CPU: bridge + PostgreSQL', value: idleCores * 1000, unit: 'ms/s' },
     {
       name: 'CPU per message: bench (generator + Meta simulator)',
-      value: perMessage(cost.bench),
+      value: (1000 * (bench.user + bench.system)) / messages,
       unit: 'ms',
     },
     {
-      name: `CPU bound: ${os.cpus().length} cores / (bridge + PostgreSQL)`,
-      value: (os.cpus().length * 1000) / (bridge + postgres),
+      name: `CPU bound: (${os.cpus().length} cores − idle) / net cost`,
+      value: ((os.cpus().length - idleCores) * 1000) / netTotal,
       unit: 'msg/s',
     },
   ];

@@ -109,7 +109,7 @@ export default defineBench({
       progress('starting the bridge (--role api)');
       const bridge = await startBridge({
         label: 'webhook',
-        role: 'api',
+        roles: ['api'],
         mainJs: build.mainJs,
         metaGraphUrl: meta.url,
         prepare: (db) => fillHistory(db, history),
@@ -131,7 +131,7 @@ export default defineBench({
         await runCannon({ url: bridge.url, connections, seconds: 3, request, onAnswer: record });
         progress(`bridge: saturation, ${connections} connections, ${seconds} s`);
         // Every pool connection is open after the warm-up, so the backends listed now are the ones that work.
-        const bridgeCpu = await cpuMeter([bridge.pid]);
+        const bridgeCpu = await cpuMeter(bridge.processes.map((child) => child.pid));
         const postgresCpu = await cpuMeter(await databaseBackends(bridge.db.pool));
         const generatorCpu = selfCpuMeter();
         const saturation = await runCannon({

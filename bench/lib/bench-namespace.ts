@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Admin } from 'kafkajs';
 import { connectAmqp } from '../../src/infra/amqp';
 import type { Config } from '../../src/infra/config';
 import { createKafka } from '../../src/infra/kafka';
@@ -31,6 +32,32 @@ export const createBenchNamespace = (label: string): BenchNamespace => {
   };
 };
 
+/**
+ * A group whose members have only just left can still be refused as non-empty for a moment (the coordinator
+ * finishes its rebalance first): try again a few times before reporting it.
+ */
+const deleteGroups = async (admin: Admin, groups: string[]): Promise<void> => {
+  let remaining = groups;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.deleteGroups(remaining);
+      return;
+    } catch (error) {
+      const failed =
+        (error as { groups?: Array<{ groupId: string; error?: { type?: string } }> }).groups ?? [];
+      remaining = failed
+        .filter((group) => group.error?.type !== 'GROUP_ID_NOT_FOUND')
+        .map((group) => group.groupId);
+      if (remaining.length === 0) return;
+      if (attempt === 5) {
+        const reasons = failed.map((group) => `${group.groupId}: ${group.error?.type ?? 'unknown'}`);
+        throw new Error(`consumer groups not deleted (${reasons.join(', ')})`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  }
+};
+
 const describe = (what: string, error: unknown) => `${what}: ${(error as Error).message ?? String(error)}`;
 
 /**
@@ -49,7 +76,7 @@ export const removeBenchNamespace = async (ns: BenchNamespace, config: Config): 
     const groups = (await admin.listGroups()).groups
       .map((group) => group.groupId)
       .filter((group) => group.startsWith(ns.topicPrefix));
-    if (groups.length) await admin.deleteGroups(groups);
+    if (groups.length) await deleteGroups(admin, groups);
   } catch (error) {
     problems.push(describe('Kafka topics/groups not deleted', error));
   } finally {

@@ -18,8 +18,11 @@ import { createFreshDatabase, type FreshDatabase } from './fresh-database';
 export interface BridgeProcessOptions {
   /** Names the database, the namespace and the log file: lowercase letters and digits. */
   label: string;
-  /** `--role`: one role, or `all`. */
-  role: string;
+  /**
+   * One child process per entry, each `serve --role <entry>`: `['all']` for everything in one process, or the
+   * roles split over processes as a deployment scales them out. Exactly one entry must serve the API.
+   */
+  roles: string[];
   /** The compiled CLI (bench/lib/bridge-build.ts). */
   mainJs: string;
   /** META_GRAPH_URL: a MetaSimulator in the bench process. */
@@ -40,8 +43,7 @@ export interface BridgeProcess {
   config: Config;
   /** The bridge's own database; `db.pool` is the bench's connection to it, for checks after a run. */
   db: FreshDatabase;
-  pid: number;
-  logFile: string;
+  processes: Array<{ role: string; pid: number; logFile: string }>;
   /**
    * SIGTERM and wait for the graceful stop, then remove the topics, groups, keys, queue and buckets and drop the
    * database. Answers what could not be cleaned up, and the warnings and errors the bridge logged.
@@ -107,10 +109,12 @@ const bridgeEnv = (
  * share an event loop. Resolves once GET /readyz answers 200 (every dependency reachable, migrations applied).
  */
 export const startBridge = async (options: BridgeProcessOptions): Promise<BridgeProcess> => {
+  const apiRole = options.roles.filter((role) => role === 'api' || role === 'all');
+  if (apiRole.length !== 1) throw new Error(`exactly one of ${options.roles.join(', ')} must serve the API`);
   const ns = createBenchNamespace(options.label);
   // Migrated here already; the serve command's own migration run then only checks the recorded checksums.
   const db = await createFreshDatabase(options.label, 4);
-  let server: ServerChild | undefined;
+  const servers: Array<{ role: string; server: ServerChild }> = [];
   let config: Config | undefined;
   const cleanup = async (): Promise<string[]> => {
     const problems = config ? await removeBenchNamespace(ns, config) : [];
@@ -129,14 +133,22 @@ export const startBridge = async (options: BridgeProcessOptions): Promise<Bridge
       await mkdir(options.cpuProfileDir, { recursive: true });
       nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
     }
-    server = await spawnServer(
-      `bridge-${ns.id}`,
-      [...nodeArgs, options.mainJs, 'serve', '--role', options.role],
-      env,
-    );
+    // The API first: its readiness also means the topics exist before any consumer subscribes.
     const url = `http://127.0.0.1:${port}`;
-    await waitForHttpOk(server, `${url}/readyz`, 90_000);
-    const running = server;
+    for (const role of [apiRole[0]!, ...options.roles.filter((role) => role !== apiRole[0])]) {
+      const args = [...nodeArgs, options.mainJs, 'serve', '--role', role];
+      servers.push({ role, server: await spawnServer(`bridge-${ns.id}-${role}`, args, env) });
+      if (role === apiRole[0]) await waitForHttpOk(servers[0]!.server, `${url}/readyz`, 90_000);
+    }
+    // Worker-only processes have no HTTP endpoint; the benches' own setup (mappings projected, warm-up messages
+    // at Meta) proves they work. Here it is only checked that none died at start.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const dead = servers.filter(({ server }) => server.child.exitCode !== null);
+    if (dead.length) {
+      throw new Error(
+        `bridge ${dead.map(({ role }) => role).join(', ')} exited at start: see ${dead[0]!.server.logFile}`,
+      );
+    }
     const settled = config;
     return {
       url,
@@ -144,18 +156,35 @@ export const startBridge = async (options: BridgeProcessOptions): Promise<Bridge
       ns,
       config: settled,
       db,
-      pid: running.child.pid ?? 0,
-      logFile: running.logFile,
+      processes: servers.map(({ role, server }) => ({
+        role,
+        pid: server.child.pid ?? 0,
+        logFile: server.logFile,
+      })),
       stop: async () => {
-        // Consumers leave their groups and commit on SIGTERM; a minute is far more than that takes.
-        const exit = await terminate(running, 60_000);
+        // The API first, so that nothing new comes in; then the workers, which commit and leave their groups on
+        // SIGTERM (a minute is far more than that takes).
+        const exits = [await terminate(servers[0]!.server, 60_000)];
+        exits.push(...(await Promise.all(servers.slice(1).map(({ server }) => terminate(server, 60_000)))));
         const problems = await cleanup();
-        if (exit !== 'code 0') problems.push(`bridge exited with ${exit}, not 0 (log: ${running.logFile})`);
-        return { problems, log: await summarizeLog(running.logFile) };
+        servers.forEach(({ role, server }, index) => {
+          if (exits[index] !== 'code 0') {
+            problems.push(`bridge ${role} exited with ${exits[index]}, not 0 (log: ${server.logFile})`);
+          }
+        });
+        const logs = await Promise.all(servers.map(({ server }) => summarizeLog(server.logFile)));
+        return {
+          problems,
+          log: {
+            warnings: logs.reduce((sum, log) => sum + log.warnings, 0),
+            errors: logs.reduce((sum, log) => sum + log.errors, 0),
+            messages: [...new Set(logs.flatMap((log) => log.messages))].slice(0, 5),
+          },
+        };
       },
     };
   } catch (error) {
-    if (server) await terminate(server, 10_000);
+    await Promise.all(servers.map(({ server }) => terminate(server, 10_000)));
     await cleanup();
     throw error;
   }

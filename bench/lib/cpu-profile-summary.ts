@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
   id: number;
+  parent?: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
 }
@@ -45,6 +46,20 @@ const main = () => {
   const top = Number(topArg ?? 25);
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) byId.get(child)!.parent = node.id;
+  /** The nearest frame of the bridge's own code (compiled tree), as `folder/sub`, else the leaf's package. */
+  const component = (id: number): string => {
+    for (
+      let node = byId.get(id);
+      node;
+      node = node.parent === undefined ? undefined : byId.get(node.parent)
+    ) {
+      const { url } = node.callFrame;
+      if (url.includes('/dist/') && !url.includes('node_modules')) return `bridge: ${where(url)}`;
+    }
+    return `no bridge frame: ${where(byId.get(id)!.callFrame.url)}`;
+  };
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, index) =>
     selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)),
@@ -53,6 +68,7 @@ const main = () => {
   const totalUs = profile.endTime - profile.startTime;
   const byFunction = new Map<string, number>();
   const byPlace = new Map<string, number>();
+  const byComponent = new Map<string, number>();
   let idleUs = 0;
   for (const [id, us] of selfUs) {
     const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
@@ -64,6 +80,8 @@ const main = () => {
     byFunction.set(name, (byFunction.get(name) ?? 0) + us);
     const place = functionName === '(garbage collector)' ? '(garbage collector)' : where(url);
     byPlace.set(place, (byPlace.get(place) ?? 0) + us);
+    const owner = functionName === '(garbage collector)' ? '(garbage collector)' : component(id);
+    byComponent.set(owner, (byComponent.get(owner) ?? 0) + us);
   }
   const busyUs = totalUs - idleUs;
   const ms = (us: number) => `${(us / 1000).toFixed(0).padStart(7)} ms`;
@@ -76,6 +94,12 @@ const main = () => {
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([place, us]) => `  ${ms(us)} ${share(us)}  ${place}`),
+    '',
+    'by the nearest bridge frame on the stack (inclusive of the libraries it called):',
+    ...[...byComponent]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([owner, us]) => `  ${ms(us)} ${share(us)}  ${owner}`),
     '',
     'self time by function:',
     ...[...byFunction]

@@ -64,3 +64,37 @@ export const selfCpuMeter = () => {
     },
   };
 };
+
+export interface CpuGroup {
+  name: string;
+  pids: number[];
+}
+
+export interface GroupUse {
+  name: string;
+  /** User + system CPU seconds. */
+  seconds: number;
+  user: number;
+  system: number;
+  /** Wall-clock seconds measured over. */
+  wallSeconds: number;
+}
+
+/** CPU of several named groups of processes over the same interval. */
+export const groupsMeter = async (groups: CpuGroup[]) => {
+  const meters = await Promise.all(
+    groups.map(async (group) => ({ group, meter: await cpuMeter(group.pids) })),
+  );
+  const started = performance.now();
+  return {
+    stop: async (): Promise<GroupUse[]> => {
+      const wallSeconds = (performance.now() - started) / 1000;
+      return Promise.all(
+        meters.map(async ({ group, meter }) => {
+          const used = await meter.stop();
+          return { name: group.name, seconds: used.user + used.system, ...used, wallSeconds };
+        }),
+      );
+    },
+  };
+};
