@@ -45,12 +45,16 @@ describe('each projection rebuilt from the event store equals the live one (real
       const webhook = textWebhook(conversations[index % 3]!, `message ${index}`);
       expect(await postWebhook(pipeline, webhook.body)).toBe(200);
     }
-    const wamids = await waitFor('12 MessageSent', async () => {
-      const { rows } = await pipeline.connections.pool.query<{ wamid: string }>(
-        `SELECT data->>'wamid' AS wamid FROM events WHERE type = 'MessageSent' ORDER BY global_position`,
-      );
-      return rows.length === 12 ? rows.map((row) => row.wamid) : undefined;
-    });
+    const wamids = await waitFor(
+      '12 MessageSent',
+      async () => {
+        const { rows } = await pipeline.connections.pool.query<{ wamid: string }>(
+          `SELECT data->>'wamid' AS wamid FROM events WHERE type = 'MessageSent' ORDER BY global_position`,
+        );
+        return rows.length === 12 ? rows.map((row) => row.wamid) : undefined;
+      },
+      60_000,
+    );
     // A timeline per message: some delivered, some read, one failed; statuses through the decider's rules.
     const t0 = Math.floor(Date.now() / 1000);
     for (const [index, wamid] of wamids.entries()) {
@@ -59,17 +63,21 @@ describe('each projection rebuilt from the event store equals the live one (real
       else if (index % 2 === 0) await patchStatus(wamid, 'delivered', t0 + 2);
       if (index % 4 === 0) await patchStatus(wamid, 'read', t0 + 3);
     }
-    await waitFor('every status applied', async () => {
-      const { rows } = await pipeline.connections.pool.query<{ n: number }>(
-        `SELECT count(*)::integer AS n FROM message_tracking WHERE status IN ('sent', 'accepted')`,
-      );
-      return rows[0]!.n === 3 ? true : undefined; // indexes 1, 5, 9: sent and nothing after
-    });
-    await waitCaughtUp(pipeline);
+    await waitFor(
+      'every status applied',
+      async () => {
+        const { rows } = await pipeline.connections.pool.query<{ n: number }>(
+          `SELECT count(*)::integer AS n FROM message_tracking WHERE status IN ('sent', 'accepted')`,
+        );
+        return rows[0]!.n === 3 ? true : undefined; // indexes 1, 5, 9: sent and nothing after
+      },
+      60_000,
+    );
+    await waitCaughtUp(pipeline, 60_000);
     for (const table of ['conversation_mappings', 'message_tracking']) {
       live[table] = await rowsOf(pipeline.connections.pool, table);
     }
-  });
+  }, 180_000); // a loaded 2-core machine: Kafka consumers alone take seconds to join
   afterAll(() => pipeline.stop());
 
   it('has statuses in the live read model to rebuild', () => {

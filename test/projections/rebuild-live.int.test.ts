@@ -17,7 +17,7 @@ describe('projection rebuild under live traffic (real services)', () => {
   beforeAll(async () => {
     pipeline = await startPipeline('rebuild-live');
     conversations = await setUpTenant(pipeline, 5);
-  });
+  }, 120_000);
   afterAll(() => pipeline.stop());
 
   it('swaps both tables mid-stream without a failed read, and ends equal to a fresh replay', async () => {
@@ -89,7 +89,7 @@ describe('projection rebuild under live traffic (real services)', () => {
 
     // Every message sent to Meta (MessageSent recorded), then everything applied by the live runners.
     await waitForAllSent(pipeline, MESSAGES);
-    await waitCaughtUp(pipeline);
+    await waitCaughtUp(pipeline, 60_000);
     sending = false;
     await reader;
 
@@ -114,7 +114,7 @@ describe('projection rebuild under live traffic (real services)', () => {
        UNION ALL SELECT DISTINCT projection FROM projection_positions WHERE projection LIKE '%@rebuild'`,
     );
     expect(leftovers.rows).toEqual([]);
-  });
+  }, 180_000);
 });
 
 const waitForAllSent = async (pipeline: TestPipeline, count: number) => {
