@@ -14,7 +14,7 @@ import { Wakeup } from './wakeup';
 
 export interface RelayDeps {
   pool: Pool;
-  store: Pick<PostgresEventStore, 'readAll' | 'countAfter'>;
+  store: Pick<PostgresEventStore, 'readAll' | 'countAfter' | 'hasEventsAfter'>;
   kafka: Kafka;
   logger: Logger;
   /** The topic of an event; null = no topic carries this stream family (logged, skipped). */
@@ -111,7 +111,7 @@ export class Relay {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const cursor = this.cursor;
-      if (this.lock.isHeld && cursor && (await this.deps.store.countAfter(cursor)) === 0) return;
+      if (this.lock.isHeld && cursor && !(await this.deps.store.hasEventsAfter(cursor))) return;
       if (Date.now() > deadline) {
         throw new Error(`relay ${this.name} did not catch up within ${timeoutMs} ms`);
       }
@@ -210,7 +210,7 @@ export class Relay {
     const announced = await this.lock.announceWaiting();
     try {
       if (announced && (await this.relayOnePage())) return;
-      const hidden = announced && (await this.deps.store.countAfter(this.cursor!)) > 0;
+      const hidden = announced && (await this.deps.store.hasEventsAfter(this.cursor!));
       const waitMs = !announced ? BUSY_POLL_MS : hidden ? HIDDEN_POLL_MS : this.deps.pollIntervalMs;
       await this.wakeup.wait(Math.min(waitMs, this.deps.pollIntervalMs));
     } finally {

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import { Client, type Pool } from 'pg';
 import { createPool } from '../../infra/postgres';
 import { createTestDatabase } from '../../../test/support/database';
 import { PostgresEventStore } from './postgres-event-store';
@@ -6,6 +6,7 @@ import { newEvent, newEvents } from './testing/new-events';
 import { EventIdConflict, ExpectedVersionConflict } from './types';
 
 let drop: () => Promise<void>;
+let databaseUrl: string;
 let pool: Pool;
 let store: PostgresEventStore;
 let streamCounter = 0;
@@ -17,6 +18,7 @@ const countEvents = async (): Promise<number> =>
 beforeAll(async () => {
   const database = await createTestDatabase('event_store');
   drop = database.drop;
+  databaseUrl = database.url;
   pool = createPool(database.url, { max: 12 });
   store = new PostgresEventStore(pool);
 });
@@ -208,6 +210,32 @@ describe('appendToStream', () => {
       duplicate: false,
     });
     await expect(store.appendToStream(stream, 1, [])).rejects.toBeInstanceOf(ExpectedVersionConflict);
+  });
+
+  it('finds stored event ids through the index, never by scanning the events table', async () => {
+    // 002's lookup joined the event list to events; the planner takes the list for 100 rows, so on a table of a few
+    // thousand events it scanned all of them on every append. pg_stat_xact_* counts this transaction's scans.
+    // A session of its own: plpgsql caches plans per session, and one made while the table was tiny may scan.
+    const client = new Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO events (stream_id, stream_position, event_id, type, version, tenant_id, occurred_at, data)
+         SELECT 'conversation-filler-' || g, 1, gen_random_uuid(), 'Filler', 1, 'tenant-f', now(), '{}'
+         FROM generate_series(1, 5000) AS g`,
+      );
+      const inTransaction = new PostgresEventStore(client);
+      for (let i = 0; i < 10; i++) await inTransaction.appendToStream(freshStream(), 0, newEvents(2));
+      const { rows } = await client.query<{ seq_scan: string; idx_scan: string }>(
+        "SELECT seq_scan, idx_scan FROM pg_stat_xact_user_tables WHERE relname = 'events'",
+      );
+      expect(rows[0]!.seq_scan).toBe('0');
+      expect(Number(rows[0]!.idx_scan)).toBeGreaterThanOrEqual(10);
+    } finally {
+      await client.query('ROLLBACK');
+      await client.end();
+    }
   });
 
   it('refuses the same event id twice in one batch and negative expectations', async () => {

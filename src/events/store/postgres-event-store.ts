@@ -1,8 +1,9 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Client, Pool, PoolClient } from 'pg';
 import { toStoreError } from './pg-errors';
 import {
   appendToStreamQuery,
   countAfterQuery,
+  hasEventsAfterQuery,
   readAllQuery,
   readConversationQuery,
   readStreamQuery,
@@ -22,8 +23,8 @@ import {
   type StoredEvent,
 } from './types';
 
-/** A pool, or one client inside a caller's transaction (to append together with other writes). */
-export type Queryable = Pool | PoolClient;
+/** A pool, or one connection inside a caller's transaction (to append together with other writes). */
+export type Queryable = Pool | PoolClient | Client;
 
 // PostgreSQL's bigint range; stream positions beyond 2^53 are not representable here anyway.
 const LAST_POSITION = Number.MAX_SAFE_INTEGER;
@@ -85,6 +86,12 @@ export class PostgresEventStore implements EventStore {
   async countAfter(after: AllCursor): Promise<number> {
     const { rows } = await this.db.query<{ count: number }>(countAfterQuery(after));
     return rows[0]!.count;
+  }
+
+  /** Cheaper than countAfter when only "anything left?" matters (catching up, deciding how long to sleep). */
+  async hasEventsAfter(after: AllCursor): Promise<boolean> {
+    const { rows } = await this.db.query<{ found: boolean }>(hasEventsAfterQuery(after));
+    return rows[0]!.found;
   }
 
   /** An empty append writes nothing but still answers whether the expectation holds. */

@@ -88,9 +88,20 @@ export const readAllQuery = (after: AllCursor, limit: number): QueryConfig => ({
   values: [after.transactionId, after.globalPosition, limit],
 });
 
-/** How many committed events lie after a cursor, whether or not an older running transaction still hides them. */
+/**
+ * How many committed events lie after a cursor, whether or not an older running transaction still hides them.
+ * Deliberately not a named (prepared) statement: a generic plan cannot know the cursor is near the end and counts
+ * with a sequential scan of the whole table; planned with the actual cursor, it is a short index-only scan.
+ */
 export const countAfterQuery = (after: AllCursor): QueryConfig => ({
-  name: 'event_store_count_after',
   text: `SELECT count(*)::integer AS count FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`,
+  values: [after.transactionId, after.globalPosition],
+});
+
+/** Whether any committed event lies after a cursor; ORDER BY … LIMIT 1 keeps every plan on the index. */
+export const hasEventsAfterQuery = (after: AllCursor): QueryConfig => ({
+  name: 'event_store_has_events_after',
+  text: `SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+    ORDER BY transaction_id, global_position LIMIT 1) AS found`,
   values: [after.transactionId, after.globalPosition],
 });

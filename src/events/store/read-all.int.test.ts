@@ -86,13 +86,16 @@ describe('readAll', () => {
       const naiveFirst = await naiveReadAfter(naiveStart);
       expect(naiveFirst.map((row) => row.type)).toEqual(['B']);
 
-      // The store's reader holds B back while A may still commit below it.
+      // The store's reader holds B back while A may still commit below it; the counters see B waiting.
       expect(await store.readAll({ after: start, limit: 100 })).toEqual([]);
+      expect(await store.countAfter(start)).toBe(1);
+      expect(await store.hasEventsAfter(start)).toBe(true);
 
       await clientA.query('COMMIT');
 
       const read = await readAllEventually(start, 2);
       expect(read.map((event) => event.type)).toEqual(['A', 'B']);
+      expect(await store.hasEventsAfter(cursorOf(read[1]!))).toBe(false);
       // The naive reader continues after B and never sees A: the bug this store exists to avoid.
       expect(await naiveReadAfter(naiveFirst[naiveFirst.length - 1]!.global_position)).toEqual([]);
     } finally {
