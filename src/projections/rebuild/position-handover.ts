@@ -29,29 +29,42 @@ export const clearStagedPositions = async (db: Pool | PoolClient, projection: st
 };
 
 /**
- * Under the swap's lock: make the projection's positions exactly the staged ones. Only the differences are
- * written (after a catch-up nearly every stream already agrees), which keeps the time under the lock to three
- * index-ordered scans rather than a rewrite of every row.
+ * Before the swap's lock, read-only: the streams whose live position differs from the staged one (or exists on one
+ * side only). Under the lock only these, and the streams the shadow moved since they were staged, can differ: a
+ * live position that moved after this query moved because the live runner applied an event, and every such event
+ * is read by the swap's final catch-up too, which moves (and marks) the shadow's position for that stream.
  */
-export const handOverPositions = async (tx: PoolClient, projection: string): Promise<void> => {
-  const staged = stagingName(projection);
-  await tx.query(
-    `DELETE FROM projection_positions l
-      WHERE l.projection = $1
-        AND NOT EXISTS (SELECT 1 FROM projection_positions s WHERE s.projection = $2 AND s.stream_id = l.stream_id)`,
-    [projection, staged],
-  );
-  await tx.query(
-    `UPDATE projection_positions l SET position = s.position
-       FROM projection_positions s
-      WHERE l.projection = $1 AND s.projection = $2 AND s.stream_id = l.stream_id AND l.position <> s.position`,
-    [projection, staged],
-  );
-  await tx.query(
-    `INSERT INTO projection_positions (projection, stream_id, position)
-     SELECT $1, s.stream_id, s.position FROM projection_positions s
-      WHERE s.projection = $2
-        AND NOT EXISTS (SELECT 1 FROM projection_positions l WHERE l.projection = $1 AND l.stream_id = s.stream_id)`,
-    [projection, staged],
-  );
+export const differingStreams = async (pool: Pool, projection: string): Promise<string[]> =>
+  (
+    await pool.query<{ stream_id: string }>(
+      `SELECT stream_id
+         FROM (SELECT stream_id, position FROM projection_positions WHERE projection = $1) l
+         FULL JOIN (SELECT stream_id, position FROM projection_positions WHERE projection = $2) s USING (stream_id)
+        WHERE l.position IS DISTINCT FROM s.position`,
+      [projection, stagingName(projection)],
+    )
+  ).rows.map((row) => row.stream_id);
+
+/**
+ * Under the swap's lock: the projection's positions of `streams` become exactly the staged ones (rows the shadow
+ * has no position for are removed). Work in proportion to what differs, not to the number of streams, so the
+ * lock is short even over millions of streams.
+ */
+export const handOverPositions = async (
+  tx: PoolClient,
+  projection: string,
+  streams: readonly string[],
+): Promise<void> => {
+  for (let start = 0; start < streams.length; start += CHUNK) {
+    const chunk = streams.slice(start, start + CHUNK);
+    await tx.query('DELETE FROM projection_positions WHERE projection = $1 AND stream_id = ANY($2::text[])', [
+      projection,
+      chunk,
+    ]);
+    await tx.query(
+      `INSERT INTO projection_positions (projection, stream_id, position)
+       SELECT $1, stream_id, position FROM projection_positions WHERE projection = $2 AND stream_id = ANY($3::text[])`,
+      [projection, stagingName(projection), chunk],
+    );
+  }
 };

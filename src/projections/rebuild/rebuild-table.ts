@@ -4,7 +4,7 @@ import { cursorOf } from '../../events/store/stored-event';
 import { START_OF_ALL } from '../../events/store/types';
 import { quoteIdentifier } from '../../infra/postgres';
 import { isLockTimeout } from './lock-timeout';
-import { clearStagedPositions, stagePositions } from './position-handover';
+import { clearStagedPositions, differingStreams, stagePositions } from './position-handover';
 import { silentProgress, type RebuildProgress } from './progress';
 import { holdRebuildLock } from './rebuild-lock';
 import { ShadowReplay } from './shadow-replay';
@@ -99,13 +99,14 @@ export const rebuildTable = async (
     // only what the final catch-up changes is staged again.
     await pool.query(`ANALYZE ${quoteIdentifier(shadow)}`);
     await stagePositions(pool, target.name, replay.positions, replay.takeDirty());
+    const differing = await differingStreams(pool, target.name);
     await catchUp();
 
     let swapMs = 0;
     for (let attempt = 1; ; attempt++) {
       const swapStarted = Date.now();
       try {
-        await swapShadow(pool, target, replay, { lockTimeoutMs, pageSize });
+        await swapShadow(pool, target, replay, differing, { lockTimeoutMs, pageSize });
         swapMs = Date.now() - swapStarted;
         break;
       } catch (error) {

@@ -25,6 +25,8 @@ export interface SwapOptions {
  *  3. Final catch-up of the shadow from $all, in this transaction.
  *  4. Live positions := the shadow's positions; live table → <table>_old, shadow → <table>; COMMIT.
  *
+ * Positions: only the streams that can differ are rewritten (position-handover.ts, differingStreams).
+ *
  * Why nothing is lost or applied twice. Every event the live runner applied committed before step 1 returned, and
  * the relay had read it from $all before that: so it lies below a snapshot xmin that our step-3 reads can only
  * equal or pass, and the final catch-up applies it to the shadow too. A live transaction still in flight at the
@@ -40,6 +42,8 @@ export const swapShadow = async (
   pool: Pool,
   target: TableTarget,
   replay: ShadowReplay,
+  /** differingStreams() as computed after the positions were staged (see there). */
+  differing: readonly string[],
   options: SwapOptions,
 ): Promise<void> => {
   replay.begin();
@@ -56,7 +60,7 @@ export const swapShadow = async (
     const dirty = replay.takeDirty();
     dirty.forEach((stream) => dirtyBefore.add(stream));
     await stagePositions(tx, target.name, replay.positions, dirty);
-    await handOverPositions(tx, target.name);
+    await handOverPositions(tx, target.name, [...new Set([...differing, ...dirty])]);
     await swapTables(tx, target.table);
   }).catch((error: unknown) => {
     // The shadow's writes of this transaction are gone: so must be what the replay remembered of them.
