@@ -118,8 +118,10 @@ export class OutboundDriver {
     const { log, run } = context;
     if (!state.message?.isSendable || isEnded(state) || isFullySent(state)) return 'done';
 
-    const tenant = await this.directory.tenant(context.ref.tenantId);
-    const whatsapp = await this.directory.whatsapp(context.ref.tenantId);
+    // Looked up once per message, not once per step: a message takes several steps.
+    context.tenant ??= await this.directory.tenant(context.ref.tenantId);
+    context.whatsapp ??= await this.directory.whatsapp(context.ref.tenantId);
+    const { tenant, whatsapp } = context;
     if (!tenant || !whatsapp) {
       await run({
         type: 'RecordSendFailed',
@@ -340,6 +342,8 @@ interface DriveContext {
   log: Logger;
   run: (command: OutboundMessageCommand) => Promise<{ newState: OutboundState }>;
   mediaAttempts: number;
+  tenant?: TenantRecord | undefined;
+  whatsapp?: WhatsappCredentials | undefined;
   /** The attempt this run requested and may send: no other run sends under it. */
   ownedAttempt?: number | undefined;
   /** An attempt Meta answered with an error: known not to have been taken, so it may be retried at once. */
