@@ -127,7 +127,7 @@ export default defineBench({
         progress('measuring idle CPU for 5 s');
         const groups: CpuGroup[] = [
           ...bridge.processes.map((child) => ({ name: `bridge --role ${child.role}`, pids: [child.pid] })),
-          { name: 'PostgreSQL backends', pids: await databaseBackends(bridge.db.pool) },
+          { name: 'PostgreSQL backends', pids: () => databaseBackends(bridge.db.pool) },
         ];
         const idleMeter = await groupsMeter(groups);
         await new Promise((resolve) => setTimeout(resolve, 5000));

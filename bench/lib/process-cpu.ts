@@ -21,7 +21,10 @@ const processCpu = async (pid: number): Promise<CpuSeconds | undefined> => {
   }
 };
 
-/** The PostgreSQL backends serving the pool's database right now (the bench's own connection excluded). */
+/**
+ * The PostgreSQL backends serving the pool's database right now (the bench's own connection excluded). Pools close
+ * idle connections and open new ones, so meters take this as a function and list the backends at both ends.
+ */
 export const databaseBackends = async (pool: Pool): Promise<number[]> => {
   const { rows } = await pool.query<{ pid: number }>(
     'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
@@ -32,20 +35,24 @@ export const databaseBackends = async (pool: Pool): Promise<number[]> => {
 /**
  * CPU used by a set of processes between `start()` and `stop()`. On a machine shared with other work, wall-clock
  * throughput says little about cost; CPU seconds per request do: they are what a core has to give, whoever else
- * is running. Processes that exit in between are left out (their use is lost, so the figure is a floor).
+ * is running. `pids` may be a function, listed again at the end: a process that appeared in between (a pool
+ * opening a new PostgreSQL connection) is counted in full. Processes that exit in between are left out (their use
+ * is lost, so the figure is a floor).
  */
-export const cpuMeter = async (pids: number[]) => {
+export const cpuMeter = async (pids: number[] | (() => Promise<number[]>)) => {
+  const list = typeof pids === 'function' ? pids : async () => pids;
   const before = new Map<number, CpuSeconds>();
-  for (const pid of pids) {
+  for (const pid of await list()) {
     const cpu = await processCpu(pid);
     if (cpu) before.set(pid, cpu);
   }
   return {
     stop: async (): Promise<CpuSeconds> => {
       const total: CpuSeconds = { user: 0, system: 0 };
-      for (const [pid, start] of before) {
+      for (const pid of new Set([...before.keys(), ...(await list())])) {
         const end = await processCpu(pid);
         if (!end) continue;
+        const start = before.get(pid) ?? { user: 0, system: 0 };
         total.user += end.user - start.user;
         total.system += end.system - start.system;
       }
@@ -67,7 +74,7 @@ export const selfCpuMeter = () => {
 
 export interface CpuGroup {
   name: string;
-  pids: number[];
+  pids: number[] | (() => Promise<number[]>);
 }
 
 export interface GroupUse {
