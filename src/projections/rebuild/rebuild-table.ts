@@ -51,7 +51,7 @@ export const rebuildTable = async (
 ): Promise<TableRebuildResult> => {
   const {
     pageSize = 5000,
-    lanes = 4,
+    lanes = 1,
     swapThreshold = 200,
     maxRounds = 20,
     lockTimeoutMs = 5000,
