@@ -124,6 +124,9 @@ export default defineBench({
 
         // What each process burns with nothing to do (consumers polling, timers), so that the cost per message
         // can be told apart from it: at a low rate the idle share would otherwise dominate.
+        // The warm-up's tail (MessageSent appends, their relay and projection) is still being worked off when the
+        // last send reaches Meta: let it settle first, or it would count as idle burn.
+        await new Promise((resolve) => setTimeout(resolve, 5000));
         progress('measuring idle CPU for 5 s');
         const groups: CpuGroup[] = [
           ...bridge.processes.map((child) => ({ name: `bridge --role ${child.role}`, pids: [child.pid] })),
