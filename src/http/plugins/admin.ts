@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { z } from 'zod';
 import { handleConversationCommand } from '../../commands/conversation/handler';
 import type { EventStore } from '../../events/store/types';
 import type { TenantAdmin } from '../../tenants/tenant-admin';
@@ -7,6 +6,7 @@ import { credentialsInput, tenantInput } from '../../tenants/tenant-input';
 import { TenantAlreadyExists } from '../../tenants/tenant-repository';
 import { requireAdminToken } from '../admin-auth';
 import { errorSchema, HttpError } from '../errors';
+import { parseBody } from '../request-input';
 import { conversationLinkInput } from '../schemas/conversation-link';
 
 export interface AdminOptions {
@@ -14,17 +14,6 @@ export interface AdminOptions {
   tenants: TenantAdmin;
   store: EventStore;
 }
-
-const parseBody = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> => {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new HttpError(422, 'SchemaMismatch', 'The body does not match the expected shape', {
-      // Paths and messages only: an issue never quotes the submitted value, which may be a secret.
-      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    });
-  }
-  return parsed.data;
-};
 
 /** Tenants, their credentials and conversation links. Bearer ADMIN_TOKEN; secrets go in, never come out. */
 export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, { adminToken, tenants, store }) => {

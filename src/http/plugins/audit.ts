@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { auditConversation, type SecretLookup } from '../../audit/conversation-audit';
 import type { EventStore } from '../../events/store/types';
 import { HttpError } from '../errors';
+import { tenantHeader } from '../request-input';
 import { requireAdminToken } from '../admin-auth';
 
 export interface AuditOptions {
@@ -27,10 +28,7 @@ export const auditPlugin: FastifyPluginAsync<AuditOptions> = async (app, options
       },
     },
     async (request) => {
-      const tenantId = request.headers['x-tenant-id'];
-      if (typeof tenantId !== 'string' || tenantId === '') {
-        throw new HttpError(400, 'TenantRequired', 'The X-Tenant-ID header is required');
-      }
+      const tenantId = tenantHeader(request);
       let at: Date | undefined;
       if (request.query.at !== undefined) {
         at = new Date(request.query.at);

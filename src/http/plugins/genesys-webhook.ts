@@ -4,6 +4,7 @@ import type { EventStore } from '../../events/store/types';
 import type { TenantDirectory } from '../../tenants/tenant-directory';
 import { errorSchema, HttpError } from '../errors';
 import { keepRawJsonBodies, parseJson } from '../raw-json';
+import { parseBody } from '../request-input';
 import { genesysWebhookSchema } from '../schemas/genesys-webhook';
 import { isValidGenesysSignature } from '../signatures';
 import { toReceiveWebhook } from '../webhook-to-command';
@@ -75,17 +76,13 @@ export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = a
         throw new HttpError(401, 'SignatureMismatch', 'X-Hub-Signature-256 does not match the body');
       }
 
-      const parsed = genesysWebhookSchema.safeParse(json.value);
-      if (!parsed.success) {
-        throw new HttpError(422, 'SchemaMismatch', 'The body is not an Open Messaging outbound message', {
-          issues: parsed.error.issues.map((issue) => ({
-            path: issue.path.join('.'),
-            message: issue.message,
-          })),
-        });
-      }
+      const webhook = parseBody(
+        genesysWebhookSchema,
+        json.value,
+        'The body is not an Open Messaging outbound message',
+      );
 
-      const command = toReceiveWebhook(parsed.data, { body: raw.toString('utf8'), signature, receivedAt });
+      const command = toReceiveWebhook(webhook, { body: raw.toString('utf8'), signature, receivedAt });
       const tenantId = integration.tenant.tenantId;
       const result = await handleOutboundMessageCommand(
         options.store,

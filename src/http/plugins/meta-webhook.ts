@@ -10,6 +10,7 @@ import {
 import { ExpectedVersionConflict, type EventStore } from '../../events/store/types';
 import { errorSchema, HttpError } from '../errors';
 import { keepRawJsonBodies, parseJson } from '../raw-json';
+import { parseBody } from '../request-input';
 import { metaWebhookSchema, statusRecordsOf } from '../schemas/meta-webhook';
 import { isValidMetaSignature } from '../signatures';
 
@@ -157,22 +158,18 @@ export const metaWebhookPlugin: FastifyPluginAsync<MetaWebhookOptions> = async (
 
       const json = parseJson(raw);
       if (!json.ok) throw new HttpError(400, 'MalformedJson', 'The body is not valid JSON');
-      const parsed = metaWebhookSchema.safeParse(json.value);
-      if (!parsed.success) {
-        throw new HttpError(422, 'SchemaMismatch', 'The body is not a WhatsApp Business Account webhook', {
-          issues: parsed.error.issues.map((issue) => ({
-            path: issue.path.join('.'),
-            message: issue.message,
-          })),
-        });
-      }
+      const webhook = parseBody(
+        metaWebhookSchema,
+        json.value,
+        'The body is not a WhatsApp Business Account webhook',
+      );
 
       const rawBody = raw.toString('utf8');
       // JSON is UTF-8 (RFC 8259); a body that is not would be stored altered and fail a later signature check.
       if (!Buffer.from(rawBody, 'utf8').equals(raw)) {
         throw new HttpError(400, 'MalformedJson', 'The body is not valid UTF-8');
       }
-      const statuses = statusRecordsOf(parsed.data);
+      const statuses = statusRecordsOf(webhook);
       const parts = toMetaWebhookParts({ rawBody, signature, receivedAt, statuses });
       const events = toNewEvents(parts);
       const duplicate = await options.store

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { CommandRejected } from '../../commands/command-rejected';
@@ -6,30 +6,13 @@ import { handleOutboundMessageCommand } from '../../commands/outbound-message/ha
 import type { EventStore } from '../../events/store/types';
 import type { MappingResolver } from '../../processors/outbound/mapping-resolver';
 import { HttpError } from '../errors';
+import { parseBody, tenantHeader } from '../request-input';
 
 export interface StateOptions {
   store: EventStore;
   pool: Pool;
   mappings: Pick<MappingResolver, 'resolve'>;
 }
-
-const tenantOf = (request: FastifyRequest): string => {
-  const tenantId = request.headers['x-tenant-id'];
-  if (typeof tenantId !== 'string' || tenantId.trim() === '') {
-    throw new HttpError(400, 'TenantRequired', 'The X-Tenant-ID header is required');
-  }
-  return tenantId.trim();
-};
-
-const parse = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> => {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new HttpError(422, 'SchemaMismatch', 'The body does not match the expected shape', {
-      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    });
-  }
-  return parsed.data;
-};
 
 const recordMessageBody = z.object({
   metaMessageId: z.string().min(1),
@@ -62,7 +45,7 @@ export const statePlugin: FastifyPluginAsync<StateOptions> = async (app, { store
   app.get<{ Params: { conversationId: string } }>(
     '/state/conversation/:conversationId',
     async (request, reply) => {
-      const tenantId = tenantOf(request);
+      const tenantId = tenantHeader(request);
       const { conversationId } = request.params;
       const mapping = await mappings.resolve(tenantId, conversationId, '');
       if (!mapping) {
@@ -82,8 +65,8 @@ export const statePlugin: FastifyPluginAsync<StateOptions> = async (app, { store
    * exactly what reconciles an unknown outcome. Messages the bridge never carried are not invented here.
    */
   app.post('/state/message', async (request, reply) => {
-    const tenantId = tenantOf(request);
-    const body = parse(recordMessageBody, request.body);
+    const tenantId = tenantHeader(request);
+    const body = parseBody(recordMessageBody, request.body);
     if (body.tenantId !== undefined && body.tenantId !== tenantId) {
       throw new HttpError(403, 'TenantMismatch', 'tenantId differs from X-Tenant-ID');
     }
@@ -107,8 +90,8 @@ export const statePlugin: FastifyPluginAsync<StateOptions> = async (app, { store
   });
 
   app.patch<{ Params: { metaMessageId: string } }>('/state/message/:metaMessageId', async (request) => {
-    const tenantId = tenantOf(request);
-    const body = parse(statusBody, request.body);
+    const tenantId = tenantHeader(request);
+    const body = parseBody(statusBody, request.body);
     const { rows } = await pool.query<IndexRow>(
       'SELECT tenant_id, genesys_message_id FROM meta_message_index WHERE wamid = $1 AND tenant_id = $2',
       [request.params.metaMessageId, tenantId],

@@ -35,6 +35,8 @@ export class KeyedConsumer {
   private readonly consumer: Consumer;
   private readonly lanes = new KeyedLanes();
   private readonly trackers = new Map<string, OffsetTracker>();
+  /** Last offset committed per `topic:partition`. */
+  private readonly committed = new Map<string, string>();
   private readonly idleWaiters: (() => void)[] = [];
   private readonly slotWaiters: (() => void)[] = [];
   private inFlight = 0;
@@ -178,18 +180,23 @@ export class KeyedConsumer {
   private commit(): Promise<void> {
     // Serialized: two overlapping commits could land out of order and move an offset backwards.
     this.committing = this.committing.then(async () => {
-      const offsets = [...this.trackers].flatMap(([key, tracker]) => {
+      // Only partitions whose committable offset moved: an idle consumer sends nothing to the broker.
+      const moved = [...this.trackers].flatMap(([key, tracker]) => {
         const offset = tracker.committable();
+        return offset === undefined || this.committed.get(key) === offset ? [] : [{ key, offset }];
+      });
+      if (moved.length === 0) return;
+      const offsets = moved.map(({ key, offset }) => {
         const separator = key.lastIndexOf(':');
-        return offset === undefined
-          ? []
-          : [{ topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)), offset }];
+        return { topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)), offset };
       });
-      if (offsets.length === 0) return;
-      await this.consumer.commitOffsets(offsets).catch((error: Error) => {
-        // After a rebalance the partition may belong to another member: it will redeliver, handlers are idempotent.
-        this.options.logger.debug({ err: error.message }, `${this.options.name}: commit skipped`);
-      });
+      await this.consumer
+        .commitOffsets(offsets)
+        .then(() => moved.forEach(({ key, offset }) => this.committed.set(key, offset)))
+        .catch((error: Error) => {
+          // After a rebalance the partition may belong to another member: it will redeliver, handlers are idempotent.
+          this.options.logger.debug({ err: error.message }, `${this.options.name}: commit skipped`);
+        });
     });
     return this.committing;
   }
