@@ -90,11 +90,19 @@ describe('audit replay of a conversation', () => {
         errors: [{ code: 131053, title: 'Media upload error' }],
       },
     ];
-    for (const status of statuses) {
+    for (const [index, status] of statuses.entries()) {
       await pipeline.meta.sendStatusWebhook(target, pipeline.config.META_APP_SECRET!, {
         ...status,
         recipientId: '16505551234',
       });
+      // Separate POSTs are applied side by side; the read must land first for "the late delivered" to be late.
+      if (index === 0) {
+        await waitFor('the read applied', async () =>
+          (await audit()).messages.find((m) => m.genesysMessageId === ids.text)?.status === 'read'
+            ? true
+            : undefined,
+        );
+      }
     }
     await waitFor('statuses applied', async () => {
       const state = await audit();

@@ -163,5 +163,5 @@ describe('graceful shutdown under load', () => {
       bridge.kill('SIGTERM');
       await stopped;
     }
-  });
+  }, 240_000); // two bridge processes start and stop: minutes on a loaded 2-core machine
 });
