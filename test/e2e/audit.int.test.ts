@@ -6,6 +6,7 @@ import { genesysSignature } from '../../src/http/signatures';
 import { fixtureBytes } from '../support/fixtures';
 import { startPipeline, type TestPipeline } from '../support/pipeline';
 import { waitForSettled } from '../support/streams';
+import { waitCaughtUp } from '../support/caught-up';
 import { waitFor } from '../support/wait';
 import type { ConversationAudit } from '../../src/audit/conversation-audit';
 
@@ -60,11 +61,6 @@ describe('audit replay of a conversation', () => {
       webhookSecret: SECRET,
     });
     await pipeline.link(TENANT, CONVERSATION, '16505551234', 'Jane Doe');
-    await waitFor('mapping', async () =>
-      (await pipeline.connections.pool.query('SELECT 1 FROM conversation_mappings')).rowCount
-        ? true
-        : undefined,
-    );
     pipeline.genesys.addAttachment('pce9ac7dc17eab202a3', Buffer.from('png bytes'), 'image/png');
     await post(webhook('outbound-text.json', ids.text));
     await post(webhook('outbound-attachment-image.json', ids.image));
@@ -110,6 +106,8 @@ describe('audit replay of a conversation', () => {
       const image = state.messages.find((m) => m.genesysMessageId === ids.image);
       return text?.status === 'read' && image?.status === 'failed' ? true : undefined;
     });
+    // The receipts to Genesys follow the statuses: the audit below must see the conversation at rest.
+    await waitCaughtUp(pipeline);
   });
   afterAll(() => pipeline.stop());
 
@@ -133,8 +131,22 @@ describe('audit replay of a conversation', () => {
     expect(image).toMatchObject({ status: 'failed', failure: { stage: 'delivery' } });
     const long = state.messages.find((m) => m.genesysMessageId === ids.long)!;
     expect(long.wamids).toHaveLength(2); // 5000 characters: two WhatsApp messages
-    const recorded = state.events.map((event) => event.recordedAt);
-    expect([...recorded].sort()).toEqual(recorded);
+    // Commit order is the relay's order, (transaction id, global position): not the recording times, which are
+    // transaction start times and may interleave when a status and a send overlap.
+    const { rows } = await pipeline.connections.pool.query<{ stream_id: string; type: string }>(
+      `SELECT stream_id, type FROM events WHERE tenant_id = $1 AND conversation_id = $2
+        ORDER BY transaction_id, global_position`,
+      [TENANT, CONVERSATION],
+    );
+    const listed = state.events.map((event) => `${event.streamId} ${event.type}`);
+    expect(listed).toEqual(rows.map((row) => `${row.stream_id} ${row.type}`));
+    // ...which keeps every stream in its own order.
+    for (const streamId of new Set(state.events.map((event) => event.streamId))) {
+      const own = (await pipeline.services.store.readStream(streamId)).map(
+        (event) => `${streamId} ${event.type}`,
+      );
+      expect(listed.filter((entry) => entry.startsWith(`${streamId} `))).toEqual(own);
+    }
     expect(
       state.events.filter((event) => event.type === 'WebhookReceived').map((event) => event.signature),
     ).toEqual(['verified', 'verified', 'verified']);

@@ -52,11 +52,6 @@ describe('GET /metrics after a scenario', () => {
       webhookSecret: SECRET,
     });
     await pipeline.link(TENANT, 'conv-metrics', '16505551234');
-    await waitFor('mapping', async () =>
-      (await pipeline.connections.pool.query('SELECT 1 FROM conversation_mappings')).rowCount
-        ? true
-        : undefined,
-    );
     pipeline.meta.failNext({ metaErrorCode: 130429 });
     const streams = [await post('conv-metrics'), await post('conv-metrics'), await post('conv-unmapped')];
     await waitForSettled(pipeline.connections.pool, streams[0]!, ['MessageSent']);

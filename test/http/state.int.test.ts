@@ -4,7 +4,6 @@ import { toReceiveWebhook } from '../../src/http/webhook-to-command';
 import { fixtureBytes } from '../support/fixtures';
 import { startPipeline, type TestPipeline } from '../support/pipeline';
 import { streamEvents } from '../support/streams';
-import { waitFor } from '../support/wait';
 
 const TENANT = 'acme';
 const CONVERSATION = 'd06cb41e-f938-4dcf-b823-c8af1a39d7e5';
@@ -37,11 +36,6 @@ describe('State Manager compatibility API', () => {
       });
     }
     await pipeline.link(TENANT, CONVERSATION, '16505551234', 'Jane Doe');
-    await waitFor('the mapping read model', async () =>
-      (await pipeline.connections.pool.query('SELECT 1 FROM conversation_mappings')).rowCount
-        ? true
-        : undefined,
-    );
     // A message the bridge sent: its MessageSent puts the wamid in the index.
     const raw = fixtureBytes('genesys/outbound-text.json').toString();
     const command = toReceiveWebhook(genesysWebhookSchema.parse(JSON.parse(raw)), {

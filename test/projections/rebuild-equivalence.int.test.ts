@@ -9,7 +9,7 @@ import { rebuildProjection } from '../../src/projections/rebuild/rebuild-project
 import { archiveKey } from '../../src/projections/webhook-archive';
 import { startPipeline, type TestPipeline } from '../support/pipeline';
 import { waitFor } from '../support/wait';
-import { waitCaughtUp } from './support/caught-up';
+import { waitCaughtUp } from '../support/caught-up';
 import { rowsOf } from './support/reference';
 import { postWebhook, setUpTenant, TENANT, textWebhook } from './support/traffic';
 

@@ -4,7 +4,7 @@ import {
   conversationMappingsTarget,
   messageTrackingTarget,
 } from '../../src/projections/rebuild/table-targets';
-import { waitCaughtUp } from './support/caught-up';
+import { waitCaughtUp } from '../support/caught-up';
 import { positionsOf, referenceReplay, rowsOf } from './support/reference';
 import { postWebhook, setUpTenant, TENANT, textWebhook } from './support/traffic';
 

@@ -2,6 +2,7 @@ import { buildWorkers, ROLES, type Role, type Worker, type WorkerOptions } from 
 import { GenesysSimulator } from '../../src/simulators/genesys';
 import { MetaSimulator } from '../../src/simulators/meta';
 import { startTestBridge, type TestBridge } from './bridge';
+import { waitFor } from './wait';
 
 export const PHONE_NUMBER_ID = '106540352242922';
 export const META_TOKEN = 'EAAJ-test-whatsapp-token';
@@ -20,7 +21,10 @@ export interface TestPipeline extends TestBridge {
     webhookSecret: string;
     mediaMode?: 'link' | 'upload';
   }) => Promise<void>;
-  /** Links a conversation to a wa_id through the admin API. */
+  /**
+   * Links a conversation to a wa_id through the admin API and, when the projector runs, waits until the mapping
+   * projection applied it: traffic sent earlier would (rightly) be answered 404 / MappingMissing.
+   */
   link: (tenantId: string, conversationId: string, waId: string, contactName?: string) => Promise<void>;
   stop: () => Promise<void>;
 }
@@ -90,6 +94,14 @@ export const startPipeline = async (
         payload: { tenantId, conversationId, waId, ...(contactName ? { contactName } : {}) },
       });
       if (response.statusCode !== 201) throw new Error(`conversation not linked: ${response.body}`);
+      if (!roles.has('projector')) return;
+      await waitFor(`the mapping of ${conversationId} to reach conversation_mappings`, async () => {
+        const { rowCount } = await bridge.connections.pool.query(
+          'SELECT 1 FROM conversation_mappings WHERE tenant_id = $1 AND conversation_id = $2',
+          [tenantId, conversationId],
+        );
+        return rowCount ? true : undefined;
+      });
     },
     stop: async () => {
       // Consumers leave their groups in parallel: each takes seconds, and nothing orders them.
