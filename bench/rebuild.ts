@@ -4,7 +4,7 @@
  * catch-up, swap, drop), beside a raw keyset read of the same events in commit order in the same run: the
  * rebuild's rate is only meaningful against what this machine can read at all.
  *
- *   npm run bench -- rebuild [--events 1000000] [--page 10000] [--lanes 4]
+ *   npm run bench -- rebuild [--events 1000000] [--page 10000]
  */
 import type { Pool } from 'pg';
 import { findEventDefinition } from '../src/events/registry';
@@ -73,8 +73,7 @@ export default defineBench({
   run: async (args) => {
     const events = intOption(args, 'events', 1_000_000);
     const pageSize = intOption(args, 'page', 10_000);
-    const lanes = intOption(args, 'lanes', 4);
-    const db = await createFreshDatabase('rebuild', lanes + 4);
+    const db = await createFreshDatabase('rebuild', 5);
     try {
       progress(`filling ${events} events`);
       const filled = await fill(db.pool, Math.ceil(events / 3));
@@ -84,7 +83,7 @@ export default defineBench({
       const rawRows = await rawRead(db.pool, pageSize);
       const rawSeconds = Number(process.hrtime.bigint() - rawStarted) / 1e9;
       progress('rebuild');
-      const result = await rebuildTable(db.pool, messageTrackingTarget, { pageSize, lanes });
+      const result = await rebuildTable(db.pool, messageTrackingTarget, { pageSize });
       const rows = await db.pool.query<{ n: number }>('SELECT count(*)::integer AS n FROM message_tracking');
       const rawRate = Math.round(rawRows / rawSeconds);
       return {
@@ -107,7 +106,7 @@ export default defineBench({
         ],
         notes: [
           `${filled} events (${Math.ceil(events / 3)} message streams × MessageSent, Delivered, Read)`,
-          `rebuild: pages of ${pageSize}, ${lanes} pipelined lanes; ${rows.rows[0]!.n} message_tracking rows after ` +
+          `rebuild: pages of ${pageSize}, each one transaction of set-based statements (one per event type and wave); ${rows.rows[0]!.n} message_tracking rows after ` +
             `the swap; ${result.poisoned} events skipped as undecodable or failing`,
           `raw read: SELECT * keyset pages of ${pageSize} in (transaction_id, global_position) order, second pass`,
           `rebuild duration includes the shadow table, SET LOGGED, ANALYZE, position staging, the swap and the drop`,

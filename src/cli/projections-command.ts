@@ -15,8 +15,6 @@ import {
   type RebuildResult,
 } from '../projections/rebuild/rebuild-projection';
 
-const LANES = 4;
-
 export const registerProjectionsCommand = (program: Command) => {
   const projections = program.command('projections').description('read models: rebuild and status');
 
@@ -32,8 +30,8 @@ export const registerProjectionsCommand = (program: Command) => {
         throw new Error(`unknown projection ${name}; one of ${REBUILDABLE.join(', ')}, all`);
       }
       const config = loadConfig();
-      // Read-ahead and the rebuild lock need a connection each besides the lanes.
-      const pool = createPool(config.DATABASE_URL, { max: LANES + 3 });
+      // The rebuild lock, the read-ahead and the swap need a connection each (the replay opens its own).
+      const pool = createPool(config.DATABASE_URL, { max: 4 });
       const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
       const s3 = createS3(config.S3_ENDPOINT, config.S3_ACCESS_KEY, config.S3_SECRET_KEY, config.S3_REGION);
       try {
@@ -43,7 +41,6 @@ export const registerProjectionsCommand = (program: Command) => {
           s3,
           archiveBucket: config.S3_ARCHIVE_BUCKET,
           progress: options.progress ? progressBar() : silentProgress,
-          table: { lanes: LANES },
         };
         const results = name === 'all' ? await rebuildAll(deps) : [await rebuildProjection(name, deps)];
         process.stdout.write(

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { DecodedEvent } from '../events/decode';
 import type { OutboundEvent } from '../events/schemas/outbound-events';
+import { assertOneEventPerRow } from './runtime/one-event-per-row';
 
 type Outbound<T extends OutboundEvent['type']> = DecodedEvent<Extract<OutboundEvent, { type: T }>>;
 
@@ -8,88 +9,158 @@ type Outbound<T extends OutboundEvent['type']> = DecodedEvent<Extract<OutboundEv
 export const genesysMessageIdOf = (envelope: { streamId: string; tenantId: string }): string =>
   envelope.streamId.slice(`outbound-${envelope.tenantId}-`.length);
 
-/**
+/*
  * `message_tracking`: one row per WhatsApp message (wamid) with its status timeline. Status order is enforced by
  * the decider before the events exist; here a status only ever fills its own timestamp and raises the status
  * (never lowers it), so replaying events in any order of arrival gives the same row.
+ *
+ * Each statement takes a batch of events of one type, at most one per wamid, as arrays (`unnest`): the live
+ * runner passes one event, a rebuild a whole page's worth. One SQL text serves both, so a rebuilt table cannot
+ * drift from the live one.
  */
-export const applyMessageSent = async (
-  event: Outbound<'MessageSent'>,
+
+/** A row per wamid, with the media the message carried (the stream's last MediaStored, if any). */
+export const applyMessagesSent = async (
+  events: readonly Outbound<'MessageSent'>[],
   tx: PoolClient,
   table = 'message_tracking',
-) => {
-  const { data, envelope } = event;
-  const media = await tx.query<{ data: { mediaKind: string; url: string } }>(
-    `SELECT data FROM events WHERE stream_id = $1 AND type = 'MediaStored' ORDER BY stream_position DESC LIMIT 1`,
-    [envelope.streamId],
-  );
+): Promise<void> => {
+  if (events.length === 0) return;
+  assertOneEventPerRow(events, (event) => event.data.wamid);
   await tx.query(
     `INSERT INTO ${table} (meta_message_id, genesys_message_id, tenant_id, conversation_id, part_index, direction,
                            status, media_type, media_url, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, 'outbound', 'accepted', $6, $7, $8, $8)
+     SELECT u.wamid, u.genesys_message_id, u.tenant_id, u.conversation_id, u.part_index, 'outbound', 'accepted',
+            media.data ->> 'mediaKind', media.data ->> 'url', u.at, u.at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::timestamptz[], $7::text[])
+              AS u (wamid, genesys_message_id, tenant_id, conversation_id, part_index, at, stream_id)
+       LEFT JOIN LATERAL (SELECT e.data FROM events e
+                           WHERE e.stream_id = u.stream_id AND e.type = 'MediaStored'
+                           ORDER BY e.stream_position DESC LIMIT 1) media ON true
      ON CONFLICT (meta_message_id) DO NOTHING`,
     [
-      data.wamid,
-      genesysMessageIdOf(envelope),
-      envelope.tenantId,
-      envelope.conversationId,
-      data.partIndex,
-      media.rows[0]?.data.mediaKind ?? null,
-      media.rows[0]?.data.url ?? null,
-      envelope.occurredAt,
+      events.map((event) => event.data.wamid),
+      events.map((event) => genesysMessageIdOf(event.envelope)),
+      events.map((event) => event.envelope.tenantId),
+      events.map((event) => event.envelope.conversationId),
+      events.map((event) => event.data.partIndex),
+      events.map((event) => event.envelope.occurredAt),
+      events.map((event) => event.envelope.streamId),
     ],
   );
 };
 
-const RANK_SQL = `CASE status WHEN 'accepted' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3
+const RANK_SQL = (column: string) =>
+  `CASE ${column} WHEN 'accepted' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3
                   WHEN 'failed' THEN 4 END`;
 
-const applyStatus = async (
+interface StatusChange {
+  wamid: string;
+  at: string;
+  recordedAt: string;
+}
+
+const applyStatuses = async (
   tx: PoolClient,
   table: string,
-  wamid: string,
   status: 'sent' | 'delivered' | 'read',
-  at: string,
-  recordedAt: string,
+  changes: readonly StatusChange[],
 ): Promise<void> => {
+  if (changes.length === 0) return;
+  assertOneEventPerRow(changes, (change) => change.wamid);
   const rank = { sent: 1, delivered: 2, read: 3 }[status];
   await tx.query(
-    `UPDATE ${table}
-     SET ${status}_at = COALESCE(${status}_at, $2),
-         status = CASE WHEN status <> 'failed' AND ${RANK_SQL} < $3 THEN $4 ELSE status END,
-         updated_at = GREATEST(updated_at, $5)
-     WHERE meta_message_id = $1`,
-    [wamid, at, rank, status, recordedAt],
+    `UPDATE ${table} AS t
+     SET ${status}_at = COALESCE(t.${status}_at, u.at),
+         status = CASE WHEN t.status <> 'failed' AND ${RANK_SQL('t.status')} < $4 THEN $5 ELSE t.status END,
+         updated_at = GREATEST(t.updated_at, u.recorded_at)
+     FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS u (wamid, at, recorded_at)
+     WHERE t.meta_message_id = u.wamid`,
+    [
+      changes.map((change) => change.wamid),
+      changes.map((change) => change.at),
+      changes.map((change) => change.recordedAt),
+      rank,
+      status,
+    ],
   );
 };
 
-export const applyStatusSent = (event: Outbound<'StatusSent'>, tx: PoolClient, table = 'message_tracking') =>
-  applyStatus(tx, table, event.data.wamid, 'sent', event.data.sentAt, event.envelope.occurredAt);
-
-export const applyDelivered = (event: Outbound<'Delivered'>, tx: PoolClient, table = 'message_tracking') =>
-  applyStatus(tx, table, event.data.wamid, 'delivered', event.data.deliveredAt, event.envelope.occurredAt);
-
-export const applyRead = (event: Outbound<'Read'>, tx: PoolClient, table = 'message_tracking') =>
-  applyStatus(tx, table, event.data.wamid, 'read', event.data.readAt, event.envelope.occurredAt);
-
-/** Only a delivery failure names a wamid; failures before Meta accepted anything have no row to update. */
-export const applyMessageFailed = async (
-  event: Outbound<'MessageFailed'>,
+export const applyStatusesSent = (
+  events: readonly Outbound<'StatusSent'>[],
   tx: PoolClient,
   table = 'message_tracking',
-) => {
-  const { data, envelope } = event;
-  if (!data.wamid) return;
+) =>
+  applyStatuses(
+    tx,
+    table,
+    'sent',
+    events.map(({ data, envelope }) => ({
+      wamid: data.wamid,
+      at: data.sentAt,
+      recordedAt: envelope.occurredAt,
+    })),
+  );
+
+export const applyDeliveries = (
+  events: readonly Outbound<'Delivered'>[],
+  tx: PoolClient,
+  table = 'message_tracking',
+) =>
+  applyStatuses(
+    tx,
+    table,
+    'delivered',
+    events.map(({ data, envelope }) => ({
+      wamid: data.wamid,
+      at: data.deliveredAt,
+      recordedAt: envelope.occurredAt,
+    })),
+  );
+
+export const applyReads = (events: readonly Outbound<'Read'>[], tx: PoolClient, table = 'message_tracking') =>
+  applyStatuses(
+    tx,
+    table,
+    'read',
+    events.map(({ data, envelope }) => ({
+      wamid: data.wamid,
+      at: data.readAt,
+      recordedAt: envelope.occurredAt,
+    })),
+  );
+
+/** Only a delivery failure names a wamid; failures before Meta accepted anything have no row to update. */
+export const applyMessagesFailed = async (
+  events: readonly Outbound<'MessageFailed'>[],
+  tx: PoolClient,
+  table = 'message_tracking',
+): Promise<void> => {
+  const failures = events.flatMap(({ data, envelope }) =>
+    data.wamid
+      ? [
+          {
+            wamid: data.wamid,
+            at: envelope.occurredAt,
+            code: data.metaErrorCode?.toString() ?? data.reason,
+            title: data.metaErrorTitle ?? data.message,
+          },
+        ]
+      : [],
+  );
+  if (failures.length === 0) return;
+  assertOneEventPerRow(failures, (failure) => failure.wamid);
   await tx.query(
-    `UPDATE ${table}
-     SET status = 'failed', failed_at = COALESCE(failed_at, $2), error_code = $3, error_title = $4,
-         updated_at = GREATEST(updated_at, $2)
-     WHERE meta_message_id = $1`,
+    `UPDATE ${table} AS t
+     SET status = 'failed', failed_at = COALESCE(t.failed_at, u.at), error_code = u.code, error_title = u.title,
+         updated_at = GREATEST(t.updated_at, u.at)
+     FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) AS u (wamid, at, code, title)
+     WHERE t.meta_message_id = u.wamid`,
     [
-      data.wamid,
-      envelope.occurredAt,
-      data.metaErrorCode?.toString() ?? data.reason,
-      data.metaErrorTitle ?? data.message,
+      failures.map((failure) => failure.wamid),
+      failures.map((failure) => failure.at),
+      failures.map((failure) => failure.code),
+      failures.map((failure) => failure.title),
     ],
   );
 };

@@ -3,14 +3,14 @@ import type { Client as S3 } from 'minio';
 import { decodeEvent, type DecodedEvent } from '../events/decode';
 import { CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC } from '../events/relay/topic-routing';
 import type { Logger } from '../infra/logger';
-import { applyConversationLinked, applyMappingResolved } from './conversation-mappings';
+import { applyConversationsLinked, applyMappingsResolved } from './conversation-mappings';
 import { writeMappingToCache } from './mapping-cache';
 import {
-  applyDelivered,
-  applyMessageFailed,
-  applyMessageSent,
-  applyRead,
-  applyStatusSent,
+  applyDeliveries,
+  applyMessagesFailed,
+  applyMessagesSent,
+  applyReads,
+  applyStatusesSent,
 } from './message-tracking';
 import { defineProjection } from './runtime/define-projection';
 import { archiveWebhook } from './webhook-archive';
@@ -27,27 +27,27 @@ export const conversationMappingsProjection = (redis: Redis, logger: Logger) =>
     decode: decodeEvent,
     handlers: {
       ConversationLinked: async (event, tx) => {
-        await applyConversationLinked(event, tx);
+        await applyConversationsLinked([event], tx);
         await writeMappingToCache(redis, { tenantId: event.envelope.tenantId, ...event.data }).catch(
           (error: Error) => logger.debug({ err: error.message }, 'mapping cache write skipped'),
         );
       },
-      MappingResolved: applyMappingResolved,
+      MappingResolved: (event, tx) => applyMappingsResolved([event], tx),
     },
   });
 
-/** message_tracking: a row per wamid and its status timeline. */
+/** message_tracking: a row per wamid and its status timeline. Live, each event is a batch of one. */
 export const messageTrackingProjection = () =>
   defineProjection<DecodedEvent>({
     name: 'message-tracking',
     topics: [OUTBOUND_MESSAGES_TOPIC],
     decode: decodeEvent,
     handlers: {
-      MessageSent: applyMessageSent,
-      StatusSent: applyStatusSent,
-      Delivered: applyDelivered,
-      Read: applyRead,
-      MessageFailed: applyMessageFailed,
+      MessageSent: (event, tx) => applyMessagesSent([event], tx),
+      StatusSent: (event, tx) => applyStatusesSent([event], tx),
+      Delivered: (event, tx) => applyDeliveries([event], tx),
+      Read: (event, tx) => applyReads([event], tx),
+      MessageFailed: (event, tx) => applyMessagesFailed([event], tx),
     },
   });
 

@@ -95,13 +95,19 @@ export const startPipeline = async (
       });
       if (response.statusCode !== 201) throw new Error(`conversation not linked: ${response.body}`);
       if (!roles.has('projector')) return;
-      await waitFor(`the mapping of ${conversationId} to reach conversation_mappings`, async () => {
-        const { rowCount } = await bridge.connections.pool.query(
-          'SELECT 1 FROM conversation_mappings WHERE tenant_id = $1 AND conversation_id = $2',
-          [tenantId, conversationId],
-        );
-        return rowCount ? true : undefined;
-      });
+      await waitFor(
+        `the mapping of ${conversationId} to reach conversation_mappings`,
+        async () => {
+          const { rowCount } = await bridge.connections.pool.query(
+            'SELECT 1 FROM conversation_mappings WHERE tenant_id = $1 AND conversation_id = $2',
+            [tenantId, conversationId],
+          );
+          return rowCount ? true : undefined;
+          // The first link of a pipeline waits for its consumer groups to join: seconds, more when the suite loads
+          // the machine.
+        },
+        45_000,
+      );
     },
     stop: async () => {
       // Consumers leave their groups in parallel: each takes seconds, and nothing orders them.

@@ -13,10 +13,8 @@ import { swapShadow } from './swap';
 import type { TableTarget } from './table-targets';
 
 export interface TableRebuildOptions {
-  /** Events per readAll page (one round trip; applied as one transaction per lane). */
+  /** Events per readAll page (one round trip; applied as one transaction). */
   pageSize?: number;
-  /** Pipelined connections applying a page at once (opened for the rebuild, besides `pool`). */
-  lanes?: number;
   /** Catch up until at most this many events remain, then swap (the rest is applied under the lock). */
   swapThreshold?: number;
   /** Catch-up rounds before swapping anyway, should writers outrun the rebuild. */
@@ -51,7 +49,6 @@ export const rebuildTable = async (
 ): Promise<TableRebuildResult> => {
   const {
     pageSize = 5000,
-    lanes = 1,
     swapThreshold = 200,
     maxRounds = 20,
     lockTimeoutMs = 5000,
@@ -60,12 +57,12 @@ export const rebuildTable = async (
   } = options;
   const started = Date.now();
   const release = await holdRebuildLock(pool, target.name);
-  const lanePool = pipelinedPool(pool, lanes);
+  const applyPool = pipelinedPool(pool);
   try {
     const store = new PostgresEventStore(pool);
     const shadow = await createShadowTable(pool, target.table);
     await clearStagedPositions(pool, target.name);
-    const replay = new ShadowReplay(target, shadow, lanes);
+    const replay = new ShadowReplay(target, shadow);
     let total = await store.countAfter(START_OF_ALL);
     progress.start(`${target.name}`, total);
 
@@ -76,7 +73,7 @@ export const rebuildTable = async (
         const page = await next;
         if (page.length === 0) return;
         next = store.readAll({ after: cursorOf(page[page.length - 1]!), limit: pageSize });
-        await replay.applyPage(lanePool, page).catch(async (error: unknown) => {
+        await replay.applyPage(applyPool, page).catch(async (error: unknown) => {
           await next.catch(() => undefined); // do not leave the read-ahead's rejection unhandled
           throw error;
         });
@@ -138,24 +135,24 @@ export const rebuildTable = async (
     await clearStagedPositions(pool, target.name).catch(() => undefined);
     throw error;
   } finally {
-    await lanePool.end();
+    await applyPool.end();
     await release();
   }
 };
 
 /**
- * The lanes' own connections, to the same database as `pool` but pipelined: pg then writes a statement without
+ * The replay's own connection, to the same database as `pool` but pipelined: pg then writes a statement without
  * waiting for the previous answer. Kept apart because the service's pool serves callers that expect one statement
  * at a time per connection.
  */
-const pipelinedPool = (pool: Pool, lanes: number): Pool => {
+const pipelinedPool = (pool: Pool): Pool => {
   // pg-pool keeps the password out of enumeration (stack traces), so it is copied by name.
-  const lanePool = new PgPool({
+  const applyPool = new PgPool({
     ...pool.options,
     password: pool.options.password,
-    max: lanes,
+    max: 1,
     pipeline: true,
   });
-  lanePool.on('error', () => undefined); // an idle lane connection dropping is not the rebuild's failure
-  return lanePool;
+  applyPool.on('error', () => undefined); // an idle connection dropping is not the rebuild's failure
+  return applyPool;
 };

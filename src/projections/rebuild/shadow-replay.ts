@@ -5,7 +5,7 @@ import { START_OF_ALL, type AllCursor, type StoredEvent } from '../../events/sto
 import { inTransaction } from '../runtime/apply-event';
 import { isTransientError } from '../runtime/transient-errors';
 import { preparedClient } from './prepared-client';
-import { applyLane, applyLaneConcurrently, type LaneEvent } from './apply-lane';
+import { applyOneByOne, applyWaves, toWaves, type RowEvent } from './apply-waves';
 import { tableHandlerFor, type TableTarget } from './table-targets';
 
 export interface ReplayStats {
@@ -18,13 +18,12 @@ export interface ReplayStats {
 }
 
 /**
- * Replays $all into one table through the projection's apply functions, remembering what the live runner would
+ * Replays $all into one table through the projection's own statements, remembering what the live runner would
  * have recorded in projection_positions: the last stream position of every event it has a handler for.
  *
- * A page is split into lanes by read-model row (see TableHandler.rowKey), one connection and one transaction per
- * lane; the page's lanes all commit before the next page starts. Per row the events keep their commit order, and
- * a page costs one commit per lane, not one per event. The shadow is throw-away, so its transactions skip the WAL
- * flush at commit (synchronous_commit off): a crash loses the shadow, which a rebuild recreates anyway.
+ * A page is one transaction of a few set-based statements (apply-waves.ts): a page costs one commit and a handful
+ * of round trips, not one per event. The shadow is throw-away, so its transactions skip the WAL flush at commit
+ * (synchronous_commit off): a crash loses the shadow, which a rebuild recreates anyway.
  */
 export class ShadowReplay {
   cursor: AllCursor = START_OF_ALL;
@@ -42,27 +41,29 @@ export class ShadowReplay {
   constructor(
     private readonly target: TableTarget,
     private readonly table: string,
-    private readonly lanes: number,
   ) {}
 
-  /** Applies one page on up to `lanes` connections of `pool`, best a pipelined one (see applyLaneConcurrently). */
+  /** Applies one page in a transaction of its own on `pool` (best a pipelined one: see applyWaves). */
   async applyPage(pool: Pool, page: readonly StoredEvent[]): Promise<void> {
     const prepared = this.prepare(page);
-    const results = await Promise.all(
-      prepared.lanes.filter((lane) => lane.length > 0).map((lane) => this.applyLaneTransaction(pool, lane)),
-    );
-    this.record(
-      page,
-      prepared,
-      results.reduce((sum, poisoned) => sum + poisoned, 0),
-    );
+    const poisoned = prepared.events.length === 0 ? 0 : await this.applyTransaction(pool, prepared.events);
+    this.record(page, prepared, poisoned);
   }
 
   /** Applies one page inside the caller's transaction (the swap's final catch-up, under the lock). */
   async applyPageIn(tx: PoolClient, page: readonly StoredEvent[]): Promise<void> {
     const prepared = this.prepare(page);
-    // One connection: lane order is irrelevant, only the order within a row key matters, and flat() keeps it.
-    const poisoned = await applyLane(tx, this.table, prepared.lanes.flat(), true);
+    // Under a savepoint: a failing statement must not abort the swap, only send this page down the slow path.
+    await tx.query('SAVEPOINT rebuild_page');
+    let poisoned = 0;
+    try {
+      await applyWaves(tx, this.table, toWaves(prepared.events));
+      await tx.query('RELEASE SAVEPOINT rebuild_page');
+    } catch (error) {
+      if (isTransientError(error)) throw error;
+      await tx.query('ROLLBACK TO SAVEPOINT rebuild_page');
+      poisoned = await applyOneByOne(tx, this.table, prepared.events);
+    }
     this.record(page, prepared, poisoned);
   }
 
@@ -99,22 +100,22 @@ export class ShadowReplay {
     return dirty;
   }
 
-  private async applyLaneTransaction(pool: Pool, lane: readonly LaneEvent[]): Promise<number> {
+  private async applyTransaction(pool: Pool, events: readonly RowEvent[]): Promise<number> {
     try {
       return await inTransaction(pool, async (tx) => {
         await tx.query('SET LOCAL synchronous_commit = off');
-        await applyLaneConcurrently(preparedClient(tx), this.table, lane);
+        await applyWaves(preparedClient(tx), this.table, toWaves(events));
         return 0;
       });
     } catch (error) {
       if (isTransientError(error)) throw error;
-      // A handler failed: the lane rolled back whole, so redo it with one savepoint per event to skip the culprit.
-      return inTransaction(pool, (tx) => applyLane(preparedClient(tx), this.table, lane, true));
+      // A statement failed: the page rolled back whole, so redo it one event at a time to skip the culprit.
+      return inTransaction(pool, (tx) => applyOneByOne(preparedClient(tx), this.table, events));
     }
   }
 
   private prepare(page: readonly StoredEvent[]): Prepared {
-    const lanes: LaneEvent[][] = Array.from({ length: this.lanes }, () => []);
+    const events: RowEvent[] = [];
     const streams = new Map<string, number>();
     let handled = 0;
     let undecodable = 0;
@@ -131,10 +132,9 @@ export class ShadowReplay {
         undecodable++;
         continue;
       }
-      const key = handler.rowKey(event);
-      lanes[laneOf(key, this.lanes)]!.push({ event, handler, key });
+      events.push({ event, handler, key: handler.rowKey(event) });
     }
-    return { lanes, streams, handled, undecodable };
+    return { events, streams, handled, undecodable };
   }
 
   private record(page: readonly StoredEvent[], prepared: Prepared, poisoned: number) {
@@ -153,18 +153,8 @@ export class ShadowReplay {
 }
 
 interface Prepared {
-  lanes: LaneEvent[][];
+  events: RowEvent[];
   streams: Map<string, number>;
   handled: number;
   undecodable: number;
 }
-
-/** FNV-1a over the row key: cheap, and stable for a key within one rebuild (all that lanes need). */
-const laneOf = (key: string, lanes: number): number => {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < key.length; index++) {
-    hash ^= key.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % lanes;
-};

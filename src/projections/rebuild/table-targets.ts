@@ -1,26 +1,34 @@
 import type { PoolClient } from 'pg';
 import type { DecodedEvent } from '../../events/decode';
 import type { DomainEvent } from '../../events/registry';
-import { applyConversationLinked, applyMappingResolved } from '../conversation-mappings';
+import { applyConversationsLinked, applyMappingsResolved } from '../conversation-mappings';
 import {
-  applyDelivered,
-  applyMessageFailed,
-  applyMessageSent,
-  applyRead,
-  applyStatusSent,
+  applyDeliveries,
+  applyMessagesFailed,
+  applyMessagesSent,
+  applyReads,
+  applyStatusesSent,
 } from '../message-tracking';
 
 type Decoded<T extends DomainEvent['type']> = DecodedEvent<Extract<DomainEvent, { type: T }>>;
 
-/** How one event type lands in a table: the live projection's own apply function, pointed at `table`. */
+/**
+ * How events of one type land in a table: the live projection's own statement, pointed at `table`, given a batch
+ * of events with at most one per row.
+ */
 export interface TableHandler<T extends DomainEvent['type'] = DomainEvent['type']> {
-  apply: (event: Decoded<T>, tx: PoolClient, table: string) => Promise<void>;
+  applyMany: (events: readonly Decoded<T>[], tx: PoolClient, table: string) => Promise<void>;
   /**
-   * The read-model row the event writes (the apply function's WHERE / conflict key). Events with the same key are
-   * applied in commit order on one connection; events with different keys touch different rows, so they may be
-   * applied on different connections at once.
+   * The read-model row the event writes (the statement's WHERE / conflict key). Events with the same key are
+   * applied in commit order, in successive statements; events with different keys touch different rows, so they
+   * may share a statement.
    */
   rowKey: (event: Decoded<T>) => string;
+  /**
+   * Optional: one event with the effect of `earlier` then `later` on the same row, so that a run of them is one
+   * statement's row instead of one statement each.
+   */
+  absorb?: (earlier: Decoded<T>, later: Decoded<T>) => Decoded<T>;
 }
 
 export type TableHandlers = { [T in DomainEvent['type']]?: TableHandler<T> };
@@ -38,12 +46,15 @@ export const conversationMappingsTarget: TableTarget = {
   table: 'conversation_mappings',
   handlers: {
     ConversationLinked: {
-      apply: applyConversationLinked,
+      applyMany: applyConversationsLinked,
       rowKey: (event) => `${event.envelope.tenantId}/${event.data.conversationId}`,
     },
     MappingResolved: {
-      apply: applyMappingResolved,
+      applyMany: applyMappingsResolved,
       rowKey: (event) => `${event.envelope.tenantId}/${event.envelope.conversationId ?? ''}`,
+      // last_activity_at = GREATEST(last_activity_at, at): applying both is applying the later time.
+      absorb: (earlier, later) =>
+        Date.parse(later.envelope.occurredAt) >= Date.parse(earlier.envelope.occurredAt) ? later : earlier,
     },
   },
 };
@@ -52,13 +63,13 @@ export const messageTrackingTarget: TableTarget = {
   name: 'message-tracking',
   table: 'message_tracking',
   handlers: {
-    MessageSent: { apply: applyMessageSent, rowKey: (event) => event.data.wamid },
-    StatusSent: { apply: applyStatusSent, rowKey: (event) => event.data.wamid },
-    Delivered: { apply: applyDelivered, rowKey: (event) => event.data.wamid },
-    Read: { apply: applyRead, rowKey: (event) => event.data.wamid },
+    MessageSent: { applyMany: applyMessagesSent, rowKey: (event) => event.data.wamid },
+    StatusSent: { applyMany: applyStatusesSent, rowKey: (event) => event.data.wamid },
+    Delivered: { applyMany: applyDeliveries, rowKey: (event) => event.data.wamid },
+    Read: { applyMany: applyReads, rowKey: (event) => event.data.wamid },
     // Without a wamid it touches no row at all; any connection will do.
     MessageFailed: {
-      apply: applyMessageFailed,
+      applyMany: applyMessagesFailed,
       rowKey: (event) => event.data.wamid ?? event.envelope.streamId,
     },
   },

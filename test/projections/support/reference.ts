@@ -24,7 +24,7 @@ export const referenceReplay = async (
         const handler = tableHandlerFor(target, stored.type);
         if (!handler) continue;
         positions.set(stored.streamId, stored.streamPosition);
-        await handler.apply(decodeEvent(stored), tx, table);
+        await handler.applyMany([decodeEvent(stored)], tx, table);
       }
     }
   });
