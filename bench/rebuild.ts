@@ -103,6 +103,11 @@ export default defineBench({
           },
           { name: 'rebuild duration', value: result.durationMs, unit: 'ms' },
           { name: 'swap (locks held)', value: result.swapMs, unit: 'ms' },
+          ...Object.entries(result.phasesMs).map(([phase, value]) => ({
+            name: `of which ${phase}`,
+            value,
+            unit: 'ms',
+          })),
         ],
         notes: [
           `${filled} events (${Math.ceil(events / 3)} message streams × MessageSent, Delivered, Read)`,

@@ -35,6 +35,8 @@ export interface TableRebuildResult {
   eventsPerSecond: number;
   /** How long the swap transaction held its locks. */
   swapMs: number;
+  /** Where the time went: replay and catch-up, SET LOGGED, ANALYZE and position staging, the swap, the drop. */
+  phasesMs: { replay: number; durable: number; stage: number; swap: number; drop: number };
 }
 
 /**
@@ -60,7 +62,7 @@ export const rebuildTable = async (
   const applyPool = pipelinedPool(pool);
   try {
     const store = new PostgresEventStore(pool);
-    const shadow = await createShadowTable(pool, target.table);
+    const { shadow, deferred } = await createShadowTable(pool, target.table);
     await clearStagedPositions(pool, target.name);
     const replay = new ShadowReplay(target, shadow);
     let total = await store.countAfter(START_OF_ALL);
@@ -90,14 +92,19 @@ export const rebuildTable = async (
       }
     };
 
+    const lap = stopwatch();
     await catchUp();
-    await makeDurable(pool, target.table);
+    const replayMs = lap();
+    await makeDurable(pool, target.table, deferred);
+    const durableMs = lap();
     // Planner statistics before the table starts serving, and the positions staged outside the lock: under it
     // only what the final catch-up changes is staged again.
     await pool.query(`ANALYZE ${quoteIdentifier(shadow)}`);
     await stagePositions(pool, target.name, replay.positions, replay.takeDirty());
     const differing = await differingStreams(pool, target.name);
+    const stageMs = lap();
     await catchUp();
+    const catchUpMs = lap();
 
     let swapMs = 0;
     for (let attempt = 1; ; attempt++) {
@@ -112,11 +119,13 @@ export const rebuildTable = async (
         await catchUp();
       }
     }
+    const swapPhaseMs = lap();
     progress.update(replay.stats.read, replay.stats.read);
     progress.stop();
 
     await dropTable(pool, retiredName(target.table));
     await clearStagedPositions(pool, target.name);
+    const dropMs = lap();
     const durationMs = Date.now() - started;
     return {
       projection: target.name,
@@ -127,6 +136,13 @@ export const rebuildTable = async (
       durationMs,
       eventsPerSecond: Math.round(replay.stats.read / Math.max(durationMs / 1000, 0.001)),
       swapMs,
+      phasesMs: {
+        replay: replayMs + catchUpMs,
+        durable: durableMs,
+        stage: stageMs,
+        swap: swapPhaseMs,
+        drop: dropMs,
+      },
     };
   } catch (error) {
     progress.stop();
@@ -138,6 +154,17 @@ export const rebuildTable = async (
     await applyPool.end();
     await release();
   }
+};
+
+/** Milliseconds since the previous call (or since it was made). */
+const stopwatch = () => {
+  let last = Date.now();
+  return () => {
+    const now = Date.now();
+    const elapsed = now - last;
+    last = now;
+    return elapsed;
+  };
 };
 
 /**
