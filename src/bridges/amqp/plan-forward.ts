@@ -5,6 +5,7 @@
  */
 import type { IHeaders } from 'kafkajs';
 import { decodeOutboundEvent } from '../../events/decode';
+import { eventTypeHeader } from '../../events/relay/kafka-messages';
 import { storedEventEnvelopeSchema } from '../../events/schemas/envelope';
 import type { StoredEvent } from '../../events/store/types';
 import type { LegacyOutboundMessage } from './legacy-outbound-message';
@@ -18,17 +19,10 @@ export type ForwardPlan =
   | { kind: 'publish'; event: StoredEvent; message: LegacyOutboundMessage }
   | { kind: 'dead-letter'; error: string; event?: StoredEvent };
 
-const headerText = (headers: IHeaders | undefined, name: string): string | undefined => {
-  const value = headers?.[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : first.toString();
-};
-
 const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export const planForward = (message: { value: Buffer | null; headers?: IHeaders }): ForwardPlan => {
-  // The relay puts the type in a header so that the other event types cost no parsing.
-  const headerType = headerText(message.headers, 'event-type');
+  const headerType = eventTypeHeader(message.headers);
   if (headerType !== undefined && headerType !== FORWARDED_EVENT_TYPE) return { kind: 'skip' };
 
   let event: StoredEvent;

@@ -1,4 +1,4 @@
-import type { Message, TopicMessages } from 'kafkajs';
+import type { IHeaders, Message, TopicMessages } from 'kafkajs';
 import type { StoredEvent } from '../store/types';
 
 /** One `sendBatch` worth of messages, covering a contiguous run of $all ending at `last`. */
@@ -19,6 +19,17 @@ export const toKafkaMessage = (event: StoredEvent): Message => ({
   value: JSON.stringify(event),
   headers: { 'event-type': event.type, 'event-id': event.eventId },
 });
+
+/**
+ * The event type a message's header names (toKafkaMessage), undefined when the header is missing (a producer other
+ * than the relay): consumers skip the types they ignore before paying for JSON parsing and validation, and parse
+ * whatever carries no header.
+ */
+export const eventTypeHeader = (headers: IHeaders | undefined): string | undefined => {
+  const value = headers?.['event-type'];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+};
 
 /**
  * Splits a page of $all into chunks of at most `maxBytes` of keys and values (the broker refuses a record batch

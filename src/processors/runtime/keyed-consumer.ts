@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
+import { eventTypeHeader } from '../../events/relay/kafka-messages';
 import { storedEventEnvelopeSchema } from '../../events/schemas/envelope';
 import type { StoredEvent } from '../../events/store/types';
 import type { Logger } from '../../infra/logger';
@@ -104,6 +105,13 @@ export class KeyedConsumer {
         await heartbeat();
       }
       tracker.start(message.offset);
+      const headerType = eventTypeHeader(message.headers);
+      if (headerType !== undefined && this.options.eventTypes && !this.options.eventTypes.has(headerType)) {
+        // A type this processor ignores: done without parsing, and without waiting behind its conversation's lane.
+        resolveOffset(message.offset);
+        tracker.finish(message.offset);
+        continue;
+      }
       // Moves only the fetch position (autoCommit is off; commits follow the tracker's low watermark). Without it,
       // kafkajs fetches from the last resolved offset again and hands the same messages over and over.
       resolveOffset(message.offset);

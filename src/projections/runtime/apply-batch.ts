@@ -19,6 +19,9 @@ export const applyBatch = async <E extends { type: string }>(
   events: StoredEvent[],
 ): Promise<ApplyOutcome[]> => {
   if (events.length === 1) return [await applyEvent(pool, projection, events[0]!)];
+  if (!events.some((event) => handlerFor(projection, event.type))) {
+    return events.map(() => ({ outcome: 'unhandled' })); // nothing to write: no transaction
+  }
   try {
     return await inTransaction(pool, async (tx) => {
       const outcomes: ApplyOutcome[] = [];

@@ -147,7 +147,11 @@ describe('dead letters', () => {
     await producer.connect();
     await producer.send({
       topic: `${env.topicPrefix}${CONVERSATIONS_TOPIC}`,
-      messages: [{ key: 'undecodable', value: 'this is not JSON' }],
+      messages: [
+        { key: 'undecodable', value: 'this is not JSON' },
+        // A type the projection has no handler for, named in the relay's header: skipped without being parsed.
+        { key: 'undecodable', value: 'not JSON either', headers: { 'event-type': 'SomebodyElsesEvent' } },
+      ],
     });
     await producer.disconnect();
     await env.store.appendToStream(stream, 3, newEvents(1, { conversationId: 'undecodable' }));
@@ -163,6 +167,7 @@ describe('dead letters', () => {
     const unreadable = letters.find((letter) => letter.event_id === null)!;
     expect(unreadable).toMatchObject({ payload: 'this is not JSON', stream_id: null });
     expect(unreadable.error).toContain('not JSON');
+    expect(letters.filter((letter) => letter.payload === 'not JSON either')).toEqual([]);
     expect((await readCountingModel(env.pool)).streams[stream]).toEqual({ applied: 3, lastPosition: 4 });
   });
 

@@ -1,10 +1,11 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Logger } from '../../infra/logger';
+import { eventTypeHeader } from '../../events/relay/kafka-messages';
 import type { StoredEvent } from '../../events/store/types';
 import { applyBatch } from './apply-batch';
 import { deadLetterUnreadable } from './apply-event';
-import type { Projection } from './define-projection';
+import { handlerFor, type Projection } from './define-projection';
 import { parseEnvelope } from './envelope';
 import { isTransientError } from './transient-errors';
 
@@ -144,6 +145,11 @@ export class ProjectionRunner<E extends { type: string }> {
     const { projection, pool, logger } = this.deps;
     const events: StoredEvent[] = [];
     for (const message of messages) {
+      const headerType = eventTypeHeader(message.headers);
+      if (headerType !== undefined && !handlerFor(projection, headerType)) {
+        this.stats.unhandled++; // skipped unparsed: most of a topic's events are not this projection's
+        continue;
+      }
       const parsed = parseEnvelope(message.value);
       if (parsed.ok) {
         events.push(parsed.event);
