@@ -85,6 +85,30 @@ describe('handleCommand', () => {
     expect(await store.readStream(streamId)).toHaveLength(1);
   });
 
+  it('decides on a stream the caller has just read, without reading it again', async () => {
+    const store = new InMemoryEventStore();
+    await link(store, '919876543210');
+    const known = await store.readStream(streamId);
+    const reads = jest.spyOn(store, 'readStream');
+    const result = await link(store, '447700900123', { known });
+
+    expect(reads).not.toHaveBeenCalled();
+    expect(result).toMatchObject({ isNoOp: false, streamPosition: 2, newState: { links: 2 } });
+    expect(store.appendCalls.map((call) => call.expected)).toEqual([0, 1]);
+  });
+
+  it('reads and decides again when the stream moved after the caller read it', async () => {
+    const store = new InMemoryEventStore();
+    await link(store, '919876543210');
+    const stale = await store.readStream(streamId);
+    await link(store, '447700900123'); // another writer, after the caller's read
+    // On the stale stream this would be a change; on the real one it is a duplicate.
+    const result = await link(store, '447700900123', { known: stale });
+
+    expect(result).toMatchObject({ events: [], isNoOp: true, streamPosition: 2 });
+    expect(await store.readStream(streamId)).toHaveLength(2);
+  });
+
   it('appends nothing and reports a no-op when the decider decides nothing', async () => {
     const store = new InMemoryEventStore();
     const first = await link(store, '919876543210');

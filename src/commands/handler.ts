@@ -39,6 +39,12 @@ export interface HandleCommandOptions<Event extends DomainEvent> {
    * read–decide–append, so the outcome is the same and only the common case saves a round trip.
    */
   isLikelyNewStream?: boolean;
+  /**
+   * The stream as the caller has just read it: decide on it and append expecting its last position, without
+   * reading again. A stream that moved meanwhile fails the append and falls back to read–decide–append, so the
+   * outcome is the same as without it.
+   */
+  known?: StoredEvent[];
   /** Event ids for new events; random when omitted. Deterministic ids make a repeated append a store no-op. */
   eventIdFor?: (event: Event, index: number) => string;
 }
@@ -75,15 +81,17 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
   options: HandleCommandOptions<Event>,
 ): Promise<CommandResult<Event, State>> => {
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
-  if (options.isLikelyNewStream) {
+  const known = options.known ?? (options.isLikelyNewStream ? [] : undefined);
+  if (known) {
     try {
+      const position = known.at(-1)?.streamPosition ?? 0;
       return await decideAndAppend(
         store,
         decider,
         streamId,
         command,
-        { ...options, expectedFor: () => 0 },
-        [],
+        { ...options, expectedFor: () => position },
+        known,
       );
     } catch (error) {
       if (!(error instanceof ExpectedVersionConflict)) throw error;

@@ -44,6 +44,7 @@ export type SendOutcomeObserver = (
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Loaded {
+  stored: StoredEvent[];
   state: OutboundState;
   view: OutboundView;
 }
@@ -55,7 +56,8 @@ type Step = 'continue' | 'done';
  * Drives one outbound message from WebhookReceived to MessageSent or MessageFailed: resolve the recipient, move
  * the attachment, transform, send. Every step is a command on the message's stream and every pass re-reads the
  * stream, so a redelivered or concurrent run resumes where the last one stopped and never sends twice: the
- * decider refuses a second SendRequested while one is outstanding.
+ * decider refuses a second SendRequested while one is outstanding. A pass's command is decided on the stream the
+ * pass read (appended only if the stream has not moved since), which spares a read per step.
  */
 export class OutboundDriver {
   constructor(
@@ -77,16 +79,26 @@ export class OutboundDriver {
       tenantId: ref.tenantId,
       genesysMessageId: ref.genesysMessageId,
     });
-    const run = (command: OutboundMessageCommand) =>
-      handleOutboundMessageCommand(this.store, ref, command, {
-        metadata: { correlationId, causationId: trigger.eventId },
-      });
-    const context: DriveContext = { ref, log, run, mediaAttempts: 0 };
+    const context: DriveContext = {
+      ref,
+      log,
+      mediaAttempts: 0,
+      run: (command) => {
+        // The first command of a pass decides on the stream the pass has just read; later ones read it again.
+        const known = context.known;
+        context.known = undefined;
+        return handleOutboundMessageCommand(this.store, ref, command, {
+          metadata: { correlationId, causationId: trigger.eventId },
+          ...(known ? { known } : {}),
+        });
+      },
+    };
 
     // Bounded: each pass records at least one event or waits; a message cannot loop forever.
     for (let pass = 0; pass < 200; pass++) {
       const loaded = await this.load(ref.tenantId, ref.genesysMessageId);
       if (!loaded) return;
+      context.known = loaded.stored;
       try {
         if ((await this.step(loaded, context)) === 'done') return;
       } catch (error) {
@@ -106,6 +118,7 @@ export class OutboundDriver {
     const view = outboundView(decoded);
     if (!view) return undefined;
     return {
+      stored,
       state: foldEvents(
         outboundMessageDecider,
         decoded.map(({ type, data }) => ({ type, data }) as never),
@@ -341,6 +354,8 @@ interface DriveContext {
   ref: { tenantId: string; genesysMessageId: string };
   log: Logger;
   run: (command: OutboundMessageCommand) => Promise<{ newState: OutboundState }>;
+  /** The stream as this pass read it, until the pass's first command uses it. */
+  known?: StoredEvent[] | undefined;
   mediaAttempts: number;
   tenant?: TenantRecord | undefined;
   whatsapp?: WhatsappCredentials | undefined;
