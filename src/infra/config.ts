@@ -79,6 +79,12 @@ export const configSchema = z.object({
   GENESYS_DOWNLOAD_ORIGIN_OVERRIDE: url(['http:', 'https:']).optional(),
   META_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
   GENESYS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
+  // A Meta status waits this long for its MessageSent, then is dropped as belonging to a message another tool sent.
+  PARKED_STATUS_RETENTION_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 90)
+    .default(168),
   CREDENTIALS_KEY: base64Key.optional(),
   CREDENTIALS_KEY_ID: z.string().min(1).default('k1'),
   /** Keys retired from sealing but still accepted for reading: `id:base64,id:base64`. */

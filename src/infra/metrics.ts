@@ -59,6 +59,11 @@ export const createMetrics = (options: { defaultMetrics?: boolean } = {}) => {
       labelNames: ['source'] as const,
       registers: [registry],
     }),
+    parkedStatusesExpired: new Counter({
+      name: 'bridge_parked_statuses_expired_total',
+      help: 'Meta statuses dropped after waiting PARKED_STATUS_RETENTION_HOURS for a message this bridge sent',
+      registers: [registry],
+    }),
   };
 };
 

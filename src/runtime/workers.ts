@@ -164,6 +164,8 @@ export const buildWorkers = (
       logger,
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       groupId: groupId(config, 'processor.statuses'),
+      parkedRetentionMs: config.PARKED_STATUS_RETENTION_HOURS * 3600 * 1000,
+      onParkedExpired: (count) => services.metrics.parkedStatusesExpired.inc(count),
       onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),
     });
     workers.push({ name: 'processor.statuses', start: () => statuses.start(), stop: () => statuses.stop() });

@@ -221,6 +221,23 @@ describe('status processor: Meta statuses applied to outbound messages', () => {
     expect(await harness.statuses.sweep()).toBe(0);
   });
 
+  it('drops parked statuses of messages it never sent once they outlive the retention, and only those', async () => {
+    await deliver([
+      { wamid: 'wamid.someone-elses', status: 'delivered', timestamp: 1_760_005_000 },
+      { wamid: 'wamid.recent-unknown', status: 'delivered', timestamp: 1_760_005_001 },
+    ]);
+    expect(await parkedCount(pool, 'wamid.someone-elses')).toBe(1);
+    // Parked eight days ago (the default retention is seven).
+    await pool.query(
+      `UPDATE parked_meta_statuses SET parked_at = now() - interval '8 days' WHERE wamid = 'wamid.someone-elses'`,
+    );
+
+    expect(await harness.statuses.expire()).toBe(1);
+    expect(await parkedCount(pool, 'wamid.someone-elses')).toBe(0);
+    expect(await parkedCount(pool, 'wamid.recent-unknown')).toBe(1);
+    expect(await harness.statuses.expire()).toBe(0);
+  });
+
   it('applies a status for a business-scoped user (empty recipient_id)', async () => {
     const message = await harness.sendMessage({
       tenantId: TENANT,

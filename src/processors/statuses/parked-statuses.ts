@@ -7,6 +7,7 @@ import { groupByMessage } from './group-by-message';
 import type { StatusApplier } from './status-applier';
 import {
   deleteParkedStatuses,
+  expireParkedStatuses,
   parkedStatusesFor,
   parkedStatusesNowIndexed,
   type IndexedMessage,
@@ -32,6 +33,8 @@ export class ParkedStatuses {
     private readonly pool: Pool,
     private readonly applier: StatusApplier,
     private readonly logger: Logger,
+    /** How long a status waits for its MessageSent before it is dropped as not this bridge's. */
+    private readonly retentionMs: number = 7 * 24 * 3600 * 1000,
   ) {}
 
   async onMessageSent(event: StoredEvent): Promise<void> {
@@ -79,6 +82,29 @@ export class ParkedStatuses {
       swept += rows.length;
       this.logger.info({ statuses: rows.length }, 'sweep applied parked statuses whose wamid is known now');
       if (rows.length < batchSize) return swept;
+    }
+  }
+
+  /**
+   * Drops statuses that waited longer than the retention for a MessageSent: a MessageSent follows its status by
+   * moments, so these belong to messages this bridge did not send. Logged with their wamids; answers how many.
+   */
+  async expire(batchSize = 500): Promise<number> {
+    let expired = 0;
+    for (;;) {
+      const wamids = await expireParkedStatuses(this.pool, this.retentionMs, batchSize);
+      expired += wamids.length;
+      if (wamids.length > 0) {
+        this.logger.warn(
+          {
+            statuses: wamids.length,
+            wamids: [...new Set(wamids)].slice(0, 20),
+            retentionMs: this.retentionMs,
+          },
+          'dropped parked statuses whose message this bridge never sent',
+        );
+      }
+      if (wamids.length < batchSize) return expired;
     }
   }
 }

@@ -16,8 +16,12 @@ export interface StatusProcessorOptions {
   /** KAFKA_TOPIC_PREFIX: reads `{prefix}bridge.meta-webhooks.v1` and `{prefix}bridge.outbound-messages.v1`. */
   topicPrefix: string;
   groupId: string;
-  /** How often parked statuses of known wamids are swept up; 0 turns the sweep off. Default 30 s. */
+  /** How often parked statuses of known wamids are swept up (and expired ones dropped); 0 turns it off. 30 s. */
   sweepIntervalMs?: number;
+  /** How long a parked status may wait for its MessageSent before it is dropped. Default 7 days. */
+  parkedRetentionMs?: number;
+  /** Told how many parked statuses expired (metrics). */
+  onParkedExpired?: (count: number) => void;
   /** Messages of one webhook batch applied side by side. Default 16. */
   messagesInParallel?: number;
   maxInFlight?: number;
@@ -35,6 +39,8 @@ export interface StatusProcessor {
   /** Resolves when no Kafka message is being handled. */
   whenIdle(): Promise<void>;
   sweep(): Promise<number>;
+  /** Drops parked statuses older than the retention whose wamid is still unknown; answers how many. */
+  expire(): Promise<number>;
 }
 
 /**
@@ -54,7 +60,12 @@ export const createStatusProcessor = (options: StatusProcessorOptions): StatusPr
     observe,
     options.messagesInParallel ?? 16,
   );
-  const parked = new ParkedStatuses(options.pool, applier, logger);
+  const parked = new ParkedStatuses(options.pool, applier, logger, options.parkedRetentionMs);
+  const expire = async () => {
+    const expired = await parked.expire();
+    if (expired > 0) options.onParkedExpired?.(expired);
+    return expired;
+  };
   const consumer = new KeyedConsumer({
     name: STATUS_PROCESSOR_NAME,
     kafka: options.kafka,
@@ -78,6 +89,7 @@ export const createStatusProcessor = (options: StatusProcessorOptions): StatusPr
     if (sweeping) return; // the previous sweep is still running
     sweeping = parked
       .sweep()
+      .then(expire)
       .catch((error: Error) =>
         logger.warn({ err: error.message }, 'sweep of parked statuses failed; next time'),
       )
@@ -99,5 +111,6 @@ export const createStatusProcessor = (options: StatusProcessorOptions): StatusPr
     },
     whenIdle: () => consumer.whenIdle(),
     sweep: () => parked.sweep(),
+    expire,
   };
 };

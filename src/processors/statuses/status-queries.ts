@@ -120,3 +120,25 @@ export const parkedStatusesNowIndexed = async (db: Queryable, limit: number): Pr
   );
   return rows.map((row) => ({ id: row.id, parked: fromPayload(row.payload), message: toIndexed(row) }));
 };
+
+/**
+ * Removes statuses parked longer than `olderThanMs` whose wamid is still unknown, oldest first, at most `limit`:
+ * statuses of messages this bridge never sent (another tool on the same phone number) would otherwise pile up for
+ * ever. Returns the wamids removed.
+ */
+export const expireParkedStatuses = async (
+  db: Queryable,
+  olderThanMs: number,
+  limit: number,
+): Promise<string[]> => {
+  const { rows } = await db.query<{ wamid: string }>(
+    `DELETE FROM parked_meta_statuses
+      WHERE id IN (SELECT p.id FROM parked_meta_statuses p
+                    WHERE p.parked_at < now() - $1 * interval '1 millisecond'
+                      AND NOT EXISTS (SELECT 1 FROM meta_message_index i WHERE i.wamid = p.wamid)
+                    ORDER BY p.parked_at LIMIT $2)
+      RETURNING wamid`,
+    [olderThanMs, limit],
+  );
+  return rows.map((row) => row.wamid);
+};
