@@ -9,9 +9,14 @@ export const ensureTopics = async (kafka: Kafka, topics: TopicSpec[]): Promise<v
   const admin = kafka.admin();
   await admin.connect();
   try {
+    // Asking first: kafkajs logs a refused CreateTopics as an error even when the refusal is "already exists",
+    // and every worker of every process calls this at start.
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter(({ name }) => !existing.has(name));
+    if (missing.length === 0) return;
     await admin.createTopics({
       waitForLeaders: true,
-      topics: topics.map(({ name, partitions }) => ({
+      topics: missing.map(({ name, partitions }) => ({
         topic: name,
         numPartitions: partitions,
         configEntries: [{ name: 'retention.ms', value: '-1' }],

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Logger } from '../../infra/logger';
 import type { PostgresEventStore } from '../store/postgres-event-store';
@@ -75,7 +75,13 @@ export class Relay {
   async start(): Promise<void> {
     if (this.loop) throw new Error(`relay ${this.name} already started`);
     await ensureTopics(this.deps.kafka, this.deps.topics);
-    const producer = this.deps.kafka.producer({ allowAutoTopicCreation: false, idempotent: false });
+    const producer = this.deps.kafka.producer({
+      allowAutoTopicCreation: false,
+      idempotent: false,
+      // kafkajs 2's default (Java-compatible murmur2 on the key), named so that it does not warn at every start:
+      // consumers in other languages find a conversation on the partition their own client would pick.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
     this.producer = producer;
     this.stopping = false;
