@@ -130,4 +130,22 @@ describe('tenants: sealed credentials in PostgreSQL, cached lookups in Redis', (
       deadRedis.disconnect();
     }
   });
+
+  it('names the tenants of a WhatsApp business number, and only theirs', async () => {
+    await admin.createTenant(
+      tenantInput.parse({
+        tenantId: 'globex',
+        genesysIntegrationId: 'int-globex',
+        genesysWebhookSecret: secrets.webhook,
+        genesysClientId: 'client-globex',
+        genesysClientSecret: secrets.clientSecret,
+        whatsapp: { phoneNumberId: '555000111', accessToken: secrets.token },
+      }),
+    );
+    const repository = new TenantRepository(pool);
+    expect(await repository.tenantsWithPhoneNumber('555000111')).toEqual(['globex']);
+    expect(await repository.tenantsWithPhoneNumber('555000112')).toEqual([]);
+    await pool.query(`UPDATE tenants SET status = 'disabled' WHERE tenant_id = 'globex'`);
+    expect(await repository.tenantsWithPhoneNumber('555000111')).toEqual([]);
+  });
 });

@@ -124,6 +124,18 @@ export class TenantRepository {
     );
   }
 
+  /** Active tenants whose WhatsApp credentials name this business phone number (normally one). */
+  async tenantsWithPhoneNumber(phoneNumberId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ tenant_id: string }>(
+      `SELECT c.tenant_id FROM tenant_credentials c JOIN tenants t USING (tenant_id)
+        WHERE c.credential_type = 'whatsapp' AND c.is_active AND t.status = 'active'
+          AND c.public_config ->> 'phoneNumberId' = $1
+        ORDER BY c.tenant_id`,
+      [phoneNumberId],
+    );
+    return rows.map((row) => row.tenant_id);
+  }
+
   private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {

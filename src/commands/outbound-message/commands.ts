@@ -38,6 +38,11 @@ export interface RecordSent {
   wamid: string;
   /** 0-based index of the part Meta accepted. */
   partIndex: number;
+  /**
+   * The attempt the send belonged to, when the caller learned of it from outside the attempt (a Meta status that
+   * reconciles an unknown outcome): refused if another attempt has started since, whose parts these are not.
+   */
+  attempt?: number;
 }
 
 export interface RecordSendFailed {

@@ -156,6 +156,16 @@ describe('outbound message: recording what Meta accepted', () => {
 
   it('refuses a sent part before any send was requested', () =>
     givenMessage(mapped()).when(recordSent()).thenThrows('NoSendRequested'));
+
+  it('records a send reconciled from Meta for the attempt still outstanding', () =>
+    givenMessage([...mapped(), sendRequested(1), sendRequested(2)])
+      .when({ ...recordSent(), attempt: 2 })
+      .then([messageSent(0, { attempt: 2 })]));
+
+  it('refuses a send reconciled for an attempt that another has superseded', () =>
+    givenMessage([...mapped(), sendRequested(1), sendRequested(2)])
+      .when({ ...recordSent(), attempt: 1 })
+      .thenThrows('AttemptSuperseded'));
 });
 
 describe('outbound message: recording a permanent failure', () => {

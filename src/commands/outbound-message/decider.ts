@@ -118,6 +118,12 @@ const recordSent = (command: RecordSent, state: OutboundState): OutboundEvent[] 
   if (state.attempt === 0 || state.mapping?.kind !== 'resolved') {
     throw rejectOutbound('NoSendRequested', 'A part was reported sent before any send was requested');
   }
+  if (command.attempt !== undefined && command.attempt !== state.attempt) {
+    throw rejectOutbound(
+      'AttemptSuperseded',
+      `The send belonged to attempt ${command.attempt}; attempt ${state.attempt} has started since`,
+    );
+  }
   if (command.partIndex >= state.partCount) {
     throw rejectOutbound(
       'PartIndexOutOfRange',

@@ -21,6 +21,7 @@ export type OutboundRejectionCode =
   | 'NoSendRequested'
   | 'NoSendInProgress'
   | 'PartIndexOutOfRange'
+  | 'AttemptSuperseded'
   /** The part already has a different wamid: Meta accepted it twice, or the caller mixed up parts. */
   | 'PartAlreadySent'
   /** The wamid already belongs to another part of this message. */

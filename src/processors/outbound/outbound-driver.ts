@@ -186,7 +186,11 @@ export class OutboundDriver {
         // the reconciliation window to name it before sending again.
         const waited = Date.now() - Date.parse(view.lastSendRequestedAt ?? new Date(0).toISOString());
         if (waited < this.settings.reconcileWindowMs) {
-          await sleep(this.settings.reconcileWindowMs - waited);
+          // Looked at again every few seconds, not only at the end: Meta's status usually names the send within
+          // seconds, the status processor records it, and the message is done without a resend. At most 50 looks
+          // per window, well inside the pass limit.
+          const poll = Math.max(1000, this.settings.reconcileWindowMs / 50);
+          await sleep(Math.min(this.settings.reconcileWindowMs - waited, poll));
           return 'continue';
         }
       }

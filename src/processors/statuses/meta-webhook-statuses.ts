@@ -5,6 +5,7 @@ import type { StoredEvent } from '../../events/store/types';
 import type { Logger } from '../../infra/logger';
 import { groupByMessage } from './group-by-message';
 import { runLimited } from './run-limited';
+import type { SendReconciler } from './send-reconciler';
 import type { StatusApplier, StatusObserver, StatusToApply } from './status-applier';
 import { findIndexedMessages, parkStatuses } from './status-queries';
 
@@ -21,6 +22,7 @@ export class MetaWebhookStatuses {
     private readonly logger: Logger,
     private readonly observe: StatusObserver,
     private readonly messagesInParallel: number,
+    private readonly reconciler: SendReconciler,
   ) {}
 
   async handle(event: StoredEvent): Promise<void> {
@@ -38,6 +40,9 @@ export class MetaWebhookStatuses {
 
     const unknown = statuses.filter((status) => !messages.has(status.record.wamid));
     if (unknown.length > 0) {
+      // A send the driver never heard back about is recorded first (its MessageSent fills the index), so that its
+      // statuses apply now instead of being parked.
+      await this.reconciler.reconcile(unknown);
       // Under the wamids' locks: a MessageSent that committed since the lookup above is seen here.
       for (const found of await parkStatuses(this.pool, unknown)) messages.set(found.wamid, found);
       const parked = unknown.filter((status) => !messages.has(status.record.wamid));
@@ -56,14 +61,11 @@ export class MetaWebhookStatuses {
   }
 
   private logParked(parked: StatusToApply[]): void {
+    // Debug: Meta also reports messages other tools sent from the same number, and those are parked too.
     for (const { record } of parked) {
-      if (record.bizOpaqueCallbackData === undefined) continue;
-      // The bridge sends the Genesys message id as biz_opaque_callback_data, so this status names the message
-      // whose send outcome we may not have recorded (a crash between Meta's answer and our append). Reconciling
-      // such sends from the status is future work; until then the status waits here for its MessageSent.
-      this.logger.info(
+      this.logger.debug(
         { wamid: record.wamid, status: record.status, bizOpaqueCallbackData: record.bizOpaqueCallbackData },
-        'status for an unknown wamid names a Genesys message; parked until its MessageSent',
+        'status for an unknown wamid parked until its MessageSent',
       );
     }
   }

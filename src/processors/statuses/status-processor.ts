@@ -6,6 +6,8 @@ import type { Logger } from '../../infra/logger';
 import { KeyedConsumer } from '../runtime/keyed-consumer';
 import { MetaWebhookStatuses } from './meta-webhook-statuses';
 import { ParkedStatuses } from './parked-statuses';
+import { TenantRepository } from '../../tenants/tenant-repository';
+import { SendReconciler } from './send-reconciler';
 import { StatusApplier, type StatusObserver } from './status-applier';
 
 export interface StatusProcessorOptions {
@@ -59,6 +61,7 @@ export const createStatusProcessor = (options: StatusProcessorOptions): StatusPr
     logger,
     observe,
     options.messagesInParallel ?? 16,
+    new SendReconciler(options.store, new TenantRepository(options.pool), logger),
   );
   const parked = new ParkedStatuses(options.pool, applier, logger, options.parkedRetentionMs);
   const expire = async () => {

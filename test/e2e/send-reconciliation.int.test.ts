@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { genesysSignature } from '../../src/http/signatures';
+import { fixtureBytes } from '../support/fixtures';
+import { startPipeline, type TestPipeline } from '../support/pipeline';
+import { streamEvents, waitForSettled } from '../support/streams';
+import { waitFor } from '../support/wait';
+
+const TENANT = 'acme';
+const INTEGRATION = '73cb7fb7-c2db-4996-88f3-0a83a4fea1da';
+const SECRET = 'reconcile-webhook-secret-01';
+const WA_ID = '447700900124';
+/** Long enough for the status to come first, short enough for the control case to see the resend. */
+const WINDOW_MS = 8_000;
+
+const textWebhook = (text: string, conversationId: string) => {
+  const fixture = JSON.parse(fixtureBytes('genesys/outbound-text.json').toString()) as Record<
+    string,
+    unknown
+  > & {
+    channel: Record<string, unknown>;
+  };
+  const messageId = randomUUID();
+  const body = JSON.stringify({
+    ...fixture,
+    id: messageId,
+    channel: { ...fixture.channel, messageId },
+    conversationId,
+    text,
+  });
+  return { body, messageId, streamId: `outbound-${TENANT}-${messageId}` };
+};
+
+/**
+ * A send whose answer is lost (Meta took the message; the bridge's call timed out) must not reach the customer
+ * twice when Meta's status reports it: the bridge records the send from the status (biz_opaque_callback_data
+ * names the message) instead of sending again after the reconciliation window.
+ */
+describe('a send with an unknown outcome, reconciled from Meta status webhooks', () => {
+  let pipeline: TestPipeline;
+  let metaWebhookUrl: string;
+  const post = (body: string) =>
+    pipeline.app.inject({
+      method: 'POST',
+      url: '/webhook/genesys',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': genesysSignature(SECRET, body) },
+      payload: body,
+    });
+  const sendsOf = (messageId: string) =>
+    pipeline.meta.sentMessages.filter((message) => message.bizOpaqueCallbackData === messageId);
+
+  /** Posts the webhook with Meta's next answer lost, and waits until Meta has taken the message. */
+  const sendWithLostAnswer = async (text: string) => {
+    const conversationId = randomUUID();
+    await pipeline.link(TENANT, conversationId, WA_ID);
+    const webhook = textWebhook(text, conversationId);
+    pipeline.meta.timeoutNext(1, { processed: true });
+    expect((await post(webhook.body)).statusCode).toBe(200);
+    const [taken] = await waitFor('Meta to take the message', async () => {
+      const sends = sendsOf(webhook.messageId);
+      return sends.length > 0 ? sends : undefined;
+    });
+    return { webhook, taken: taken! };
+  };
+
+  beforeAll(async () => {
+    pipeline = await startPipeline('reconcile', { workers: { driver: { reconcileWindowMs: WINDOW_MS } } });
+    await pipeline.addTenant({
+      tenantId: TENANT,
+      integrationId: INTEGRATION,
+      region: 'usw2.pure.cloud',
+      webhookSecret: SECRET,
+    });
+    metaWebhookUrl = `${await pipeline.app.listen({ port: 0, host: '127.0.0.1' })}/webhook/meta`;
+  });
+  afterAll(() => pipeline.stop());
+
+  it("records the send from Meta's status and does not send it again", async () => {
+    const { webhook, taken } = await sendWithLostAnswer('sent once, answer lost');
+    const delivery = await pipeline.meta.sendStatusWebhook(metaWebhookUrl, pipeline.config.META_APP_SECRET!, {
+      wamid: taken.wamid,
+      status: 'sent',
+      timestamp: String(Math.floor(Date.now() / 1000)),
+      recipientId: WA_ID,
+    });
+    expect(delivery.status).toBe(200);
+
+    const events = await waitForSettled(pipeline.connections.pool, webhook.streamId, ['StatusSent']);
+    expect(events.filter((event) => event.type === 'SendRequested')).toHaveLength(1);
+    expect(events.find((event) => event.type === 'MessageSent')?.data).toMatchObject({
+      wamid: taken.wamid,
+      partIndex: 0,
+      attempt: 1,
+    });
+    // Past the window a resend would have happened by now; the message was done as soon as it was reconciled.
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS + 2_000));
+    expect(sendsOf(webhook.messageId)).toHaveLength(1);
+    expect(
+      (await streamEvents(pipeline.connections.pool, webhook.streamId)).map((e) => e.type),
+    ).not.toContain('MessageFailed');
+  });
+
+  it('without a status, sends again once the window has passed (the outcome stays unknown)', async () => {
+    const { webhook } = await sendWithLostAnswer('answer lost, no status');
+    const events = await waitForSettled(pipeline.connections.pool, webhook.streamId, ['MessageSent'], 30_000);
+    expect(
+      events.filter((event) => event.type === 'SendRequested').map((event) => event.data.attempt),
+    ).toEqual([1, 2]);
+    expect(sendsOf(webhook.messageId)).toHaveLength(2);
+  });
+});
