@@ -86,49 +86,29 @@ const applyStatuses = async (
   );
 };
 
-export const applyStatusesSent = (
-  events: readonly Outbound<'StatusSent'>[],
-  tx: PoolClient,
-  table = 'message_tracking',
-) =>
-  applyStatuses(
-    tx,
-    table,
-    'sent',
-    events.map(({ data, envelope }) => ({
-      wamid: data.wamid,
-      at: data.sentAt,
-      recordedAt: envelope.occurredAt,
-    })),
-  );
+type StatusEvent = Outbound<'StatusSent'> | Outbound<'Delivered'> | Outbound<'Read'>;
 
-export const applyDeliveries = (
-  events: readonly Outbound<'Delivered'>[],
-  tx: PoolClient,
-  table = 'message_tracking',
-) =>
-  applyStatuses(
-    tx,
-    table,
-    'delivered',
-    events.map(({ data, envelope }) => ({
-      wamid: data.wamid,
-      at: data.deliveredAt,
-      recordedAt: envelope.occurredAt,
-    })),
-  );
+/** A status event type's batch statement: which timestamp it fills, and where the event keeps the time. */
+const statusBatch =
+  <E extends StatusEvent>(status: 'sent' | 'delivered' | 'read', timeOf: (event: E) => string) =>
+  (events: readonly E[], tx: PoolClient, table = 'message_tracking') =>
+    applyStatuses(
+      tx,
+      table,
+      status,
+      events.map((event) => ({
+        wamid: event.data.wamid,
+        at: timeOf(event),
+        recordedAt: event.envelope.occurredAt,
+      })),
+    );
 
-export const applyReads = (events: readonly Outbound<'Read'>[], tx: PoolClient, table = 'message_tracking') =>
-  applyStatuses(
-    tx,
-    table,
-    'read',
-    events.map(({ data, envelope }) => ({
-      wamid: data.wamid,
-      at: data.readAt,
-      recordedAt: envelope.occurredAt,
-    })),
-  );
+export const applyStatusesSent = statusBatch<Outbound<'StatusSent'>>('sent', (event) => event.data.sentAt);
+export const applyDeliveries = statusBatch<Outbound<'Delivered'>>(
+  'delivered',
+  (event) => event.data.deliveredAt,
+);
+export const applyReads = statusBatch<Outbound<'Read'>>('read', (event) => event.data.readAt);
 
 /** Only a delivery failure names a wamid; failures before Meta accepted anything have no row to update. */
 export const applyMessagesFailed = async (

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { genesysSignature } from '../../src/http/signatures';
 import { fixtureBytes } from '../support/fixtures';
+import { genesysTextWebhook, postGenesysWebhook } from '../support/genesys-webhooks';
 import { startPipeline, type TestPipeline } from '../support/pipeline';
 import { streamEvents, waitForSettled, withoutReceipts } from '../support/streams';
 import { waitFor } from '../support/wait';
@@ -11,32 +11,12 @@ const SECRET = 'faults-webhook-secret-0001';
 const WA_ID = '447700900123';
 
 /** A webhook built from the shared text fixture with its own message id and conversation, so tests are apart. */
-const textWebhook = (text: string, conversationId: string, messageId = randomUUID()) => {
-  const fixture = JSON.parse(fixtureBytes('genesys/outbound-text.json').toString()) as Record<
-    string,
-    unknown
-  > & {
-    channel: Record<string, unknown>;
-  };
-  const body = JSON.stringify({
-    ...fixture,
-    id: messageId,
-    channel: { ...fixture.channel, messageId },
-    conversationId,
-    text,
-  });
-  return { body, messageId, streamId: `outbound-${TENANT}-${messageId}` };
-};
+const textWebhook = (text: string, conversationId: string, messageId?: string) =>
+  genesysTextWebhook({ tenantId: TENANT, conversationId, text, ...(messageId ? { messageId } : {}) });
 
 describe('outbound pipeline under faults (real services; Meta and Genesys simulated)', () => {
   let pipeline: TestPipeline;
-  const post = (body: string) =>
-    pipeline.app.inject({
-      method: 'POST',
-      url: '/webhook/genesys',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': genesysSignature(SECRET, body) },
-      payload: body,
-    });
+  const post = (body: string) => postGenesysWebhook(pipeline.app, SECRET, body);
 
   const linked = async (conversationId: string) => {
     await pipeline.link(TENANT, conversationId, WA_ID);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { genesysSignature } from '../../src/http/signatures';
-import { fixtureBytes } from '../support/fixtures';
+import { genesysTextWebhook, postGenesysWebhook } from '../support/genesys-webhooks';
 import { startPipeline, type TestPipeline } from '../support/pipeline';
 import { streamEvents, waitForSettled } from '../support/streams';
 import { waitFor } from '../support/wait';
@@ -12,23 +11,8 @@ const WA_ID = '447700900124';
 /** Long enough for the status to come first, short enough for the control case to see the resend. */
 const WINDOW_MS = 8_000;
 
-const textWebhook = (text: string, conversationId: string) => {
-  const fixture = JSON.parse(fixtureBytes('genesys/outbound-text.json').toString()) as Record<
-    string,
-    unknown
-  > & {
-    channel: Record<string, unknown>;
-  };
-  const messageId = randomUUID();
-  const body = JSON.stringify({
-    ...fixture,
-    id: messageId,
-    channel: { ...fixture.channel, messageId },
-    conversationId,
-    text,
-  });
-  return { body, messageId, streamId: `outbound-${TENANT}-${messageId}` };
-};
+const textWebhook = (text: string, conversationId: string) =>
+  genesysTextWebhook({ tenantId: TENANT, conversationId, text });
 
 /**
  * A send whose answer is lost (Meta took the message; the bridge's call timed out) must not reach the customer
@@ -38,13 +22,7 @@ const textWebhook = (text: string, conversationId: string) => {
 describe('a send with an unknown outcome, reconciled from Meta status webhooks', () => {
   let pipeline: TestPipeline;
   let metaWebhookUrl: string;
-  const post = (body: string) =>
-    pipeline.app.inject({
-      method: 'POST',
-      url: '/webhook/genesys',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': genesysSignature(SECRET, body) },
-      payload: body,
-    });
+  const post = (body: string) => postGenesysWebhook(pipeline.app, SECRET, body);
   const sendsOf = (messageId: string) =>
     pipeline.meta.sentMessages.filter((message) => message.bizOpaqueCallbackData === messageId);
 

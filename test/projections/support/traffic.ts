@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { genesysSignature } from '../../../src/http/signatures';
-import { fixtureBytes } from '../../support/fixtures';
+import { genesysTextWebhook, postGenesysWebhook } from '../../support/genesys-webhooks';
 import type { TestPipeline } from '../../support/pipeline';
 
 export const TENANT = 'acme';
@@ -9,31 +8,11 @@ export const INTEGRATION = '73cb7fb7-c2db-4996-88f3-0a83a4fea1da';
 export const SECRET = 'rebuild-webhook-secret-0001';
 
 /** A signed Genesys outbound text webhook from the shared fixture, with its own message id. */
-export const textWebhook = (conversationId: string, text: string) => {
-  const fixture = JSON.parse(fixtureBytes('genesys/outbound-text.json').toString()) as Record<
-    string,
-    unknown
-  > & { channel: Record<string, unknown> };
-  const messageId = randomUUID();
-  const body = JSON.stringify({
-    ...fixture,
-    id: messageId,
-    channel: { ...fixture.channel, messageId },
-    conversationId,
-    text,
-  });
-  return { body, messageId, streamId: `outbound-${TENANT}-${messageId}` };
-};
+export const textWebhook = (conversationId: string, text: string) =>
+  genesysTextWebhook({ tenantId: TENANT, conversationId, text });
 
 export const postWebhook = async (pipeline: TestPipeline, body: string): Promise<number> =>
-  (
-    await pipeline.app.inject({
-      method: 'POST',
-      url: '/webhook/genesys',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': genesysSignature(SECRET, body) },
-      payload: body,
-    })
-  ).statusCode;
+  (await postGenesysWebhook(pipeline.app, SECRET, body)).statusCode;
 
 export const setUpTenant = async (pipeline: TestPipeline, conversations: number): Promise<string[]> => {
   await pipeline.addTenant({

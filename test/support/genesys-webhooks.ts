@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { genesysSignature } from '../../src/http/signatures';
+import { fixtureBytes } from './fixtures';
+
+/**
+ * A Genesys outbound text webhook built from the shared fixture, with its own message id, conversation and text
+ * (so that tests stay apart), and the stream its message gets.
+ */
+export const genesysTextWebhook = ({
+  tenantId,
+  conversationId,
+  text,
+  messageId = randomUUID(),
+}: {
+  tenantId: string;
+  conversationId: string;
+  text: string;
+  messageId?: string;
+}) => {
+  const fixture = JSON.parse(fixtureBytes('genesys/outbound-text.json').toString()) as Record<
+    string,
+    unknown
+  > & {
+    channel: Record<string, unknown>;
+  };
+  const body = JSON.stringify({
+    ...fixture,
+    id: messageId,
+    channel: { ...fixture.channel, messageId },
+    conversationId,
+    text,
+  });
+  return { body, messageId, streamId: `outbound-${tenantId}-${messageId}` };
+};
+
+/** POST /webhook/genesys signed with the integration's secret, as Genesys does. */
+export const postGenesysWebhook = (app: FastifyInstance, secret: string, body: string) =>
+  app.inject({
+    method: 'POST',
+    url: '/webhook/genesys',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': genesysSignature(secret, body) },
+    payload: body,
+  });
