@@ -23,6 +23,8 @@ export interface WhatsappCredentials {
   businessAccountId?: string;
   wabaId?: string;
   displayPhoneNumber?: string;
+  /** The template to use for a notification that names none (tenant-input.ts). */
+  templateDefaults?: { name?: string; languageCode?: string };
 }
 
 export interface GenesysOAuthCredentials {
@@ -98,7 +100,14 @@ export class TenantDirectory {
         WHATSAPP_TTL_SECONDS,
       );
     }
-    const { phoneNumberId, businessAccountId, wabaId, displayPhoneNumber } = entry.publicConfig;
+    const {
+      phoneNumberId,
+      businessAccountId,
+      wabaId,
+      displayPhoneNumber,
+      defaultTemplateName,
+      defaultTemplateLanguage,
+    } = entry.publicConfig;
     if (!phoneNumberId) return undefined;
     return {
       phoneNumberId,
@@ -106,6 +115,14 @@ export class TenantDirectory {
       ...(businessAccountId ? { businessAccountId } : {}),
       ...(wabaId ? { wabaId } : {}),
       ...(displayPhoneNumber ? { displayPhoneNumber } : {}),
+      ...(defaultTemplateName || defaultTemplateLanguage
+        ? {
+            templateDefaults: {
+              ...(defaultTemplateName ? { name: defaultTemplateName } : {}),
+              ...(defaultTemplateLanguage ? { languageCode: defaultTemplateLanguage } : {}),
+            },
+          }
+        : {}),
     };
   }
 

@@ -20,6 +20,20 @@ export const whatsappCredentialsInput = z.object({
   businessAccountId: z.string().trim().min(1).optional(),
   wabaId: z.string().trim().min(1).optional(),
   displayPhoneNumber: z.string().trim().min(1).optional(),
+  /**
+   * The approved template to send when a Genesys notification names none (some payloads carry neither a template
+   * name nor a language): without them such a message fails with TemplateNameMissing / TemplateLanguageMissing.
+   */
+  defaultTemplateName: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9_]{1,512}$/, 'must be a WhatsApp template name (lowercase letters, digits, underscores)')
+    .optional(),
+  defaultTemplateLanguage: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, 'must be a WhatsApp language code such as en_US')
+    .optional(),
 });
 
 /** Body of PUT /admin/tenants/:id/credentials: any subset of the secret-bearing fields. */

@@ -20,6 +20,8 @@ export interface TestPipeline extends TestBridge {
     region: string;
     webhookSecret: string;
     mediaMode?: 'link' | 'upload';
+    /** More WhatsApp settings (e.g. the default template), beside the simulator's number and token. */
+    whatsapp?: Record<string, string>;
   }) => Promise<void>;
   /**
    * Links a conversation to a wa_id through the admin API and, when the projector runs, waits until the mapping
@@ -68,7 +70,7 @@ export const startPipeline = async (
     meta,
     genesys,
     workers,
-    addTenant: async ({ tenantId, integrationId, region, webhookSecret, mediaMode }) => {
+    addTenant: async ({ tenantId, integrationId, region, webhookSecret, mediaMode, whatsapp }) => {
       const response = await bridge.app.inject({
         method: 'POST',
         url: '/admin/tenants',
@@ -80,7 +82,7 @@ export const startPipeline = async (
           genesysRegion: region,
           genesysClientId: GENESYS_CLIENT_ID,
           genesysClientSecret: GENESYS_CLIENT_SECRET,
-          whatsapp: { phoneNumberId: PHONE_NUMBER_ID, accessToken: META_TOKEN },
+          whatsapp: { phoneNumberId: PHONE_NUMBER_ID, accessToken: META_TOKEN, ...whatsapp },
           ...(mediaMode ? { mediaMode } : {}),
         },
       });

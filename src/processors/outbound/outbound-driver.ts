@@ -167,7 +167,7 @@ export class OutboundDriver {
     if (state.message.hasAttachment && !state.isMediaStored)
       return this.moveMedia(tenant, view, whatsapp, context);
 
-    const planned = this.plan(view, state.mapping.waId, tenant);
+    const planned = this.plan(view, state.mapping.waId, tenant, whatsapp);
     if (!planned.ok) {
       await run({
         type: 'RecordSendFailed',
@@ -213,7 +213,7 @@ export class OutboundDriver {
     return this.sendParts(state, planned.messages, whatsapp, context);
   }
 
-  private plan(view: OutboundView, waId: string, tenant: TenantRecord) {
+  private plan(view: OutboundView, waId: string, tenant: TenantRecord, whatsapp: WhatsappCredentials) {
     const parsed = genesysWebhookSchema.safeParse(JSON.parse(view.webhook.rawBody));
     if (!parsed.success) {
       return {
@@ -235,7 +235,10 @@ export class OutboundDriver {
             ...(media.filename ? { filename: media.filename } : {}),
           }
         : undefined,
-      { bizOpaqueCallbackData: view.webhook.genesysMessageId },
+      {
+        bizOpaqueCallbackData: view.webhook.genesysMessageId,
+        ...(whatsapp.templateDefaults ? { templateDefaults: whatsapp.templateDefaults } : {}),
+      },
     );
   }
 
