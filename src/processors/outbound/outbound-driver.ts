@@ -95,7 +95,8 @@ export class OutboundDriver {
     };
 
     // Bounded: each pass records at least one event or waits; a message cannot loop forever.
-    for (let pass = 0; pass < 200; pass++) {
+    const maxPasses = this.maxPasses();
+    for (let pass = 0; pass < maxPasses; pass++) {
       const loaded = await this.load(ref.tenantId, ref.genesysMessageId);
       if (!loaded) return;
       context.known = loaded.stored;
@@ -109,7 +110,27 @@ export class OutboundDriver {
         await sleep(50);
       }
     }
-    log.error('outbound message did not settle within 200 steps');
+    // Only a bug gets here (the bound is above anything the settings allow): say so loudly, and end the message
+    // as failed so that Genesys hears of it, unless Meta may have taken it.
+    log.error({ maxPasses }, 'outbound message did not settle within its pass limit');
+    const loaded = await this.load(ref.tenantId, ref.genesysMessageId);
+    if (loaded && !loaded.state.isAwaitingSendOutcome && !isEnded(loaded.state) && !isFullySent(loaded.state)) {
+      await context.run({
+        type: 'RecordSendFailed',
+        stage: 'send',
+        reason: 'DriverPassLimit',
+        message: 'The message did not settle within the processing limit',
+      });
+    }
+  }
+
+  /**
+   * The most passes a message can legitimately take: per send attempt a request, its parts, and the looks during
+   * a reconciliation window (at most 50, see step); per media attempt a try and a record; a margin for refusals.
+   */
+  private maxPasses(): number {
+    const { maxSendAttempts, maxMediaAttempts } = this.settings;
+    return maxSendAttempts * (3 + 51) + maxMediaAttempts * 2 + 50;
   }
 
   private async load(tenantId: string, genesysMessageId: string): Promise<Loaded | undefined> {
