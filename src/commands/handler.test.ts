@@ -97,6 +97,16 @@ describe('handleCommand', () => {
     expect(store.appendCalls.map((call) => call.expected)).toEqual([0, 1]);
   });
 
+  it('answers with the stream as stored after the call, to decide on again without a read', async () => {
+    const store = new InMemoryEventStore();
+    const first = await link(store, '919876543210');
+    expect(first.stream).toEqual(await store.readStream(streamId));
+    const second = await link(store, '447700900123', { known: first.stream! });
+    expect(second.stream).toEqual(await store.readStream(streamId));
+    const unchanged = await link(store, '447700900123', { known: second.stream! });
+    expect(unchanged).toMatchObject({ isNoOp: true, stream: second.stream });
+  });
+
   it('reads and decides again when the stream moved after the caller read it', async () => {
     const store = new InMemoryEventStore();
     await link(store, '919876543210');

@@ -69,6 +69,11 @@ export interface CommandResult<Event extends DomainEvent, State> {
   streamPosition: number;
   /** The events the decision was based on, e.g. to answer a duplicate webhook with the original event id. */
   history: DecodedEvent<Event>[];
+  /**
+   * The whole stream as stored after the call, for a caller that decides again on it (pass it as `known`). Absent
+   * after an idempotent re-append, whose events an earlier call stored.
+   */
+  stream?: StoredEvent[];
 }
 
 const DEFAULT_MAX_RETRIES = 3;
@@ -122,7 +127,14 @@ const decideAndAppend = async <Command, Event extends DomainEvent, State>(
 
   const decided = decider.decide(command, state);
   if (decided.length === 0) {
-    return { events: [], newState: state, isNoOp: true, streamPosition: currentPosition, history };
+    return {
+      events: [],
+      newState: state,
+      isNoOp: true,
+      streamPosition: currentPosition,
+      history,
+      stream: stored,
+    };
   }
 
   const conversationId =
@@ -156,6 +168,7 @@ const decideAndAppend = async <Command, Event extends DomainEvent, State>(
     isNoOp: result.duplicate,
     streamPosition: result.nextExpectedPosition,
     history,
+    ...(result.stored ? { stream: [...stored, ...result.stored] } : {}),
   };
 };
 

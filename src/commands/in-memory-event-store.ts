@@ -73,6 +73,7 @@ export class InMemoryEventStore implements EventStore {
       nextExpectedPosition: actual + stored.length,
       globalPositions: stored.map((event) => event.globalPosition),
       duplicate: false,
+      stored,
     };
   }
 

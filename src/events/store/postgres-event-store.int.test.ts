@@ -29,6 +29,40 @@ afterAll(async () => {
 });
 
 describe('appendToStream', () => {
+  it('answers with the events exactly as reading them back gives them', async () => {
+    const stream = freshStream();
+    await store.appendToStream(stream, 0, [newEvent({ conversationId: 'c-9' })]);
+    const events = [
+      newEvent({
+        type: 'Timed',
+        conversationId: 'c-9',
+        occurredAt: '2024-05-01T12:00:00+02:00',
+        data: { z: 1, a: [1, { b: null }] },
+      }),
+      newEvent({ type: 'Untimed', conversationId: null, data: {} }),
+    ];
+    const result = await store.appendToStream(stream, 1, events, {
+      correlationId: 'corr-9',
+      causationId: 'c',
+    });
+
+    expect(result.stored).toEqual((await store.readStream(stream)).slice(1));
+    // Inside a caller's transaction too (the id and the time are that transaction's).
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const inTx = await new PostgresEventStore(client).appendToStream(stream, 3, [
+        newEvent({ conversationId: 'c-9' }),
+      ]);
+      await client.query('COMMIT');
+      expect(inTx.stored).toEqual((await store.readStream(stream)).slice(3));
+    } finally {
+      client.release();
+    }
+    // A duplicate wrote nothing, so it has nothing to show.
+    expect((await store.appendToStream(stream, 0, events)).stored).toBeUndefined();
+  });
+
   it('stores events with consecutive stream positions and the full envelope', async () => {
     const stream = freshStream();
     const events = [

@@ -52,10 +52,12 @@ export class PostgresEventStore implements EventStore {
         appendToStreamQuery(streamId, expected === 'any' ? null : expected, events, metadata),
       );
       const row = rows[0]!;
+      const nextExpectedPosition = Number(row.next_position);
       return {
-        nextExpectedPosition: Number(row.next_position),
+        nextExpectedPosition,
         globalPositions: row.global_positions,
         duplicate: row.duplicate,
+        ...(row.duplicate ? {} : { stored: storedAsWritten(streamId, events, metadata, row) }),
       };
     } catch (error) {
       throw toStoreError(error, streamId, expected);
@@ -114,4 +116,36 @@ const assertValidExpected = (expected: ExpectedPosition): void => {
 const assertDistinctIds = (events: NewEvent[]): void => {
   const ids = new Set(events.map((event) => event.eventId.toLowerCase()));
   if (ids.size !== events.length) throw new RangeError('An append must not contain the same event id twice');
+};
+
+/**
+ * The rows append_to_stream wrote, built from what went in and what it answered: the same values toStoredEvent
+ * gives when they are read back (times in the read path's millisecond UTC format, positions as returned).
+ */
+const storedAsWritten = (
+  streamId: string,
+  events: NewEvent[],
+  metadata: EventMetadata,
+  row: AppendRow,
+): StoredEvent[] => {
+  const first = Number(row.next_position) - events.length + 1;
+  return events.map((event, index) =>
+    toStoredEvent({
+      global_position: row.global_positions[index]!,
+      transaction_id: row.transaction_id,
+      stream_id: streamId,
+      stream_position: String(first + index),
+      event_id: event.eventId,
+      type: event.type,
+      version: event.version,
+      tenant_id: event.tenantId,
+      conversation_id: event.conversationId ?? null,
+      occurred_at:
+        event.occurredAt === undefined ? row.recorded_at : new Date(event.occurredAt).toISOString(),
+      recorded_at: row.recorded_at,
+      // As stored: a JSON round trip, like the jsonb column gives back.
+      data: JSON.parse(JSON.stringify(event.data)) as Record<string, unknown>,
+      metadata: JSON.parse(JSON.stringify(metadata)) as Record<string, unknown>,
+    }),
+  );
 };

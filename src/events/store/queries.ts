@@ -34,6 +34,9 @@ export interface AppendRow {
   next_position: string;
   global_positions: string[];
   duplicate: boolean;
+  /** The appending transaction's now() and id: what the new rows hold in recorded_at and transaction_id. */
+  recorded_at: string;
+  transaction_id: string;
 }
 
 export const appendToStreamQuery = (
@@ -43,7 +46,12 @@ export const appendToStreamQuery = (
   metadata: EventMetadata,
 ): QueryConfig => ({
   name: 'event_store_append',
-  text: 'SELECT next_position, global_positions, duplicate FROM append_to_stream($1, $2, $3, $4)',
+  // Evaluated after the function ran, in its transaction: now() is the rows' recorded_at default, and the
+  // transaction id is assigned by then.
+  text: `SELECT next_position, global_positions, duplicate,
+      to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at,
+      pg_current_xact_id()::text AS transaction_id
+    FROM append_to_stream($1, $2, $3, $4)`,
   values: [streamId, expected, JSON.stringify(events), JSON.stringify(metadata)],
 });
 

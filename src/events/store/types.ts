@@ -49,6 +49,11 @@ export interface AppendResult {
   globalPositions: string[];
   /** True when every event was already stored and nothing new was written. */
   duplicate: boolean;
+  /**
+   * The events exactly as this call stored them (what reading them back gives), so that a caller holding the
+   * stream can extend it without reading again. Absent for a duplicate: those were stored by an earlier call.
+   */
+  stored?: StoredEvent[];
 }
 
 /** Cursor over `$all` in commit order: (transaction id, global position) of the last event seen. */

@@ -54,10 +54,10 @@ type Step = 'continue' | 'done';
 
 /**
  * Drives one outbound message from WebhookReceived to MessageSent or MessageFailed: resolve the recipient, move
- * the attachment, transform, send. Every step is a command on the message's stream and every pass re-reads the
- * stream, so a redelivered or concurrent run resumes where the last one stopped and never sends twice: the
- * decider refuses a second SendRequested while one is outstanding. A pass's command is decided on the stream the
- * pass read (appended only if the stream has not moved since), which spares a read per step.
+ * the attachment, transform, send. Every step is a command on the message's stream, decided on the stream as it
+ * stands, so a redelivered or concurrent run resumes where the last one stopped and never sends twice: the
+ * decider refuses a second SendRequested while one is outstanding. Between pauses the run keeps the stream as its
+ * own appends left it instead of reading it again: an append only lands if nobody else moved the stream since.
  */
 export class OutboundDriver {
   constructor(
@@ -83,21 +83,27 @@ export class OutboundDriver {
       ref,
       log,
       mediaAttempts: 0,
-      run: (command) => {
-        // The first command of a pass decides on the stream the pass has just read; later ones read it again.
+      run: async (command) => {
+        // Decided on the stream as this run last saw it, without reading it again; should another writer have
+        // moved it, the append fails and the handler reads and decides again.
         const known = context.known;
         context.known = undefined;
-        return handleOutboundMessageCommand(this.store, ref, command, {
+        const result = await handleOutboundMessageCommand(this.store, ref, command, {
           metadata: { correlationId, causationId: trigger.eventId },
           ...(known ? { known } : {}),
         });
+        context.known = result.stream;
+        return result;
       },
     };
 
     // Bounded: each pass records at least one event or waits; a message cannot loop forever.
     const maxPasses = this.maxPasses();
     for (let pass = 0; pass < maxPasses; pass++) {
-      const loaded = await this.load(ref.tenantId, ref.genesysMessageId);
+      // The stream as this run last saw it, without a read; read afresh at the start, after a refusal or a pause.
+      const loaded = context.known
+        ? this.loaded(context.known)
+        : await this.load(ref.tenantId, ref.genesysMessageId);
       if (!loaded) return;
       context.known = loaded.stored;
       try {
@@ -114,7 +120,12 @@ export class OutboundDriver {
     // as failed so that Genesys hears of it, unless Meta may have taken it.
     log.error({ maxPasses }, 'outbound message did not settle within its pass limit');
     const loaded = await this.load(ref.tenantId, ref.genesysMessageId);
-    if (loaded && !loaded.state.isAwaitingSendOutcome && !isEnded(loaded.state) && !isFullySent(loaded.state)) {
+    if (
+      loaded &&
+      !loaded.state.isAwaitingSendOutcome &&
+      !isEnded(loaded.state) &&
+      !isFullySent(loaded.state)
+    ) {
       await context.run({
         type: 'RecordSendFailed',
         stage: 'send',
@@ -134,7 +145,10 @@ export class OutboundDriver {
   }
 
   private async load(tenantId: string, genesysMessageId: string): Promise<Loaded | undefined> {
-    const stored = await this.store.readStream(outboundStreamId(tenantId, genesysMessageId));
+    return this.loaded(await this.store.readStream(outboundStreamId(tenantId, genesysMessageId)));
+  }
+
+  private loaded(stored: StoredEvent[]): Loaded | undefined {
     const decoded = stored.map(decodeOutboundEvent);
     const view = outboundView(decoded);
     if (!view) return undefined;
@@ -211,7 +225,7 @@ export class OutboundDriver {
           // seconds, the status processor records it, and the message is done without a resend. At most 50 looks
           // per window, well inside the pass limit.
           const poll = Math.max(1000, this.settings.reconcileWindowMs / 50);
-          await sleep(Math.min(this.settings.reconcileWindowMs - waited, poll));
+          await this.pause(context, Math.min(this.settings.reconcileWindowMs - waited, poll));
           return 'continue';
         }
       }
@@ -286,7 +300,7 @@ export class OutboundDriver {
         { reason: outcome.reason, attempt: context.mediaAttempts },
         'media transfer failed, retrying',
       );
-      await sleep(delay.resend ? delay.delayMs : 0);
+      await this.pause(context, delay.resend ? delay.delayMs : 0);
       return 'continue';
     }
     await context.run({
@@ -351,10 +365,16 @@ export class OutboundDriver {
         { code: error.code, attempt: state.attempt, delayMs },
         'Meta did not take the message; backing off',
       );
-      await sleep(delayMs);
+      await this.pause(context, delayMs);
       return 'continue';
     }
     return 'done';
+  }
+
+  /** Waits; what others appended meanwhile (a status, a reconciled send) is read again by the next pass. */
+  private async pause(context: DriveContext, ms: number): Promise<void> {
+    await sleep(ms);
+    context.known = undefined;
   }
 
   private backoffOptions() {
@@ -382,7 +402,11 @@ interface DriveContext {
   ref: { tenantId: string; genesysMessageId: string };
   log: Logger;
   run: (command: OutboundMessageCommand) => Promise<{ newState: OutboundState }>;
-  /** The stream as this pass read it, until the pass's first command uses it. */
+  /**
+   * The stream as this run last saw it: read, or extended by its own last command. Commands decide on it without
+   * reading again (a stream moved by someone else fails the append, and the handler reads and decides again);
+   * cleared by a refusal and by every pause, after which the next pass reads.
+   */
   known?: StoredEvent[] | undefined;
   mediaAttempts: number;
   tenant?: TenantRecord | undefined;
