@@ -77,6 +77,36 @@ describe('a send with an unknown outcome, reconciled from Meta status webhooks',
     ).not.toContain('MessageFailed');
   });
 
+  it('sends the rest of a split message once the part whose answer was lost is reconciled', async () => {
+    // 5,000 characters: two WhatsApp messages; the answer to the first is lost.
+    const { webhook, taken } = await sendWithLostAnswer(`${'long text '.repeat(500)}end`);
+    await pipeline.meta.sendStatusWebhook(metaWebhookUrl, pipeline.config.META_APP_SECRET!, {
+      wamid: taken.wamid,
+      status: 'sent',
+      timestamp: String(Math.floor(Date.now() / 1000)),
+      recipientId: WA_ID,
+    });
+    const events = await waitFor(
+      'both parts recorded',
+      async () => {
+        const all = await streamEvents(pipeline.connections.pool, webhook.streamId);
+        return all.filter((event) => event.type === 'MessageSent').length === 2 ? all : undefined;
+      },
+      30_000,
+    );
+    // Under the attempt that lost the answer: the run resumed it instead of starting another after the window.
+    expect(events.filter((event) => event.type === 'SendRequested')).toHaveLength(1);
+    expect(
+      events
+        .filter((event) => event.type === 'MessageSent')
+        .map((event) => [event.data.partIndex, event.data.attempt]),
+    ).toEqual([
+      [0, 1],
+      [1, 1],
+    ]);
+    expect(sendsOf(webhook.messageId)).toHaveLength(2);
+  });
+
   it('without a status, sends again once the window has passed (the outcome stays unknown)', async () => {
     const { webhook } = await sendWithLostAnswer('answer lost, no status');
     const events = await waitForSettled(pipeline.connections.pool, webhook.streamId, ['MessageSent'], 30_000);

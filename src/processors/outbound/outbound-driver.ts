@@ -214,6 +214,13 @@ export class OutboundDriver {
     }
     if (planned.notes.length) log.info({ notes: planned.notes }, 'sent with changes WhatsApp requires');
 
+    const unknown = context.unknownPart;
+    if (unknown && state.parts.some((part) => part.partIndex === unknown.partIndex)) {
+      // The part whose answer this run lost was recorded from Meta's status: the attempt is this run's again, and
+      // its remaining parts (never sent: the run stopped at the lost one) go out now, not after the window.
+      context.unknownPart = undefined;
+      if (state.attempt === unknown.attempt) context.ownedAttempt = unknown.attempt;
+    }
     const isOwned = state.attempt > 0 && state.attempt === context.ownedAttempt;
     if (state.attempt === 0 || !isOwned) {
       if (state.attempt > 0 && context.settledAttempt !== state.attempt) {
@@ -354,6 +361,7 @@ export class OutboundDriver {
       if (error.kind === 'unknown-outcome') {
         this.observeSend('unknown', error.code);
         log.warn({ title: error.title }, 'send outcome unknown: waiting for Meta before any resend');
+        context.unknownPart = { attempt: state.attempt, partIndex };
         return 'continue';
       }
       // Meta answered with an error, so it did not take this part: the attempt is settled and may be retried.
@@ -413,6 +421,8 @@ interface DriveContext {
   whatsapp?: WhatsappCredentials | undefined;
   /** The attempt this run requested and may send: no other run sends under it. */
   ownedAttempt?: number | undefined;
+  /** The part of this run's attempt whose answer was lost: Meta's status may still name it (SendReconciler). */
+  unknownPart?: { attempt: number; partIndex: number } | undefined;
   /** An attempt Meta answered with an error: known not to have been taken, so it may be retried at once. */
   settledAttempt?: number | undefined;
 }
