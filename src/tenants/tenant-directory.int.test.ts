@@ -34,8 +34,14 @@ describe('tenants: sealed credentials in PostgreSQL, cached lookups in Redis', (
     pool = createPool(db.url);
     redis = createRedis('redis://127.0.0.1:6379', ns.redisKeyPrefix);
     const repository = new TenantRepository(pool);
-    directory = new TenantDirectory(repository, cipher, redis, logger, (cache, outcome) =>
-      observed.push([cache, outcome]),
+    // Without the in-process cache: these tests are about Redis and PostgreSQL (the last test covers the former).
+    directory = new TenantDirectory(
+      repository,
+      cipher,
+      redis,
+      logger,
+      (cache, outcome) => observed.push([cache, outcome]),
+      0,
     );
     admin = new TenantAdmin(repository, cipher, directory);
     await admin.createTenant(
@@ -147,5 +153,30 @@ describe('tenants: sealed credentials in PostgreSQL, cached lookups in Redis', (
     expect(await repository.tenantsWithPhoneNumber('555000112')).toEqual([]);
     await pool.query(`UPDATE tenants SET status = 'disabled' WHERE tenant_id = 'globex'`);
     expect(await repository.tenantsWithPhoneNumber('555000111')).toEqual([]);
+  });
+
+  it('keeps a resolved integration in the process for a few seconds, and forgets it when told', async () => {
+    const repository = new TenantRepository(pool);
+    const local = new TenantDirectory(repository, cipher, redis, logger, undefined, 300);
+    const other = new TenantDirectory(repository, cipher, redis, logger, undefined, 300);
+    const before = await local.resolveIntegration('int-acme');
+    await other.resolveIntegration('int-acme');
+    await redis.del('integration:int-acme');
+    await pool.query(`UPDATE tenants SET genesys_region = 'mypurecloud.jp' WHERE tenant_id = 'acme'`);
+    try {
+      // Neither Redis nor PostgreSQL is asked again within the lifetime: the change is not seen yet...
+      expect(await local.resolveIntegration('int-acme')).toEqual(before);
+      // ...until this process is told (as the admin API does on a change)...
+      await local.invalidate({ tenantId: 'acme', genesysIntegrationId: 'int-acme' });
+      expect((await local.resolveIntegration('int-acme'))?.tenant.genesysRegion).toBe('mypurecloud.jp');
+      // ...or, in another process, once the entry expires.
+      expect((await other.resolveIntegration('int-acme'))?.tenant.genesysRegion).toBe('mypurecloud.ie');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await redis.del('integration:int-acme');
+      expect((await other.resolveIntegration('int-acme'))?.tenant.genesysRegion).toBe('mypurecloud.jp');
+    } finally {
+      await pool.query(`UPDATE tenants SET genesys_region = 'mypurecloud.ie' WHERE tenant_id = 'acme'`);
+      await redis.del('integration:int-acme');
+    }
   });
 });

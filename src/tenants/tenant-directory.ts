@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../infra/logger';
@@ -51,15 +52,37 @@ const whatsappKey = (tenantId: string) => `tenant:${tenantId}:whatsapp:token`;
  * keep secrets sealed; they are opened in memory only when used. A Redis outage makes lookups slower, never fail.
  */
 export class TenantDirectory {
+  /**
+   * Every webhook looks its integration up: a few seconds in memory spare the Redis round trip and the decryption
+   * on the hot path. Other processes learn of a change (a rotated secret, a disabled tenant) when their entry
+   * expires; this one at once (invalidate).
+   */
+  private readonly integrations: LRUCache<string, ResolvedIntegration> | undefined;
+
   constructor(
     private readonly repository: TenantRepository,
     private readonly cipher: CredentialsCipher,
     private readonly redis: Redis,
     private readonly logger: Logger,
     private readonly observe: CacheObserver = () => undefined,
-  ) {}
+    /** How long a resolved integration is kept in this process; 0 keeps none. */
+    localCacheMs = 5_000,
+  ) {
+    this.integrations = localCacheMs > 0 ? new LRUCache({ max: 10_000, ttl: localCacheMs }) : undefined;
+  }
 
   async resolveIntegration(integrationId: string): Promise<ResolvedIntegration | undefined> {
+    const local = this.integrations?.get(integrationId);
+    if (local) {
+      this.observe('tenant-config', 'hit');
+      return local;
+    }
+    const resolved = await this.resolveIntegrationShared(integrationId);
+    if (resolved) this.integrations?.set(integrationId, resolved);
+    return resolved;
+  }
+
+  private async resolveIntegrationShared(integrationId: string): Promise<ResolvedIntegration | undefined> {
     const cached = await this.readCache(integrationKey(integrationId), cachedIntegration, 'tenant-config');
     if (cached) {
       return {
@@ -147,6 +170,7 @@ export class TenantDirectory {
 
   /** After credentials change: the next lookup reads PostgreSQL again. */
   async invalidate(tenant: Pick<TenantRecord, 'tenantId' | 'genesysIntegrationId'>): Promise<void> {
+    this.integrations?.delete(tenant.genesysIntegrationId);
     await this.redis
       .del(integrationKey(tenant.genesysIntegrationId), whatsappKey(tenant.tenantId))
       .catch((error: Error) => this.logger.warn({ err: error.message }, 'could not invalidate tenant cache'));
