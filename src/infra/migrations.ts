@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 export const defaultMigrationsDir = path.resolve(__dirname, '../../migrations');
 
@@ -14,7 +14,42 @@ export interface MigrationResult {
 }
 
 /**
- * Applies the plain SQL files of `migrations/` in name order, each in its own transaction. A session advisory lock
+ * A file starting with this line runs outside a transaction, for the one statement PostgreSQL refuses inside one:
+ * CREATE INDEX CONCURRENTLY, which builds an index on a busy table without blocking its writers (a plain CREATE
+ * INDEX on `events` would hold every append for the whole build). Such a file holds that one statement and must be
+ * safe to run again (IF NOT EXISTS): it is recorded after it ran, not atomically with it.
+ */
+const NO_TRANSACTION = /^--\s*migrate:\s*no-transaction\b/;
+
+const record = (client: PoolClient, name: string, checksum: string) =>
+  client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [name, checksum]);
+
+const applyInTransaction = async (client: PoolClient, name: string, sql: string, checksum: string) => {
+  await client.query('BEGIN');
+  try {
+    await client.query(sql);
+    await record(client, name, checksum);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw new Error(`Migration ${name} failed: ${(error as Error).message}`);
+  }
+};
+
+const applyOutsideTransaction = async (client: PoolClient, name: string, sql: string, checksum: string) => {
+  try {
+    await client.query(sql);
+  } catch (error) {
+    throw new Error(
+      `Migration ${name} failed (outside a transaction: a concurrent index build that fails leaves an INVALID ` +
+        `index, to be dropped before the next run): ${(error as Error).message}`,
+    );
+  }
+  await record(client, name, checksum);
+};
+
+/**
+ * Applies the plain SQL files of `migrations/` in name order, each in its own transaction (but see NO_TRANSACTION). A session advisory lock
  * makes processes that start at once take turns instead of racing; a changed file that was already applied is an
  * error, because its change would silently never run.
  */
@@ -40,18 +75,8 @@ export const migrate = async (pool: Pool, dir = defaultMigrationsDir): Promise<M
         if (previous !== checksum) throw new Error(`Migration ${name} was changed after it was applied`);
         continue;
       }
-      await client.query('BEGIN');
-      try {
-        await client.query(sql);
-        await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [
-          name,
-          checksum,
-        ]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw new Error(`Migration ${name} failed: ${(error as Error).message}`);
-      }
+      if (NO_TRANSACTION.test(sql)) await applyOutsideTransaction(client, name, sql, checksum);
+      else await applyInTransaction(client, name, sql, checksum);
       applied.push(name);
     }
     return { applied, alreadyApplied: done.size };
