@@ -1,7 +1,22 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createPool, quoteIdentifier } from '../../src/infra/postgres';
 
-export const TEMPLATE_DATABASE = 'bridge_test_template';
+/**
+ * The migrated database every test file clones, one per checkout and set of migrations: two checkouts tested at
+ * once on one server (a working tree and a fresh clone, say) must neither drop each other's template mid-run nor
+ * clone one migrated by other files.
+ */
+export const TEMPLATE_DATABASE = (() => {
+  const root = path.resolve(__dirname, '../..');
+  const migrations = path.join(root, 'migrations');
+  const hash = createHash('sha256').update(root);
+  for (const name of readdirSync(migrations).sort()) {
+    hash.update(name).update(readFileSync(path.join(migrations, name)));
+  }
+  return `bridge_test_template_${hash.digest('hex').slice(0, 12)}`;
+})();
 
 const serverUrl = (): URL =>
   new URL(process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
