@@ -155,20 +155,23 @@ describe('tenants: sealed credentials in PostgreSQL, cached lookups in Redis', (
     expect(await repository.tenantsWithPhoneNumber('555000111')).toEqual([]);
   });
 
-  it('keeps a resolved integration in the process for a few seconds, and forgets it when told', async () => {
+  it('keeps integrations and tenants in the process for a few seconds, and forgets them when told', async () => {
     const repository = new TenantRepository(pool);
     const local = new TenantDirectory(repository, cipher, redis, logger, undefined, 300);
     const other = new TenantDirectory(repository, cipher, redis, logger, undefined, 300);
     const before = await local.resolveIntegration('int-acme');
     await other.resolveIntegration('int-acme');
+    expect((await local.tenant('acme'))?.genesysRegion).toBe('mypurecloud.ie');
     await redis.del('integration:int-acme');
     await pool.query(`UPDATE tenants SET genesys_region = 'mypurecloud.jp' WHERE tenant_id = 'acme'`);
     try {
       // Neither Redis nor PostgreSQL is asked again within the lifetime: the change is not seen yet...
       expect(await local.resolveIntegration('int-acme')).toEqual(before);
+      expect((await local.tenant('acme'))?.genesysRegion).toBe('mypurecloud.ie');
       // ...until this process is told (as the admin API does on a change)...
       await local.invalidate({ tenantId: 'acme', genesysIntegrationId: 'int-acme' });
       expect((await local.resolveIntegration('int-acme'))?.tenant.genesysRegion).toBe('mypurecloud.jp');
+      expect((await local.tenant('acme'))?.genesysRegion).toBe('mypurecloud.jp');
       // ...or, in another process, once the entry expires.
       expect((await other.resolveIntegration('int-acme'))?.tenant.genesysRegion).toBe('mypurecloud.ie');
       await new Promise((resolve) => setTimeout(resolve, 400));

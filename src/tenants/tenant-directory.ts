@@ -53,11 +53,12 @@ const whatsappKey = (tenantId: string) => `tenant:${tenantId}:whatsapp:token`;
  */
 export class TenantDirectory {
   /**
-   * Every webhook looks its integration up: a few seconds in memory spare the Redis round trip and the decryption
-   * on the hot path. Other processes learn of a change (a rotated secret, a disabled tenant) when their entry
-   * expires; this one at once (invalidate).
+   * Every webhook looks its integration up, and every outbound message its tenant: a few seconds in memory spare
+   * the Redis or PostgreSQL round trip (and the decryption) on the hot paths. Other processes learn of a change (a
+   * rotated secret, a disabled tenant) when their entry expires; this one at once (invalidate).
    */
   private readonly integrations: LRUCache<string, ResolvedIntegration> | undefined;
+  private readonly tenants: LRUCache<string, TenantRecord> | undefined;
 
   constructor(
     private readonly repository: TenantRepository,
@@ -69,6 +70,7 @@ export class TenantDirectory {
     localCacheMs = 5_000,
   ) {
     this.integrations = localCacheMs > 0 ? new LRUCache({ max: 10_000, ttl: localCacheMs }) : undefined;
+    this.tenants = localCacheMs > 0 ? new LRUCache({ max: 10_000, ttl: localCacheMs }) : undefined;
   }
 
   async resolveIntegration(integrationId: string): Promise<ResolvedIntegration | undefined> {
@@ -165,12 +167,17 @@ export class TenantDirectory {
   }
 
   async tenant(tenantId: string): Promise<TenantRecord | undefined> {
-    return this.repository.findById(tenantId);
+    const local = this.tenants?.get(tenantId);
+    if (local) return local;
+    const tenant = await this.repository.findById(tenantId);
+    if (tenant) this.tenants?.set(tenantId, tenant);
+    return tenant;
   }
 
   /** After credentials change: the next lookup reads PostgreSQL again. */
   async invalidate(tenant: Pick<TenantRecord, 'tenantId' | 'genesysIntegrationId'>): Promise<void> {
     this.integrations?.delete(tenant.genesysIntegrationId);
+    this.tenants?.delete(tenant.tenantId);
     await this.redis
       .del(integrationKey(tenant.genesysIntegrationId), whatsappKey(tenant.tenantId))
       .catch((error: Error) => this.logger.warn({ err: error.message }, 'could not invalidate tenant cache'));
