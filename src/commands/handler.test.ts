@@ -107,6 +107,17 @@ describe('handleCommand', () => {
     expect(unchanged).toMatchObject({ isNoOp: true, stream: second.stream });
   });
 
+  it('confirms on the stream as it is a decision to do nothing made on a stream the caller read earlier', async () => {
+    const store = new InMemoryEventStore();
+    await link(store, '919876543210');
+    const stale = await store.readStream(streamId);
+    await link(store, '447700900123'); // another writer relinks meanwhile
+    // On the stale stream, linking to the first number again is nothing to do; on the real one it is a change.
+    const result = await link(store, '919876543210', { known: stale });
+
+    expect(result).toMatchObject({ isNoOp: false, streamPosition: 3, newState: { waId: '919876543210' } });
+  });
+
   it('reads and decides again when the stream moved after the caller read it', async () => {
     const store = new InMemoryEventStore();
     await link(store, '919876543210');

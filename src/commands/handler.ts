@@ -13,6 +13,7 @@ import {
   type ExpectedPosition,
   type StoredEvent,
 } from '../events/store/types';
+import { CommandRejected } from './command-rejected';
 import { foldEvents, type Decider } from './decider';
 
 export interface HandleCommandOptions<Event extends DomainEvent> {
@@ -41,8 +42,8 @@ export interface HandleCommandOptions<Event extends DomainEvent> {
   isLikelyNewStream?: boolean;
   /**
    * The stream as the caller has just read it: decide on it and append expecting its last position, without
-   * reading again. A stream that moved meanwhile fails the append and falls back to read–decide–append, so the
-   * outcome is the same as without it.
+   * reading again. A stream that moved meanwhile fails the append and falls back to read–decide–append; so does a
+   * decision to do nothing or a refusal, which no append confirms. The outcome is the same as without it.
    */
   known?: StoredEvent[];
   /** Event ids for new events; random when omitted. Deterministic ids make a repeated append a store no-op. */
@@ -90,7 +91,7 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
   if (known) {
     try {
       const position = known.at(-1)?.streamPosition ?? 0;
-      return await decideAndAppend(
+      const result = await decideAndAppend(
         store,
         decider,
         streamId,
@@ -98,8 +99,11 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
         { ...options, expectedFor: () => position },
         known,
       );
+      // Only an append proves the stream had not moved: "nothing to do" is confirmed on the stream as it is.
+      if (result.events.length > 0 || !result.isNoOp) return result;
     } catch (error) {
-      if (!(error instanceof ExpectedVersionConflict)) throw error;
+      // A refusal may be the stale stream's too: decided again below on the stream as it is.
+      if (!(error instanceof ExpectedVersionConflict) && !(error instanceof CommandRejected)) throw error;
     }
   }
   for (let attempt = 0; ; attempt += 1) {
