@@ -17,6 +17,7 @@ import { genesysSignature, isValidGenesysSignature } from '../src/http/signature
 import { intOption, progress } from './lib/args';
 import { defineBench } from './lib/bench';
 import { createFreshDatabase } from './lib/fresh-database';
+import { percentile } from './lib/latency';
 
 const TENANT = 'bench';
 const SECRET = 'bench-webhook-secret';
@@ -60,9 +61,6 @@ const messageEvents = (conversationId: string, index: number, at: Date): NewEven
   };
   return MESSAGE_TYPES.map((type) => event(type, conversationId, data[type]!, at));
 };
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 export default defineBench({
   description: 'auditConversation over one long conversation (fresh database)',

@@ -86,26 +86,22 @@ const main = () => {
   const busyUs = totalUs - idleUs;
   const ms = (us: number) => `${(us / 1000).toFixed(0).padStart(7)} ms`;
   const share = (us: number) => `${((100 * us) / busyUs).toFixed(1).padStart(5)}%`;
+  const section = (title: string, times: Map<string, number>) => [
+    '',
+    title,
+    ...[...times]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([label, us]) => `  ${ms(us)} ${share(us)}  ${label}`),
+  ];
   const lines = [
     `profile ${(totalUs / 1e6).toFixed(1)} s, main thread busy ${(busyUs / 1e6).toFixed(1)} s (${((100 * busyUs) / totalUs).toFixed(0)}%)`,
-    '',
-    'self time by package / source folder (share of busy time):',
-    ...[...byPlace]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
-      .map(([place, us]) => `  ${ms(us)} ${share(us)}  ${place}`),
-    '',
-    'by the nearest bridge frame on the stack (inclusive of the libraries it called):',
-    ...[...byComponent]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
-      .map(([owner, us]) => `  ${ms(us)} ${share(us)}  ${owner}`),
-    '',
-    'self time by function:',
-    ...[...byFunction]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
-      .map(([name, us]) => `  ${ms(us)} ${share(us)}  ${name}`),
+    ...section('self time by package / source folder (share of busy time):', byPlace),
+    ...section(
+      'by the nearest bridge frame on the stack (inclusive of the libraries it called):',
+      byComponent,
+    ),
+    ...section('self time by function:', byFunction),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 };

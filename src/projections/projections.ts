@@ -3,15 +3,8 @@ import type { Client as S3 } from 'minio';
 import { decodeEvent, type DecodedEvent } from '../events/decode';
 import { CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC } from '../events/relay/topic-routing';
 import type { Logger } from '../infra/logger';
-import { applyConversationsLinked, applyMappingsResolved } from './conversation-mappings';
 import { writeMappingToCache } from './mapping-cache';
-import {
-  applyDeliveries,
-  applyMessagesFailed,
-  applyMessagesSent,
-  applyReads,
-  applyStatusesSent,
-} from './message-tracking';
+import { conversationMappingsTarget, liveHandlers, messageTrackingTarget } from './rebuild/table-targets';
 import { defineProjection } from './runtime/define-projection';
 import { archiveWebhook } from './webhook-archive';
 
@@ -20,35 +13,31 @@ import { archiveWebhook } from './webhook-archive';
  * transaction then fail, the event is applied again and writes the same value; a lost cache write only costs a
  * cache miss later.
  */
-export const conversationMappingsProjection = (redis: Redis, logger: Logger) =>
-  defineProjection<DecodedEvent>({
-    name: 'conversation-mappings',
+export const conversationMappingsProjection = (redis: Redis, logger: Logger) => {
+  const table = liveHandlers(conversationMappingsTarget);
+  return defineProjection<DecodedEvent>({
+    name: conversationMappingsTarget.name,
     topics: [CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC],
     decode: decodeEvent,
     handlers: {
+      ...table,
       ConversationLinked: async (event, tx) => {
-        await applyConversationsLinked([event], tx);
+        await table.ConversationLinked!(event, tx);
         await writeMappingToCache(redis, { tenantId: event.envelope.tenantId, ...event.data }).catch(
           (error: Error) => logger.debug({ err: error.message }, 'mapping cache write skipped'),
         );
       },
-      MappingResolved: (event, tx) => applyMappingsResolved([event], tx),
     },
   });
+};
 
 /** message_tracking: a row per wamid and its status timeline. Live, each event is a batch of one. */
 export const messageTrackingProjection = () =>
   defineProjection<DecodedEvent>({
-    name: 'message-tracking',
+    name: messageTrackingTarget.name,
     topics: [OUTBOUND_MESSAGES_TOPIC],
     decode: decodeEvent,
-    handlers: {
-      MessageSent: (event, tx) => applyMessagesSent([event], tx),
-      StatusSent: (event, tx) => applyStatusesSent([event], tx),
-      Delivered: (event, tx) => applyDeliveries([event], tx),
-      Read: (event, tx) => applyReads([event], tx),
-      MessageFailed: (event, tx) => applyMessagesFailed([event], tx),
-    },
+    handlers: liveHandlers(messageTrackingTarget),
   });
 
 /** The raw webhook archive in object storage; the PostgreSQL transaction only records the stream position. */

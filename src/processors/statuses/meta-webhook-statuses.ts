@@ -4,7 +4,7 @@ import { decodeEvent } from '../../events/decode';
 import type { StoredEvent } from '../../events/store/types';
 import type { Logger } from '../../infra/logger';
 import { groupByMessage } from './group-by-message';
-import { runLimited } from './run-limited';
+import { runLimited } from '../../infra/run-limited';
 import type { SendReconciler } from './send-reconciler';
 import type { StatusApplier, StatusObserver, StatusToApply } from './status-applier';
 import { findIndexedMessages, parkStatuses } from './status-queries';

@@ -5,6 +5,7 @@ import type { OutboundEvent } from '../../events/schemas/outbound-events';
 import { PostgresEventStore } from '../../events/store/postgres-event-store';
 import { readAllPages } from '../../events/store/read-all-pages';
 import { START_OF_ALL } from '../../events/store/types';
+import { runLimited } from '../../infra/run-limited';
 import { archiveWebhook } from '../webhook-archive';
 import { silentProgress, type RebuildProgress } from './progress';
 
@@ -50,11 +51,7 @@ export const rebuildWebhookArchive = async (
         }
       }
       // A fixed number of uploads in flight: object stores answer in milliseconds, one at a time would crawl.
-      let next = 0;
-      const worker = async () => {
-        while (next < webhooks.length) await archiveWebhook(s3, bucket, webhooks[next++]!);
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, webhooks.length) }, worker));
+      await runLimited(webhooks, concurrency, (webhook) => archiveWebhook(s3, bucket, webhook));
       objects += webhooks.length;
       events += page.length;
       progress.update(events, Math.max(total, events));

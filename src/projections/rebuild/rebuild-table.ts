@@ -41,7 +41,7 @@ export interface TableRebuildResult {
 
 /**
  * Rebuilds a table projection while the service keeps serving: replay $all into `<table>_rebuild` through the
- * projection's own apply functions, catch up until little is left, then swap atomically (swap.ts). Reads keep
+ * projection's own statements, catch up until little is left, then swap atomically (swap.ts). Reads keep
  * hitting the live table until the swap's commit, and never see a half-built one.
  */
 export const rebuildTable = async (
@@ -66,7 +66,7 @@ export const rebuildTable = async (
     await clearStagedPositions(pool, target.name);
     const replay = new ShadowReplay(target, shadow);
     let total = await store.countAfter(START_OF_ALL);
-    progress.start(`${target.name}`, total);
+    progress.start(target.name, total);
 
     // One page read ahead while the current one is applied: PostgreSQL reads and writes at once.
     const drain = async () => {

@@ -36,13 +36,7 @@ export const createShadowTable = async (
     `CREATE UNLOGGED TABLE ${quoteIdentifier(shadow)} (LIKE ${quoteIdentifier(table)} INCLUDING ALL)
        WITH (fillfactor = ${REPLAY_FILLFACTOR})`,
   );
-  const { rows: indexes } = await pool.query<{ name: string; shape: string }>(
-    `SELECT c.relname AS name,
-            regexp_replace(pg_get_indexdef(i.indexrelid), '^CREATE INDEX \\S+ ON \\S+', '') AS shape
-       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-      WHERE i.indrelid = $1::regclass AND NOT i.indisunique`,
-    [shadow],
-  );
+  const indexes = (await indexesOf(pool, shadow)).filter(({ shape }) => !shape.startsWith('UNIQUE '));
   for (const { name } of indexes) await pool.query(`DROP INDEX ${quoteIdentifier(name)}`);
   const { rows } = await pool.query<{ reloptions: string[] | null }>(
     'SELECT reloptions FROM pg_class WHERE oid = $1::regclass',
@@ -84,10 +78,13 @@ interface IndexRow {
   shape: string;
 }
 
-/** An index's definition without its own name and table name, so the live and shadow copies compare equal. */
-const indexesOf = async (tx: PoolClient, table: string): Promise<IndexRow[]> =>
+/**
+ * An index's definition without its own name and table name ("UNIQUE USING btree (…)", " USING btree (…)"), so the
+ * live and shadow copies compare equal, and a copy is re-created as `CREATE INDEX <name> ON <table><shape>`.
+ */
+const indexesOf = async (db: Pool | PoolClient, table: string): Promise<IndexRow[]> =>
   (
-    await tx.query<IndexRow>(
+    await db.query<IndexRow>(
       `SELECT c.relname AS name,
               regexp_replace(pg_get_indexdef(i.indexrelid), '^CREATE (UNIQUE )?INDEX \\S+ ON \\S+', '\\1') AS shape
          FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid

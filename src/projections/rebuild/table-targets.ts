@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { DecodedEvent } from '../../events/decode';
 import type { DomainEvent } from '../../events/registry';
+import type { Handlers } from '../runtime/define-projection';
 import { applyConversationsLinked, applyMappingsResolved } from '../conversation-mappings';
 import {
   applyDeliveries,
@@ -67,7 +68,7 @@ export const messageTrackingTarget: TableTarget = {
     StatusSent: { applyMany: applyStatusesSent, rowKey: (event) => event.data.wamid },
     Delivered: { applyMany: applyDeliveries, rowKey: (event) => event.data.wamid },
     Read: { applyMany: applyReads, rowKey: (event) => event.data.wamid },
-    // Without a wamid it touches no row at all; any connection will do.
+    // Without a wamid it touches no row at all: a key of its own keeps it out of every other event's way.
     MessageFailed: {
       applyMany: applyMessagesFailed,
       rowKey: (event) => event.data.wamid ?? event.envelope.streamId,
@@ -76,6 +77,19 @@ export const messageTrackingTarget: TableTarget = {
 };
 
 export const TABLE_TARGETS: readonly TableTarget[] = [conversationMappingsTarget, messageTrackingTarget];
+
+/**
+ * The live projection's handlers for a target: each event a batch of one, into the live table. Live and rebuild
+ * thus share one list of event types and one statement per type.
+ */
+export const liveHandlers = (target: TableTarget): Handlers<DecodedEvent> =>
+  Object.fromEntries(
+    Object.entries(target.handlers).map(([type, handler]) => [
+      type,
+      // Each handler is typed for its own event; the runtime calls it with events of that type only.
+      (event: DecodedEvent, tx: PoolClient) => (handler as TableHandler).applyMany([event], tx, target.table),
+    ]),
+  ) as Handlers<DecodedEvent>;
 
 /** The handler for a stored event's type, widened to any decoded event (it is only called with its own type). */
 export const tableHandlerFor = (target: TableTarget, type: string): TableHandler | undefined => {

@@ -9,6 +9,8 @@ export interface TopicRecord {
   key: string;
   eventType: string;
   event: StoredEvent;
+  /** The message's Kafka timestamp (CreateTime: when the relay produced it), in ms. */
+  timestamp: number;
 }
 
 /**
@@ -61,6 +63,7 @@ export const readTopics = async (
               key: message.key!.toString(),
               eventType: message.headers!['event-type']!.toString(),
               event: JSON.parse(message.value!.toString()) as StoredEvent,
+              timestamp: Number(message.timestamp),
             });
             if (offset === last) remaining.delete(`${topic}/${partition}`);
             if (remaining.size === 0) {
