@@ -82,7 +82,7 @@ interface StatusEntry {
   recipient_id: string;
 }
 
-/** Signed bodies of BATCH_SIZE statuses each, shaped like shared/fixtures/meta/status-delivered.json. */
+/** Signed bodies of BATCH_SIZE statuses each, shaped like test/fixtures/meta/status-delivered.json. */
 const statusBatches = (messages: number): { body: Buffer; signature: string }[] => {
   const statuses: StatusEntry[] = [];
   const base = 1_760_000_000;

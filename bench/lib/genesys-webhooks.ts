@@ -18,7 +18,7 @@ interface TextFixture {
 }
 
 /**
- * Signed outbound text webhooks in the shape of shared/fixtures/genesys/outbound-text.json, each with a message id
+ * Signed outbound text webhooks in the shape of test/fixtures/genesys/outbound-text.json, each with a message id
  * of its own (a Genesys id is 32 hex digits: 8 for this run, 24 for the counter), so that every request is a new
  * message and a new stream rather than an idempotent repeat.
  */

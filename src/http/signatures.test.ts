@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFixture } from '../simulators/shared/fixtures';
 import { genesysSignature, isValidGenesysSignature, isValidMetaSignature, metaSignature } from './signatures';
 
-const fixture = (name: string) => readFileSync(path.resolve(__dirname, '../../../shared/fixtures', name));
+const fixture = readFixture;
 const body = fixture('genesys/outbound-text.json');
 const secret = 'integration-secret';
 

@@ -1,4 +1,4 @@
-/** Meta status webhook bodies for tests, shaped like shared/fixtures/meta/status-*.json. */
+/** Meta status webhook bodies for tests, shaped like test/fixtures/meta/status-*.json. */
 export interface StatusSpec {
   wamid: string;
   status: string;

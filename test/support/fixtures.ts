@@ -1,9 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
-/** The shared real-world payloads (shared/fixtures beside the repository), read byte for byte. */
-export const fixturesDir =
-  process.env.SHARED_FIXTURES_DIR ?? path.resolve(__dirname, '../../../shared/fixtures');
+/** The real-world payloads kept in test/fixtures (sources in SOURCES.md), read byte for byte. */
+export const fixturesDir = path.resolve(__dirname, '../fixtures');
 
 export const fixtureBytes = (name: string): Buffer => readFileSync(path.join(fixturesDir, name));
 

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { genesysWebhookSchema, summarizeWebhook, type GenesysWebhook, type WebhookSummary } from './genesys-webhook';
+import { fixturePath } from '../../simulators/shared/fixtures';
 
-/** shared/ sits beside the repository (here and in CI); the fixtures are read as they are, never copied. */
-const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/genesys');
+const FIXTURES = fixturePath('genesys');
 const rawFixture = (name: string): string => readFileSync(path.join(FIXTURES, name), 'utf8');
 const fixture = (name: string): unknown => JSON.parse(rawFixture(name));
 

@@ -9,7 +9,7 @@
  *
  * Field shapes follow Genesys' own models (platform-client SDK docs: ConversationContentAttachment,
  * ConversationContentQuickReply, ConversationContentNotificationTemplate, ConversationContentCard, …) and the
- * real payloads in shared/fixtures/genesys.
+ * real payloads in test/fixtures/genesys.
  */
 import { z } from 'zod';
 

@@ -6,7 +6,7 @@
  * that carries it needs `metadata.phone_number_id`. Loose everywhere else: Meta adds fields and statuses over
  * time, a refused webhook is retried for 7 days and then lost, and everything unknown stays in the raw body we keep.
  *
- * Vendor facts this relies on (Meta webhook docs and shared/fixtures/meta):
+ * Vendor facts this relies on (Meta webhook docs and test/fixtures/meta):
  * - one POST may batch up to 1000 updates, across several `entry[]` and `changes[]`;
  * - `timestamp` is Unix seconds as a string;
  * - `recipient_id` may be EMPTY for business-scoped users, with `recipient_user_id` carrying their id instead;

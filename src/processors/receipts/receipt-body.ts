@@ -1,6 +1,6 @@
 /**
  * The Open Messaging receipt Genesys takes at POST /api/v2/conversations/messages/{integrationId}/inbound/open/receipt,
- * shaped like shared/fixtures/genesys/inbound-receipt-request-failed.json: `id` is the Genesys message the receipt
+ * shaped like test/fixtures/genesys/inbound-receipt-request-failed.json: `id` is the Genesys message the receipt
  * is about, `channel.to.id` the customer as the integration named them, `direction` Outbound (a receipt for an
  * outbound message). Genesys' developer center ("Inbound open receipt messages") lists Delivered and Failed as the
  * receipt statuses of this endpoint, so the bridge posts no Read receipt.

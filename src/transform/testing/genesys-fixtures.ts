@@ -1,6 +1,6 @@
 /**
- * The shared Genesys fixtures, read at test time exactly as they are on disk (shared/ sits beside the
- * repository, in a developer's tree and in CI alike) and taken through the real schema and summary.
+ * The Genesys fixtures of test/fixtures, read at test time exactly as they are on disk and taken through the
+ * real schema and summary.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,8 +9,9 @@ import {
   summarizeWebhook,
   type WebhookSummary,
 } from '../../http/schemas/genesys-webhook';
+import { fixturePath } from '../../simulators/shared/fixtures';
 
-export const GENESYS_FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/genesys');
+export const GENESYS_FIXTURES = fixturePath('genesys');
 
 export const genesysFixtureSummary = (name: string): WebhookSummary =>
   summarizeWebhook(
