@@ -7,7 +7,7 @@ export const BENCH_PHONE_NUMBER_ID = '106540352242922';
 export const BENCH_META_TOKEN = 'EAAJ-bench-whatsapp-token';
 
 const post = async (bridge: BridgeProcess, path: string, payload: unknown): Promise<void> => {
-  const response = await fetch(`${bridge.url}${path}`, {
+  const response = await fetch(`${bridge.internalUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${bridge.adminToken}` },
     body: JSON.stringify(payload),

@@ -36,8 +36,10 @@ export interface BridgeProcessOptions {
 }
 
 export interface BridgeProcess {
-  /** http://127.0.0.1:<port> */
+  /** http://127.0.0.1:<port>: the public listener (webhooks). */
   url: string;
+  /** http://127.0.0.1:<internal port>: admin, readiness, metrics. */
+  internalUrl: string;
   adminToken: string;
   ns: BenchNamespace;
   config: Config;
@@ -70,6 +72,7 @@ const bridgeEnv = (
   ns: BenchNamespace,
   db: FreshDatabase,
   port: number,
+  internalPort: number,
   adminToken: string,
   options: BridgeProcessOptions,
 ): NodeJS.ProcessEnv => {
@@ -83,6 +86,8 @@ const bridgeEnv = (
     DATABASE_URL: db.url,
     HOST: '127.0.0.1',
     PORT: String(port),
+    INTERNAL_HOST: '127.0.0.1',
+    INTERNAL_PORT: String(internalPort),
     LOG_LEVEL: process.env.BENCH_BRIDGE_LOG_LEVEL ?? 'warn',
     KAFKA_CLIENT_ID: `bench-${ns.id}`,
     KAFKA_TOPIC_PREFIX: ns.topicPrefix,
@@ -124,8 +129,9 @@ export const startBridge = async (options: BridgeProcessOptions): Promise<Bridge
   try {
     await options.prepare?.(db);
     const port = await freePort();
+    const internalPort = await freePort();
     const adminToken = randomBytes(16).toString('hex');
-    const env = bridgeEnv(ns, db, port, adminToken, options);
+    const env = bridgeEnv(ns, db, port, internalPort, adminToken, options);
     // Parsed here too: a bad setting fails the bench with the variable's name instead of a dead child.
     config = loadConfig(env);
     const nodeArgs: string[] = [];
@@ -135,10 +141,11 @@ export const startBridge = async (options: BridgeProcessOptions): Promise<Bridge
     }
     // The API first: its readiness also means the topics exist before any consumer subscribes.
     const url = `http://127.0.0.1:${port}`;
+    const internalUrl = `http://127.0.0.1:${internalPort}`;
     for (const role of [apiRole[0]!, ...options.roles.filter((role) => role !== apiRole[0])]) {
       const args = [...nodeArgs, options.mainJs, 'serve', '--role', role];
       servers.push({ role, server: await spawnServer(`bridge-${ns.id}-${role}`, args, env) });
-      if (role === apiRole[0]) await waitForHttpOk(servers[0]!.server, `${url}/readyz`, 90_000);
+      if (role === apiRole[0]) await waitForHttpOk(servers[0]!.server, `${internalUrl}/readyz`, 90_000);
     }
     // Worker-only processes have no HTTP endpoint; the benches' own setup (mappings projected, warm-up messages
     // at Meta) proves they work. Here it is only checked that none died at start.
@@ -152,6 +159,7 @@ export const startBridge = async (options: BridgeProcessOptions): Promise<Bridge
     const settled = config;
     return {
       url,
+      internalUrl,
       adminToken,
       ns,
       config: settled,

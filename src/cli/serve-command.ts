@@ -3,7 +3,7 @@ import { describeConfig, loadConfig } from '../infra/config';
 import { openConnections } from '../infra/connections';
 import { createLogger } from '../infra/logger';
 import { ensureBucket } from '../infra/s3';
-import { buildApp } from '../http/app';
+import { buildApps } from '../http/app';
 import { startSandbox, type Sandbox } from '../runtime/sandbox';
 import { createMetrics } from '../infra/metrics';
 import { metricsRefresher } from '../runtime/metrics-refresh';
@@ -48,18 +48,22 @@ export const registerServeCommand = (program: Command) =>
         await worker.start();
         logger.info({ worker: worker.name }, 'worker started');
       }
-      const app = roles.has('api')
-        ? await buildApp({
+      const apps = roles.has('api')
+        ? await buildApps({
             logger,
             checks: connections.checks,
             ...services,
             adminToken: config.ADMIN_TOKEN,
+            metricsToken: config.METRICS_TOKEN,
             metaAppSecret: config.META_APP_SECRET,
             metaVerifyToken: config.META_VERIFY_TOKEN,
             refreshMetrics: metricsRefresher(config, connections, services, logger),
           })
         : undefined;
-      if (app) await app.listen({ port: config.PORT, host: config.HOST });
+      if (apps) {
+        await apps.public.listen({ port: config.PORT, host: config.HOST });
+        await apps.internal.listen({ port: config.INTERNAL_PORT, host: config.INTERNAL_HOST });
+      }
       await sandbox?.seed(services, `http://${config.HOST}:${config.PORT}`);
 
       let stopping = false;
@@ -67,7 +71,7 @@ export const registerServeCommand = (program: Command) =>
         if (stopping) return;
         stopping = true;
         logger.info({ signal }, 'stopping: no new requests, finishing in-flight work, committing offsets');
-        await app?.close();
+        await Promise.all([apps?.public.close(), apps?.internal.close()]);
         // Independent consumers: each finishes its in-flight work and commits its offsets, side by side.
         await Promise.all(
           workers.map((worker) =>

@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Pool } from 'pg';
 import type { EventStore } from '../events/store/types';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics';
 import type { DependencyCheck } from '../infra/readiness';
+import type { MappingResolver } from '../processors/outbound/mapping-resolver';
+import type { ApiKeys } from '../tenants/api-keys/api-keys';
 import type { TenantAdmin } from '../tenants/tenant-admin';
 import type { TenantDirectory } from '../tenants/tenant-directory';
 import { registerErrorHandler } from './errors';
 import { adminPlugin } from './plugins/admin';
 import { auditPlugin } from './plugins/audit';
-import { statePlugin } from './plugins/state';
-import type { Pool } from 'pg';
-import type { MappingResolver } from '../processors/outbound/mapping-resolver';
 import { genesysWebhookPlugin } from './plugins/genesys-webhook';
-import { healthPlugin } from './plugins/health';
+import { livenessPlugin, readinessPlugin } from './plugins/health';
 import { metaWebhookPlugin } from './plugins/meta-webhook';
-import { metricsPlugin } from './plugins/metrics';
+import { metricsPlugin, webhookLatencyPlugin } from './plugins/metrics';
+import { statePlugin } from './plugins/state';
 
 export interface AppDeps {
   logger: Logger;
@@ -23,7 +24,10 @@ export interface AppDeps {
   store: EventStore;
   directory: TenantDirectory;
   tenantAdmin: TenantAdmin;
+  apiKeys: ApiKeys;
   adminToken: string | undefined;
+  /** METRICS_TOKEN: when set, /metrics needs it as a bearer token. */
+  metricsToken?: string | undefined;
   /** META_APP_SECRET and META_VERIFY_TOKEN (POST signatures and the GET handshake of /webhook/meta). */
   metaAppSecret?: string | undefined;
   metaVerifyToken?: string | undefined;
@@ -34,10 +38,19 @@ export interface AppDeps {
   refreshMetrics?: () => Promise<void>;
 }
 
-/** Builds the HTTP app from already-connected dependencies; `serve` and the tests both call it. */
-export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
+/**
+ * The two listeners of one process. The public one faces Genesys and Meta (and so the internet): it serves the
+ * signed webhooks and liveness, and nothing else. The internal one (loopback by default) serves the State Manager
+ * API, audit, admin, readiness and metrics, each behind a credential.
+ */
+export interface BridgeApps {
+  public: FastifyInstance;
+  internal: FastifyInstance;
+}
+
+const createFastify = (logger: Logger): FastifyInstance => {
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     // Request lines are logged by our own hooks (with the correlation id), not by Fastify's defaults.
     logController: new LogController({ disableRequestLogging: true }),
@@ -54,28 +67,56 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     reply.header('x-correlation-id', request.id);
   });
   registerErrorHandler(app);
-  await app.register(healthPlugin, { checks: deps.checks });
-  await app.register(metricsPlugin, {
-    metrics: deps.metrics,
-    ...(deps.refreshMetrics ? { refresh: deps.refreshMetrics } : {}),
-  });
+  return app;
+};
+
+/** The public listener's app: webhooks and /healthz; every other path is 404. */
+export const buildPublicApp = async (deps: AppDeps): Promise<FastifyInstance> => {
+  const app = createFastify(deps.logger);
+  await app.register(livenessPlugin);
+  await app.register(webhookLatencyPlugin, { metrics: deps.metrics });
   await app.register(genesysWebhookPlugin, { store: deps.store, directory: deps.directory });
   await app.register(metaWebhookPlugin, {
     store: deps.store,
     appSecret: deps.metaAppSecret,
     verifyToken: deps.metaVerifyToken,
   });
+  return app;
+};
+
+/** The internal listener's app: every route behind the admin token, a tenant API key or METRICS_TOKEN. */
+export const buildInternalApp = async (deps: AppDeps): Promise<FastifyInstance> => {
+  const app = createFastify(deps.logger);
+  await app.register(readinessPlugin, { checks: deps.checks });
+  await app.register(metricsPlugin, {
+    metrics: deps.metrics,
+    token: deps.metricsToken,
+    ...(deps.refreshMetrics ? { refresh: deps.refreshMetrics } : {}),
+  });
   await app.register(adminPlugin, {
     adminToken: deps.adminToken,
     tenants: deps.tenantAdmin,
     store: deps.store,
+    apiKeys: deps.apiKeys,
   });
-  await app.register(statePlugin, { store: deps.store, pool: deps.pool, mappings: deps.mappings });
+  await app.register(statePlugin, {
+    store: deps.store,
+    pool: deps.pool,
+    mappings: deps.mappings,
+    apiKeys: deps.apiKeys,
+  });
   await app.register(auditPlugin, {
     store: deps.store,
     adminToken: deps.adminToken,
+    apiKeys: deps.apiKeys,
     webhookSecret: async (integrationId) =>
       (await deps.directory.resolveIntegration(integrationId))?.webhookSecret,
   });
   return app;
 };
+
+/** Builds both apps from already-connected dependencies; `serve` and the tests both call it. */
+export const buildApps = async (deps: AppDeps): Promise<BridgeApps> => ({
+  public: await buildPublicApp(deps),
+  internal: await buildInternalApp(deps),
+});

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { HttpError } from './errors';
 
@@ -18,13 +17,4 @@ export const parseBody = <S extends z.ZodType>(
     });
   }
   return parsed.data;
-};
-
-/** The tenant a tenant-scoped route answers for (`X-Tenant-ID`), or 400. */
-export const tenantHeader = (request: FastifyRequest): string => {
-  const tenantId = request.headers['x-tenant-id'];
-  if (typeof tenantId !== 'string' || tenantId.trim() === '') {
-    throw new HttpError(400, 'TenantRequired', 'The X-Tenant-ID header is required');
-  }
-  return tenantId.trim();
 };

@@ -6,6 +6,8 @@ describe('loadConfig', () => {
   it('defaults every service to loopback and runs in sandbox mode without a Meta URL', () => {
     const config = loadConfig({});
     expect(config.PORT).toBe(3000);
+    expect(config.INTERNAL_PORT).toBe(3001);
+    expect(config.INTERNAL_HOST).toBe('127.0.0.1');
     expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
     expect(config.AMQP_URL).toBe('amqp://guest:guest@127.0.0.1:5672');
     expect(config.S3_PUBLIC_ENDPOINT).toBe('http://127.0.0.1:9000');
@@ -22,6 +24,9 @@ describe('loadConfig', () => {
     ['KAFKA_BROKERS', 'localhost'],
     ['CREDENTIALS_KEY', 'c2hvcnQ='],
     ['META_GRAPH_VERSION', '21'],
+    ['INTERNAL_PORT', '70000'],
+    ['ADMIN_TOKEN', 'x'.repeat(31)],
+    ['METRICS_TOKEN', 'short-token'],
   ])('rejects a bad %s naming the variable but not the value', (variable, value) => {
     const attempt = () => loadConfig({ [variable]: value });
     expect(attempt).toThrow(ConfigError);
@@ -36,12 +41,18 @@ describe('loadConfig', () => {
   it('masks secrets and URL passwords when described for a log', () => {
     const config = loadConfig({
       CREDENTIALS_KEY: key,
-      ADMIN_TOKEN: 'admin-secret',
+      ADMIN_TOKEN: 'admin-secret-0123456789abcdef-0123456789',
+      METRICS_TOKEN: 'metrics-secret-0123456789',
       META_APP_SECRET: 'app-secret',
       AMQP_URL: 'amqp://user:hunter2@127.0.0.1:5672',
     });
     const text = JSON.stringify(describeConfig(config));
-    for (const secret of [key, 'admin-secret', 'app-secret', 'hunter2']) expect(text).not.toContain(secret);
+    for (const secret of [key, 'admin-secret', 'metrics-secret', 'app-secret', 'hunter2'])
+      expect(text).not.toContain(secret);
     expect(text).toContain('[redacted]');
+  });
+
+  it('accepts an admin token of 32 characters', () => {
+    expect(loadConfig({ ADMIN_TOKEN: 'x'.repeat(32) }).ADMIN_TOKEN).toHaveLength(32);
   });
 });

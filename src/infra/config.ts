@@ -37,8 +37,12 @@ const base64Key = z.string().refine((value) => {
 }, 'must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)');
 
 export const configSchema = z.object({
+  /** The public listener: webhooks and /healthz only. */
   PORT: port.default(3000),
   HOST: z.string().default('127.0.0.1'),
+  /** The internal listener: State Manager API, audit, admin, /readyz, /metrics. Loopback unless opened on purpose. */
+  INTERNAL_PORT: port.default(3001),
+  INTERNAL_HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default(
     'postgres://postgres@127.0.0.1:5432/genesys_whatsapp_bridge',
@@ -103,7 +107,10 @@ export const configSchema = z.object({
     )
     .pipe(z.record(z.string().min(1), base64Key))
     .optional(),
-  ADMIN_TOKEN: secret.optional(),
+  // A short token can be guessed over the network; 32 characters is 128+ bits from any decent generator.
+  ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 type RawConfig = z.infer<typeof configSchema>;
@@ -122,6 +129,7 @@ export const secretSettings = [
   'CREDENTIALS_KEY',
   'CREDENTIALS_PREVIOUS_KEYS',
   'ADMIN_TOKEN',
+  'METRICS_TOKEN',
 ] as const;
 
 export class ConfigError extends Error {

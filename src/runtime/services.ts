@@ -9,6 +9,8 @@ import { TenantAdmin } from '../tenants/tenant-admin';
 import { TenantDirectory } from '../tenants/tenant-directory';
 import { TenantRepository } from '../tenants/tenant-repository';
 import { MappingResolver } from '../processors/outbound/mapping-resolver';
+import { ApiKeyRepository } from '../tenants/api-keys/api-key-repository';
+import { ApiKeys } from '../tenants/api-keys/api-keys';
 
 /** The application services of one process, built from its connections. No I/O happens here. */
 export const buildServices = (
@@ -29,7 +31,18 @@ export const buildServices = (
   const mappings = new MappingResolver(connections.pool, connections.redis, logger, (outcome) =>
     metrics.cacheRequests.inc({ cache: 'mapping', outcome }),
   );
-  return { pool: connections.pool, store, repository, cipher, directory, tenantAdmin, mappings, metrics };
+  const apiKeys = new ApiKeys(new ApiKeyRepository(connections.pool));
+  return {
+    pool: connections.pool,
+    store,
+    repository,
+    cipher,
+    directory,
+    tenantAdmin,
+    apiKeys,
+    mappings,
+    metrics,
+  };
 };
 
 export type Services = ReturnType<typeof buildServices>;

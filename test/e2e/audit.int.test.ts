@@ -43,7 +43,7 @@ describe('audit replay of a conversation', () => {
     });
   };
   const audit = async (query = '') => {
-    const response = await pipeline.app.inject({
+    const response = await pipeline.internal.inject({
       method: 'GET',
       url: `/audit/conversations/${CONVERSATION}${query}`,
       headers: { 'x-tenant-id': TENANT, authorization: `Bearer ${pipeline.adminToken}` },

@@ -41,7 +41,7 @@ describe('GET /metrics after a scenario', () => {
     correlationIds.push(String(response.headers['x-correlation-id']));
     return `outbound-${TENANT}-${messageId}`;
   };
-  const metrics = async () => (await pipeline.app.inject({ method: 'GET', url: '/metrics' })).body;
+  const metrics = async () => (await pipeline.internal.inject({ method: 'GET', url: '/metrics' })).body;
 
   beforeAll(async () => {
     pipeline = await startPipeline('metrics');

@@ -20,6 +20,7 @@ describe('graceful shutdown under load', () => {
   let env: Record<string, string>;
   let drop: () => Promise<void>;
   let baseUrl: string;
+  let internalUrl: string;
 
   const startBridge = async (): Promise<ChildProcess> => {
     // One process (not the tsx wrapper, which would answer SIGTERM itself): the signal reaches the bridge.
@@ -34,7 +35,7 @@ describe('graceful shutdown under load', () => {
     );
     await waitFor(
       'the bridge to be ready',
-      async () => (await fetch(`${baseUrl}/readyz`).catch(() => undefined))?.status === 200 || undefined,
+      async () => (await fetch(`${internalUrl}/readyz`).catch(() => undefined))?.status === 200 || undefined,
       60000,
     );
     return child;
@@ -46,13 +47,16 @@ describe('graceful shutdown under load', () => {
     drop = db.drop;
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
+    const internalPort = await freePort();
+    internalUrl = `http://127.0.0.1:${internalPort}`;
     env = {
       ...namespaceEnv(ns, db.url),
       PORT: String(port),
+      INTERNAL_PORT: String(internalPort),
       META_GRAPH_URL: meta.url,
       META_APP_SECRET: 'sigterm-app-secret',
       CREDENTIALS_KEY: randomBytes(32).toString('base64'),
-      ADMIN_TOKEN: 'sigterm-admin-token',
+      ADMIN_TOKEN: randomBytes(24).toString('hex'),
       LOG_LEVEL: 'error',
       KAFKA_TOPIC_PARTITIONS: '3',
     };
@@ -65,7 +69,7 @@ describe('graceful shutdown under load', () => {
   it('loses nothing it acknowledged, and sends each acknowledged message once', async () => {
     let bridge = await startBridge();
     const admin = { 'content-type': 'application/json', authorization: `Bearer ${env.ADMIN_TOKEN}` };
-    const created = await fetch(`${baseUrl}/admin/tenants`, {
+    const created = await fetch(`${internalUrl}/admin/tenants`, {
       method: 'POST',
       headers: admin,
       body: JSON.stringify({
@@ -76,14 +80,20 @@ describe('graceful shutdown under load', () => {
       }),
     });
     expect(created.status).toBe(201);
-    await fetch(`${baseUrl}/admin/conversations`, {
+    await fetch(`${internalUrl}/admin/conversations`, {
       method: 'POST',
       headers: admin,
       body: JSON.stringify({ tenantId: 'acme', conversationId: 'conv-1', waId: '16505551234' }),
     });
+    const issued = await fetch(`${internalUrl}/admin/tenants/acme/api-keys`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ scopes: ['state:read'] }),
+    });
+    const { key } = (await issued.json()) as { key: string };
     await waitFor('the mapping', async () => {
-      const response = await fetch(`${baseUrl}/state/conversation/conv-1`, {
-        headers: { 'x-tenant-id': 'acme' },
+      const response = await fetch(`${internalUrl}/state/conversation/conv-1`, {
+        headers: { 'x-tenant-id': 'acme', authorization: `Bearer ${key}` },
       });
       return response.status === 200 || undefined;
     });

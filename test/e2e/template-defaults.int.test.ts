@@ -52,7 +52,7 @@ describe('a notification without a template name, for a tenant with a default te
   });
 
   it('refuses a default template name WhatsApp would not accept, naming the field', async () => {
-    const response = await pipeline.app.inject({
+    const response = await pipeline.internal.inject({
       method: 'PUT',
       url: `/admin/tenants/${TENANT}/credentials`,
       headers: { authorization: `Bearer ${pipeline.adminToken}` },

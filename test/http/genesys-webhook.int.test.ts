@@ -28,7 +28,7 @@ describe('POST /webhook/genesys', () => {
       ['tenant-usw2', '73cb7fb7-c2db-4996-88f3-0a83a4fea1da', 'usw2.pure.cloud', SECRET_USW2],
       ['tenant-ie', '6685901b-6d0e-43db-95ff-d64406e9dce2', 'mypurecloud.ie', SECRET_IE],
     ] as const) {
-      const response = await bridge.app.inject({
+      const response = await bridge.internal.inject({
         method: 'POST',
         url: '/admin/tenants',
         headers: admin,

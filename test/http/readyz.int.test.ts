@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/http/app';
+import { buildApps, type BridgeApps } from '../../src/http/app';
 import { loadConfig } from '../../src/infra/config';
 import { openConnections, type Connections } from '../../src/infra/connections';
 import { createLogger } from '../../src/infra/logger';
@@ -34,7 +33,7 @@ const startRedis = async (port: number): Promise<ChildProcess> => {
 
 describe('GET /readyz against the real dependencies', () => {
   const ns = createNamespace('readyz');
-  let app: FastifyInstance;
+  let apps: BridgeApps;
   let connections: Connections;
   let redisServer: ChildProcess;
   let redisPort: number;
@@ -57,7 +56,7 @@ describe('GET /readyz against the real dependencies', () => {
     );
     const logger = createLogger('silent');
     connections = await openConnections(config, logger);
-    app = await buildApp({
+    apps = await buildApps({
       logger,
       checks: connections.checks,
       ...buildServices(config, connections, logger),
@@ -66,7 +65,7 @@ describe('GET /readyz against the real dependencies', () => {
   });
 
   afterAll(async () => {
-    await app.close();
+    await Promise.all([apps.public.close(), apps.internal.close()]);
     await connections.close();
     redisServer.kill('SIGKILL');
     await connections.s3.removeBucket(ns.mediaBucket).catch(() => undefined);
@@ -74,13 +73,13 @@ describe('GET /readyz against the real dependencies', () => {
   });
 
   it('answers /healthz without touching dependencies', async () => {
-    const response = await app.inject({ method: 'GET', url: '/healthz' });
+    const response = await apps.public.inject({ method: 'GET', url: '/healthz' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ok' });
   });
 
   it('reports all five dependencies up', async () => {
-    const response = await app.inject({ method: 'GET', url: '/readyz' });
+    const response = await apps.internal.inject({ method: 'GET', url: '/readyz' });
     const body = response.json() as { ready: boolean; dependencies: { name: string; up: boolean }[] };
     expect(body.dependencies.map(({ name, up }) => [name, up])).toEqual([
       ['postgres', true],
@@ -97,7 +96,7 @@ describe('GET /readyz against the real dependencies', () => {
     redisServer.kill('SIGKILL');
     await new Promise((resolve) => redisServer.once('exit', resolve));
 
-    const down = await app.inject({ method: 'GET', url: '/readyz' });
+    const down = await apps.internal.inject({ method: 'GET', url: '/readyz' });
     expect(down.statusCode).toBe(503);
     const body = down.json() as {
       ready: boolean;
@@ -115,7 +114,7 @@ describe('GET /readyz against the real dependencies', () => {
     let recovered = 0;
     for (let attempt = 0; attempt < 40 && recovered !== 200; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      recovered = (await app.inject({ method: 'GET', url: '/readyz' })).statusCode;
+      recovered = (await apps.internal.inject({ method: 'GET', url: '/readyz' })).statusCode;
     }
     expect(recovered).toBe(200);
   });

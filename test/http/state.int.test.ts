@@ -1,4 +1,5 @@
 import { handleOutboundMessageCommand } from '../../src/commands/outbound-message/handler';
+import { outboundStreamId } from '../../src/events/schemas/stream-ids';
 import { genesysWebhookSchema } from '../../src/http/schemas/genesys-webhook';
 import { toReceiveWebhook } from '../../src/http/webhook-to-command';
 import { fixtureBytes } from '../support/fixtures';
@@ -12,16 +13,18 @@ const WAMID = 'wamid.HBgLMTY0NjcwNDM1OTUVAgARGBI1RjQyNUE3NEYxMzAzMzQ5MkEA';
 
 describe('State Manager compatibility API', () => {
   let pipeline: TestPipeline;
+  /** Each tenant's legacy caller, with a key that may read and write. */
+  const keys: Record<string, Record<string, string>> = {};
   const call = (
     method: 'GET' | 'POST' | 'PATCH',
     url: string,
     tenant: string | undefined,
     payload?: object,
   ) =>
-    pipeline.app.inject({
+    pipeline.internal.inject({
       method,
       url,
-      headers: tenant ? { 'x-tenant-id': tenant } : {},
+      headers: tenant ? { 'x-tenant-id': tenant, ...keys[tenant] } : {},
       ...(payload ? { payload } : {}),
     });
 
@@ -34,6 +37,7 @@ describe('State Manager compatibility API', () => {
         region: 'mypurecloud.com',
         webhookSecret: 'state-webhook-secret-0001',
       });
+      keys[tenantId] = await pipeline.apiKeyHeaders(tenantId, ['state:read', 'state:write']);
     }
     await pipeline.link(TENANT, CONVERSATION, '16505551234', 'Jane Doe');
     // A message the bridge sent: its MessageSent puts the wamid in the index.
@@ -81,8 +85,21 @@ describe('State Manager compatibility API', () => {
     }
   });
 
-  it('requires X-Tenant-ID', async () => {
-    expect((await call('GET', `/state/conversation/${CONVERSATION}`, undefined)).statusCode).toBe(400);
+  it('requires an API key; X-Tenant-ID is optional but must name the key’s tenant', async () => {
+    expect((await call('GET', `/state/conversation/${CONVERSATION}`, undefined)).statusCode).toBe(401);
+    const keyOnly = await pipeline.internal.inject({
+      method: 'GET',
+      url: `/state/conversation/${CONVERSATION}`,
+      headers: keys[TENANT],
+    });
+    expect(keyOnly.statusCode).toBe(200);
+    const mismatch = await pipeline.internal.inject({
+      method: 'GET',
+      url: `/state/conversation/${CONVERSATION}`,
+      headers: { ...keys['other'], 'x-tenant-id': TENANT },
+    });
+    expect(mismatch.statusCode).toBe(403);
+    expect(mismatch.json()).toMatchObject({ error: 'TenantMismatch' });
   });
 
   it('PATCH /state/message/:id records a status through the rules: forward only, read implies delivered', async () => {
@@ -94,7 +111,7 @@ describe('State Manager compatibility API', () => {
     expect(read.json()).toMatchObject({ status: 'read', changed: true });
     const backwards = await call('PATCH', `/state/message/${WAMID}`, TENANT, { status: 'delivered' });
     expect(backwards.json()).toMatchObject({ changed: false });
-    const types = (await streamEvents(pipeline.connections.pool, `outbound-${TENANT}-${MESSAGE}`)).map(
+    const types = (await streamEvents(pipeline.connections.pool, outboundStreamId(TENANT, MESSAGE))).map(
       (e) => e.type,
     );
     expect(types.slice(-2)).toEqual(['Delivered', 'Read']);
@@ -122,5 +139,15 @@ describe('State Manager compatibility API', () => {
     expect(unknown.statusCode).toBe(404);
     const invalid = await call('POST', '/state/message', TENANT, { genesysMessageId: MESSAGE });
     expect(invalid.statusCode).toBe(422);
+  });
+
+  it('records who said it: a status from the legacy API carries its source and key id', async () => {
+    const stored = await streamEvents(pipeline.connections.pool, outboundStreamId(TENANT, MESSAGE));
+    const keyId = keys[TENANT]!.authorization!.split('_')[1];
+    const fromApi = stored.filter((event) => event.metadata['recordedBy'] !== undefined);
+    expect(fromApi.length).toBeGreaterThan(0);
+    for (const event of fromApi) {
+      expect(event.metadata['recordedBy']).toEqual({ source: 'state-api', apiKeyId: keyId });
+    }
   });
 });

@@ -18,6 +18,7 @@ const root = path.resolve(__dirname, '../..');
 
 describe('each projection rebuilt from the event store equals the live one (real services)', () => {
   let pipeline: TestPipeline;
+  let stateKey: Record<string, string>;
   let conversations: string[];
   const live: Record<string, string[]> = {};
 
@@ -29,10 +30,10 @@ describe('each projection rebuilt from the event store equals the live one (real
   });
 
   const patchStatus = async (wamid: string, status: string, timestamp: number) => {
-    const answer = await pipeline.app.inject({
+    const answer = await pipeline.internal.inject({
       method: 'PATCH',
       url: `/state/message/${wamid}`,
-      headers: { 'x-tenant-id': TENANT },
+      headers: { 'x-tenant-id': TENANT, ...stateKey },
       payload: { status, timestamp },
     });
     expect(answer.statusCode).toBe(200);
@@ -41,6 +42,7 @@ describe('each projection rebuilt from the event store equals the live one (real
   beforeAll(async () => {
     pipeline = await startPipeline('rebuild-eq');
     conversations = await setUpTenant(pipeline, 3);
+    stateKey = await pipeline.apiKeyHeaders(TENANT, ['state:write']);
     for (let index = 0; index < 12; index++) {
       const webhook = textWebhook(conversations[index % 3]!, `message ${index}`);
       expect(await postWebhook(pipeline, webhook.body)).toBe(200);

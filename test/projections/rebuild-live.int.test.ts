@@ -12,11 +12,13 @@ const MESSAGES = 150;
 
 describe('projection rebuild under live traffic (real services)', () => {
   let pipeline: TestPipeline;
+  let stateKey: Record<string, string>;
   let conversations: string[];
 
   beforeAll(async () => {
     pipeline = await startPipeline('rebuild-live');
     conversations = await setUpTenant(pipeline, 5);
+    stateKey = await pipeline.apiKeyHeaders(TENANT, ['state:read']);
   }, 120_000);
   afterAll(() => pipeline.stop());
 
@@ -33,10 +35,10 @@ describe('projection rebuild under live traffic (real services)', () => {
       for (let index = 0; sending; index++) {
         const conversationId = conversations[index % conversations.length]!;
         try {
-          const answer = await pipeline.app.inject({
+          const answer = await pipeline.internal.inject({
             method: 'GET',
             url: `/state/conversation/${conversationId}`,
-            headers: { 'x-tenant-id': TENANT },
+            headers: { 'x-tenant-id': TENANT, ...stateKey },
           });
           if (answer.statusCode !== 200) failures.push(`GET ${answer.statusCode} ${answer.body}`);
           await pool.query('SELECT count(*) FROM message_tracking');

@@ -180,7 +180,7 @@ export const startStatusHarness = async (
         payload: body,
       }),
     addTenant: async (tenantId, { integrationId = INTEGRATION_ID, withGenesysOAuth = true } = {}) => {
-      const response = await bridge.app.inject({
+      const response = await bridge.internal.inject({
         method: 'POST',
         url: '/admin/tenants',
         headers: admin,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/http/app';
+import { buildApps } from '../../src/http/app';
+import type { ApiKeyScope } from '../../src/tenants/api-keys/api-key';
 import { loadConfig, type Config } from '../../src/infra/config';
 import { openConnections, type Connections } from '../../src/infra/connections';
 import { createLogger } from '../../src/infra/logger';
@@ -15,8 +16,13 @@ export interface TestBridge {
   config: Config;
   connections: Connections;
   services: Services;
+  /** The public listener's app: webhooks and /healthz. */
   app: FastifyInstance;
+  /** The internal listener's app: State Manager API, audit, admin, /readyz, /metrics. */
+  internal: FastifyInstance;
   adminToken: string;
+  /** Creates an API key for a tenant through the admin API; answers the headers a legacy caller sends. */
+  apiKeyHeaders: (tenantId: string, scopes?: ApiKeyScope[]) => Promise<Record<string, string>>;
   close: () => Promise<void>;
 }
 
@@ -45,7 +51,7 @@ export const startTestBridge = async (
     await ensureBucket(connections.s3, bucket, config.S3_REGION);
   }
   const services = buildServices(config, connections, logger);
-  const app = await buildApp({
+  const apps = await buildApps({
     logger,
     checks: connections.checks,
     ...services,
@@ -59,10 +65,21 @@ export const startTestBridge = async (
     config,
     connections,
     services,
-    app,
+    app: apps.public,
+    internal: apps.internal,
     adminToken,
+    apiKeyHeaders: async (tenantId, scopes = ['state:read', 'state:write', 'audit:read']) => {
+      const answer = await apps.internal.inject({
+        method: 'POST',
+        url: `/admin/tenants/${tenantId}/api-keys`,
+        headers: { authorization: `Bearer ${adminToken}` },
+        payload: { scopes },
+      });
+      if (answer.statusCode !== 201) throw new Error(`API key not created: ${answer.body}`);
+      return { authorization: `Bearer ${(answer.json() as { key: string }).key}` };
+    },
     close: async () => {
-      await app.close();
+      await Promise.all([apps.public.close(), apps.internal.close()]);
       const keys = await connections.redis.keys(`${ns.redisKeyPrefix}*`).catch(() => []);
       if (keys.length) await connections.redis.del(...keys.map((key) => key.slice(ns.redisKeyPrefix.length)));
       for (const bucket of [config.S3_MEDIA_BUCKET, config.S3_ARCHIVE_BUCKET])

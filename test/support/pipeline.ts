@@ -71,7 +71,7 @@ export const startPipeline = async (
     genesys,
     workers,
     addTenant: async ({ tenantId, integrationId, region, webhookSecret, mediaMode, whatsapp }) => {
-      const response = await bridge.app.inject({
+      const response = await bridge.internal.inject({
         method: 'POST',
         url: '/admin/tenants',
         headers: admin,
@@ -89,7 +89,7 @@ export const startPipeline = async (
       if (response.statusCode !== 201) throw new Error(`tenant not created: ${response.body}`);
     },
     link: async (tenantId, conversationId, waId, contactName) => {
-      const response = await bridge.app.inject({
+      const response = await bridge.internal.inject({
         method: 'POST',
         url: '/admin/conversations',
         headers: admin,

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
 import { handleConversationCommand } from '../../commands/conversation/handler';
 import type { EventStore } from '../../events/store/types';
+import { apiKeyScope } from '../../tenants/api-keys/api-key';
+import type { ApiKeys } from '../../tenants/api-keys/api-keys';
 import type { TenantAdmin } from '../../tenants/tenant-admin';
 import { credentialsInput, tenantInput } from '../../tenants/tenant-input';
 import { TenantAlreadyExists } from '../../tenants/tenant-repository';
@@ -13,10 +16,24 @@ export interface AdminOptions {
   adminToken: string | undefined;
   tenants: TenantAdmin;
   store: EventStore;
+  apiKeys: ApiKeys;
 }
 
-/** Tenants, their credentials and conversation links. Bearer ADMIN_TOKEN; secrets go in, never come out. */
-export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, { adminToken, tenants, store }) => {
+const newApiKeyBody = z
+  .object({
+    scopes: z.array(apiKeyScope).min(1).default(['state:read']),
+    label: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+
+/**
+ * Tenants, their credentials, API keys and conversation links. Bearer ADMIN_TOKEN; secrets go in, never come out
+ * (a new API key is shown once, in the answer that creates it).
+ */
+export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (
+  app,
+  { adminToken, tenants, store, apiKeys },
+) => {
   app.addHook('onRequest', requireAdminToken(adminToken));
 
   app.post(
@@ -67,4 +84,30 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, { admin
     );
     return reply.code(201).send({ tenantId, conversationId: input.conversationId, changed: !result.isNoOp });
   });
+
+  const requireTenant = async (tenantId: string) => {
+    if (!(await tenants.exists(tenantId)))
+      throw new HttpError(404, 'UnknownTenant', 'No tenant with this id');
+  };
+
+  app.post<{ Params: { id: string } }>('/admin/tenants/:id/api-keys', async (request, reply) => {
+    const input = parseBody(newApiKeyBody, request.body ?? {});
+    await requireTenant(request.params.id);
+    return reply.code(201).send(await apiKeys.create(request.params.id, input.scopes, input.label));
+  });
+
+  app.get<{ Params: { id: string } }>('/admin/tenants/:id/api-keys', async (request) => {
+    await requireTenant(request.params.id);
+    return { keys: await apiKeys.list(request.params.id) };
+  });
+
+  app.delete<{ Params: { id: string; keyId: string } }>(
+    '/admin/tenants/:id/api-keys/:keyId',
+    async (request, reply) => {
+      if (!(await apiKeys.revoke(request.params.id, request.params.keyId))) {
+        throw new HttpError(404, 'UnknownApiKey', 'This tenant has no API key with this id');
+      }
+      return reply.code(204).send();
+    },
+  );
 };

@@ -22,14 +22,17 @@ const readySchema = {
   required: ['ready', 'dependencies'],
 } as const;
 
-/** Liveness says the process answers; readiness names each dependency and is 503 while any one is down. */
-export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (app, { checks }) => {
+/** Liveness (public listener): the process answers. Nothing else is said to strangers. */
+export const livenessPlugin: FastifyPluginAsync = async (app) => {
   app.get(
     '/healthz',
     { schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } },
     async () => ({ status: 'ok' }),
   );
+};
 
+/** Readiness (internal listener) names each dependency and is 503 while any one is down. */
+export const readinessPlugin: FastifyPluginAsync<HealthOptions> = async (app, { checks }) => {
   app.get(
     '/readyz',
     { schema: { response: { 200: readySchema, 503: readySchema } } },

@@ -1,18 +1,29 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { CommandRejected } from '../../commands/command-rejected';
 import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
 import type { EventStore } from '../../events/store/types';
 import type { MappingResolver } from '../../processors/outbound/mapping-resolver';
+import type { ApiKeys } from '../../tenants/api-keys/api-keys';
 import { HttpError } from '../errors';
-import { parseBody, tenantHeader } from '../request-input';
+import { parseBody } from '../request-input';
+import { principalOf, requireTenantKey, type TenantPrincipal } from '../tenant-auth';
 
 export interface StateOptions {
   store: EventStore;
   pool: Pool;
   mappings: Pick<MappingResolver, 'resolve'>;
+  apiKeys: Pick<ApiKeys, 'verify'>;
 }
+
+/** Who said it, kept in the event's metadata so that audit replay shows a fact came from a legacy caller. */
+const recordedBy = (request: FastifyRequest, principal: TenantPrincipal) => ({
+  metadata: {
+    correlationId: request.id,
+    recordedBy: { source: 'state-api', apiKeyId: principal.keyId },
+  },
+});
 
 const recordMessageBody = z.object({
   metaMessageId: z.string().min(1),
@@ -39,13 +50,21 @@ interface IndexRow {
  * The original State Manager's HTTP API, kept for legacy callers, on top of commands and read models: reads come
  * from the mapping read model (Redis first), writes become commands on the message's stream, so they obey the same
  * rules as everything else (statuses only move forward, a message is recorded once). Every call is scoped to the
- * tenant in X-Tenant-ID; another tenant's ids answer 404, as unknown ones do.
+ * tenant of its API key; another tenant's ids answer 404, as unknown ones do. Reads need `state:read`, writes
+ * `state:write`.
  */
-export const statePlugin: FastifyPluginAsync<StateOptions> = async (app, { store, pool, mappings }) => {
+export const statePlugin: FastifyPluginAsync<StateOptions> = async (
+  app,
+  { store, pool, mappings, apiKeys },
+) => {
+  const canRead = { onRequest: requireTenantKey(apiKeys, 'state:read') };
+  const canWrite = { onRequest: requireTenantKey(apiKeys, 'state:write') };
+
   app.get<{ Params: { conversationId: string } }>(
     '/state/conversation/:conversationId',
+    canRead,
     async (request, reply) => {
-      const tenantId = tenantHeader(request);
+      const { tenantId } = principalOf(request);
       const { conversationId } = request.params;
       const mapping = await mappings.resolve(tenantId, conversationId, '');
       if (!mapping) {
@@ -64,22 +83,24 @@ export const statePlugin: FastifyPluginAsync<StateOptions> = async (app, { store
    * A caller reporting that a message of this bridge was sent: Meta's wamid for a send whose answer we lost is
    * exactly what reconciles an unknown outcome. Messages the bridge never carried are not invented here.
    */
-  app.post('/state/message', async (request, reply) => {
-    const tenantId = tenantHeader(request);
+  app.post('/state/message', canWrite, async (request, reply) => {
+    const principal = principalOf(request);
+    const { tenantId } = principal;
     const body = parseBody(recordMessageBody, request.body);
     if (body.tenantId !== undefined && body.tenantId !== tenantId) {
-      throw new HttpError(403, 'TenantMismatch', 'tenantId differs from X-Tenant-ID');
+      throw new HttpError(403, 'TenantMismatch', 'tenantId differs from the tenant of this API key');
     }
     const ref = { tenantId, genesysMessageId: body.genesysMessageId };
     const existing = await store.readStream(`outbound-${tenantId}-${body.genesysMessageId}`);
     if (existing.length === 0)
       throw new HttpError(404, 'UnknownMessage', 'The bridge has no such Genesys message');
     try {
-      await handleOutboundMessageCommand(store, ref, {
-        type: 'RecordSent',
-        wamid: body.metaMessageId,
-        partIndex: 0,
-      });
+      await handleOutboundMessageCommand(
+        store,
+        ref,
+        { type: 'RecordSent', wamid: body.metaMessageId, partIndex: 0 },
+        recordedBy(request, principal),
+      );
     } catch (error) {
       if (error instanceof CommandRejected) throw new HttpError(409, error.code, error.message);
       throw error;
@@ -89,47 +110,53 @@ export const statePlugin: FastifyPluginAsync<StateOptions> = async (app, { store
       .send({ metaMessageId: body.metaMessageId, genesysMessageId: body.genesysMessageId });
   });
 
-  app.patch<{ Params: { metaMessageId: string } }>('/state/message/:metaMessageId', async (request) => {
-    const tenantId = tenantHeader(request);
-    const body = parseBody(statusBody, request.body);
-    const { rows } = await pool.query<IndexRow>(
-      'SELECT tenant_id, genesys_message_id FROM meta_message_index WHERE wamid = $1 AND tenant_id = $2',
-      [request.params.metaMessageId, tenantId],
-    );
-    const row = rows[0];
-    if (!row) throw new HttpError(404, 'UnknownMessage', 'No message with this Meta message id');
-    const seconds =
-      body.timestamp === undefined
-        ? Math.floor(Date.now() / 1000)
-        : typeof body.timestamp === 'number'
-          ? body.timestamp
-          : /^\d+$/.test(body.timestamp)
-            ? Number(body.timestamp)
-            : Math.floor(Date.parse(body.timestamp) / 1000);
-    if (!Number.isFinite(seconds)) throw new HttpError(422, 'InvalidTimestamp', 'timestamp is not a time');
-    try {
-      const result = await handleOutboundMessageCommand(
-        store,
-        { tenantId, genesysMessageId: row.genesys_message_id },
-        {
-          type: 'RecordMetaStatus',
-          status: body.status,
-          wamid: request.params.metaMessageId,
-          timestamp: String(seconds),
-          ...(body.status === 'failed'
-            ? {
-                error: {
-                  code: body.errorCode ?? 0,
-                  title: body.errorTitle ?? 'Reported failed by a legacy caller',
-                },
-              }
-            : {}),
-        },
+  app.patch<{ Params: { metaMessageId: string } }>(
+    '/state/message/:metaMessageId',
+    canWrite,
+    async (request) => {
+      const principal = principalOf(request);
+      const { tenantId } = principal;
+      const body = parseBody(statusBody, request.body);
+      const { rows } = await pool.query<IndexRow>(
+        'SELECT tenant_id, genesys_message_id FROM meta_message_index WHERE wamid = $1 AND tenant_id = $2',
+        [request.params.metaMessageId, tenantId],
       );
-      return { metaMessageId: request.params.metaMessageId, status: body.status, changed: !result.isNoOp };
-    } catch (error) {
-      if (error instanceof CommandRejected) throw new HttpError(409, error.code, error.message);
-      throw error;
-    }
-  });
+      const row = rows[0];
+      if (!row) throw new HttpError(404, 'UnknownMessage', 'No message with this Meta message id');
+      const seconds =
+        body.timestamp === undefined
+          ? Math.floor(Date.now() / 1000)
+          : typeof body.timestamp === 'number'
+            ? body.timestamp
+            : /^\d+$/.test(body.timestamp)
+              ? Number(body.timestamp)
+              : Math.floor(Date.parse(body.timestamp) / 1000);
+      if (!Number.isFinite(seconds)) throw new HttpError(422, 'InvalidTimestamp', 'timestamp is not a time');
+      try {
+        const result = await handleOutboundMessageCommand(
+          store,
+          { tenantId, genesysMessageId: row.genesys_message_id },
+          {
+            type: 'RecordMetaStatus',
+            status: body.status,
+            wamid: request.params.metaMessageId,
+            timestamp: String(seconds),
+            ...(body.status === 'failed'
+              ? {
+                  error: {
+                    code: body.errorCode ?? 0,
+                    title: body.errorTitle ?? 'Reported failed by a legacy caller',
+                  },
+                }
+              : {}),
+          },
+          recordedBy(request, principal),
+        );
+        return { metaMessageId: request.params.metaMessageId, status: body.status, changed: !result.isNoOp };
+      } catch (error) {
+        if (error instanceof CommandRejected) throw new HttpError(409, error.code, error.message);
+        throw error;
+      }
+    },
+  );
 };
