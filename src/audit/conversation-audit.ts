@@ -20,6 +20,8 @@ export interface AuditEntry {
   summary: Record<string, unknown>;
   /** WebhookReceived only: the stored raw body checked again against its stored signature. */
   signature?: SignatureCheck;
+  /** Set when a caller outside the bridge reported the fact (the legacy State Manager API and its key). */
+  recordedBy?: unknown;
 }
 
 export interface MessageAudit {
@@ -78,6 +80,9 @@ export const auditConversation = async (
       version: event.version,
       streamId: event.envelope.streamId,
       summary: summarizeEvent(event),
+      ...(event.envelope.metadata['recordedBy'] !== undefined
+        ? { recordedBy: event.envelope.metadata['recordedBy'] }
+        : {}),
     };
     if (event.envelope.streamId.startsWith('outbound-'))
       entry.genesysMessageId = genesysMessageIdOf(event.envelope);

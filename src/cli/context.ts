@@ -7,6 +7,8 @@ import { cipherFromConfig } from '../tenants/credentials-cipher';
 import { TenantAdmin } from '../tenants/tenant-admin';
 import { TenantDirectory } from '../tenants/tenant-directory';
 import { TenantRepository } from '../tenants/tenant-repository';
+import { ApiKeyRepository } from '../tenants/api-keys/api-key-repository';
+import { ApiKeys } from '../tenants/api-keys/api-keys';
 
 /** What one-shot commands need: PostgreSQL, Redis and the services over them; Kafka and the rest stay closed. */
 export const withCliContext = async <T>(
@@ -16,6 +18,7 @@ export const withCliContext = async <T>(
     store: PostgresEventStore;
     directory: TenantDirectory;
     tenantAdmin: TenantAdmin;
+    apiKeys: ApiKeys;
   }) => Promise<T>,
 ): Promise<T> => {
   const config = loadConfig();
@@ -33,6 +36,7 @@ export const withCliContext = async <T>(
       store: new PostgresEventStore(pool),
       directory,
       tenantAdmin: new TenantAdmin(repository, cipher, directory),
+      apiKeys: new ApiKeys(new ApiKeyRepository(pool)),
     });
   } finally {
     redis.disconnect();

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { handleConversationCommand } from '../commands/conversation/handler';
 import { conversationLinkInput } from '../http/schemas/conversation-link';
 import { tenantInput } from '../tenants/tenant-input';
+import { registerApiKeyCommands } from './api-keys-command';
 import { withCliContext } from './context';
 
 const readJson = async (file: string): Promise<unknown> => {
@@ -28,6 +29,7 @@ const issuesOf = (error: { issues: { path: PropertyKey[]; message: string }[] })
 
 export const registerTenantCommands = (program: Command) => {
   const tenants = program.command('tenants').description('tenants and their credentials');
+  registerApiKeyCommands(tenants);
   tenants
     .command('add <file>')
     .description('add a tenant from a JSON file (or - for standard input), shaped like POST /admin/tenants')

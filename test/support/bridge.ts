@@ -56,6 +56,7 @@ export const startTestBridge = async (
     checks: connections.checks,
     ...services,
     adminToken,
+    metricsToken: config.METRICS_TOKEN,
     metaAppSecret: config.META_APP_SECRET,
     metaVerifyToken: config.META_VERIFY_TOKEN,
     refreshMetrics: metricsRefresher(config, connections, services, logger),
