@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Sandbox mode: sends a signed Genesys Open Messaging webhook to the running bridge for the demo conversation.
+# Sandbox mode: sends a signed Genesys Open Messaging webhook to the running bridge for the demo conversation, with
+# the secret the sandbox generated at its last start (it writes them to .cache/sandbox/secrets.env, mode 600).
 # Usage: ./scripts/send-demo-webhook.sh ["message text"]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-[ -f .cache/sandbox.env ] || { echo "no sandbox yet: run ./scripts/start.sh first" >&2; exit 1; }
+secrets=${BRIDGE_SANDBOX_DIR:-.cache/sandbox}/secrets.env
+[ -f "$secrets" ] || { echo "no sandbox secrets in $secrets: start the sandbox first (./scripts/start.sh)" >&2; exit 1; }
 set -a
-# shellcheck disable=SC1091
-source .cache/sandbox.env
+# shellcheck disable=SC1090
+source "$secrets"
 set +a
 exec npx tsx scripts/send-demo-webhook.ts "$@"

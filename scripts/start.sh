@@ -1,32 +1,40 @@
 #!/usr/bin/env bash
 # Runs the bridge in the foreground on a fresh clone: dependencies, local infrastructure, migrations, service.
-# Without META_GRAPH_URL it runs in sandbox mode (built-in Meta and Genesys simulators, a demo tenant).
+# Without META_GRAPH_URL (environment or .env) it asks for sandbox mode, `serve --sandbox`: built-in Meta and
+# Genesys simulators, a demo tenant, secrets made afresh at each start. The bridge itself never guesses it.
 # Stop it with Ctrl-C; stop Kafka and S3Proxy afterwards with scripts/infra/down.sh.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/prepare.sh"
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-if [ -z "${META_GRAPH_URL:-}" ]; then
-  # Sandbox secrets are made once and kept in the git-ignored cache, so a restart keeps the same demo tenant.
+# Decided before anything else runs, so that the mode is the first line printed. The environment wins over .env,
+# as in prepare.sh.
+meta_graph_url=${META_GRAPH_URL:-}
+if [ -z "${META_GRAPH_URL+x}" ] && [ -f .env ]; then
+  meta_graph_url=$(grep -E '^META_GRAPH_URL=' .env | head -n 1 | cut -d= -f2- || true)
+fi
+serve_args=()
+if [ -z "$meta_graph_url" ]; then
+  serve_args=(--sandbox)
+  printf '[bridge] %s\n' "sandbox mode: META_GRAPH_URL is not set, so Meta and Genesys are simulated on loopback" \
+    "(serve --sandbox: a demo tenant, nothing reaches WhatsApp; set META_GRAPH_URL to run for real)"
+else
+  printf '[bridge] %s\n' "Meta Graph API at $meta_graph_url (META_GRAPH_URL)"
+fi
+
+source scripts/prepare.sh
+
+if [ ${#serve_args[@]} -gt 0 ]; then
+  # CREDENTIALS_KEY seals the stored credentials, so it is made once per checkout and kept: a new one would orphan
+  # them. Every other sandbox secret is made by the bridge at each start and never kept here (files written by
+  # older versions held some: they are dropped by the rewrite).
   sandbox_env=.cache/sandbox.env
-  if [ ! -f "$sandbox_env" ]; then
-    mkdir -p .cache
-    {
-      echo "CREDENTIALS_KEY=$(openssl rand -base64 32)"
-      echo "ADMIN_TOKEN=$(openssl rand -hex 24)"
-      echo "META_APP_SECRET=$(openssl rand -hex 16)"
-      echo "META_VERIFY_TOKEN=$(openssl rand -hex 8)"
-      echo "SANDBOX_WEBHOOK_SECRET=$(openssl rand -hex 16)"
-      echo "SANDBOX_WHATSAPP_TOKEN=$(openssl rand -hex 16)"
-      echo "SANDBOX_GENESYS_CLIENT_SECRET=$(openssl rand -hex 16)"
-    } >"$sandbox_env"
-    chmod 600 "$sandbox_env"
-  fi
-  # Split at the first '=' only: base64 values end in '='.
-  while IFS= read -r line; do
-    name=${line%%=*}
-    [ -z "${!name+x}" ] && export "$line"
-  done <"$sandbox_env"
-  say "sandbox mode: META_GRAPH_URL is not set, so Meta and Genesys are simulated on loopback"
+  key=$(grep -E '^CREDENTIALS_KEY=' "$sandbox_env" 2>/dev/null | head -n 1 | cut -d= -f2- || true)
+  [ -n "$key" ] || key=$(openssl rand -base64 32)
+  mkdir -p .cache
+  rm -f "$sandbox_env.tmp"
+  (umask 077 && printf 'CREDENTIALS_KEY=%s\n' "$key" >"$sandbox_env.tmp")
+  mv "$sandbox_env.tmp" "$sandbox_env"
+  [ -n "${CREDENTIALS_KEY:-}" ] || export CREDENTIALS_KEY="$key"
 fi
 
 say "building"
@@ -34,7 +42,7 @@ npm run --silent build
 say "starting the bridge on http://${HOST:-127.0.0.1}:${PORT:-3000} (Ctrl-C stops it)"
 if [ -t 1 ]; then
   # A person is watching: readable lines. Pipes and files get the JSON lines as they are.
-  node dist/cli/main.js serve "$@" | node_modules/.bin/pino-pretty --translateTime SYS:HH:MM:ss.l --ignore pid,hostname,service
+  node dist/cli/main.js serve ${serve_args[@]+"${serve_args[@]}"} "$@" | node_modules/.bin/pino-pretty --translateTime SYS:HH:MM:ss.l --ignore pid,hostname,service
 else
-  exec node dist/cli/main.js serve "$@"
+  exec node dist/cli/main.js serve ${serve_args[@]+"${serve_args[@]}"} "$@"
 fi

@@ -1,10 +1,11 @@
 import { Option, type Command } from 'commander';
-import { describeConfig, loadConfig } from '../infra/config';
+import { ConfigError, describeConfig, loadConfig } from '../infra/config';
 import { openConnections } from '../infra/connections';
 import { createLogger } from '../infra/logger';
 import { ensureBucket } from '../infra/s3';
 import { buildApps } from '../http/app';
 import { startSandbox, type Sandbox } from '../runtime/sandbox';
+import { sandboxModeFrom } from '../runtime/sandbox-mode';
 import { createMetrics } from '../infra/metrics';
 import { metricsRefresher } from '../runtime/metrics-refresh';
 import { buildServices } from '../runtime/services';
@@ -23,15 +24,18 @@ export const registerServeCommand = (program: Command) =>
         .default('all'),
     )
     .option('--no-migrate', 'do not apply pending migrations at start')
-    .action(async (options: { role: string; migrate: boolean }) => {
+    .option('--sandbox', 'simulate Meta and Genesys on loopback with a demo tenant (or BRIDGE_SANDBOX=1)')
+    .action(async (options: { role: string; migrate: boolean; sandbox?: boolean }) => {
       let config = loadConfig();
+      const mode = sandboxModeFrom(config, options.sandbox);
+      if ('error' in mode) throw new ConfigError('META_GRAPH_URL', mode.error);
       const logger = createLogger(config.LOG_LEVEL);
       const roles = rolesFrom(options.role);
       let sandbox: Sandbox | undefined;
-      if (config.sandbox) {
+      if (mode.sandbox) {
         sandbox = await startSandbox(config, logger);
         config = sandbox.config;
-        logger.warn('SANDBOX MODE: META_GRAPH_URL is not set; Meta and Genesys are simulated on loopback');
+        logger.warn('SANDBOX MODE (asked for): Meta and Genesys are simulated on loopback');
       }
       logger.info({ roles: [...roles], config: describeConfig(config) }, 'starting');
       if (options.migrate) await runMigrations(config.DATABASE_URL);

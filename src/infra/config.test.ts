@@ -3,7 +3,7 @@ import { ConfigError, describeConfig, loadConfig } from './config';
 const key = Buffer.alloc(32, 7).toString('base64');
 
 describe('loadConfig', () => {
-  it('defaults every service to loopback and runs in sandbox mode without a Meta URL', () => {
+  it('defaults every service to loopback and leaves sandbox mode off', () => {
     const config = loadConfig({});
     expect(config.PORT).toBe(3000);
     expect(config.INTERNAL_PORT).toBe(3001);
@@ -11,11 +11,29 @@ describe('loadConfig', () => {
     expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
     expect(config.AMQP_URL).toBe('amqp://guest:guest@127.0.0.1:5672');
     expect(config.S3_PUBLIC_ENDPOINT).toBe('http://127.0.0.1:9000');
-    expect(config.sandbox).toBe(true);
+    expect(config.sandbox).toBe(false);
   });
 
-  it('leaves sandbox mode once META_GRAPH_URL is set', () => {
-    expect(loadConfig({ META_GRAPH_URL: 'https://graph.facebook.com' }).sandbox).toBe(false);
+  it('turns sandbox mode on from BRIDGE_SANDBOX only, never from a missing META_GRAPH_URL', () => {
+    expect(loadConfig({ BRIDGE_SANDBOX: '1' }).sandbox).toBe(true);
+    expect(loadConfig({ BRIDGE_SANDBOX: 'true' }).sandbox).toBe(true);
+    expect(loadConfig({ BRIDGE_SANDBOX: 'false' }).sandbox).toBe(false);
+    expect(loadConfig({ BRIDGE_SANDBOX: '' }).sandbox).toBe(false);
+    expect(() => loadConfig({ BRIDGE_SANDBOX: 'yes' })).toThrow(
+      'Invalid configuration: BRIDGE_SANDBOX must be 1, true, 0 or false',
+    );
+  });
+
+  it("keeps the local S3Proxy's default secret key for loopback endpoints only", () => {
+    expect(loadConfig({ S3_ENDPOINT: 'http://localhost:9000' }).S3_SECRET_KEY).toBe(
+      'bridge-local-secret-key',
+    );
+    expect(() => loadConfig({ S3_ENDPOINT: 'https://s3.eu-west-1.amazonaws.com' })).toThrow(
+      'Invalid configuration: S3_SECRET_KEY must be set when S3_ENDPOINT is not a loopback address',
+    );
+    expect(loadConfig({ S3_ENDPOINT: 'http://minio:9000', S3_SECRET_KEY: 'a-real-one' }).S3_SECRET_KEY).toBe(
+      'a-real-one',
+    );
   });
 
   it.each([

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * Every setting the bridge reads, validated once at start. Defaults point at loopback so a fresh clone runs
- * against the local infrastructure; secrets have no defaults outside sandbox mode.
+ * against the local infrastructure. No secret has a default, with one exception: S3_SECRET_KEY defaults to the
+ * local S3Proxy's credential (scripts/infra/s3proxy.sh), and only while S3_ENDPOINT is a loopback address.
  */
 const url = (protocols: string[]) =>
   z
@@ -67,6 +68,19 @@ export const configSchema = z.object({
   S3_MEDIA_BUCKET: z.string().min(3).default('media-outbound'),
   S3_ARCHIVE_BUCKET: z.string().min(3).default('webhooks-outbound'),
   META_GRAPH_URL: url(['http:', 'https:']).optional(),
+  /**
+   * `serve` runs the built-in simulators and a demo tenant (like `serve --sandbox`). An explicit choice: a missing
+   * META_GRAPH_URL alone never means sandbox, or real tenants' messages would be acknowledged and never delivered.
+   */
+  BRIDGE_SANDBOX: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['1', 'true', '0', 'false'], { message: 'must be 1, true, 0 or false' }))
+    .transform((value) => value === '1' || value === 'true')
+    .default(false),
+  /** Where the sandbox writes its secrets file (0600) and demo webhook; git-ignored under the checkout. */
+  BRIDGE_SANDBOX_DIR: z.string().min(1).default('.cache/sandbox'),
   META_GRAPH_VERSION: z
     .string()
     .regex(/^v\d+\.\d+$/, 'must look like v<major>.<minor>')
@@ -117,7 +131,7 @@ type RawConfig = z.infer<typeof configSchema>;
 
 export type Config = Omit<RawConfig, 'S3_PUBLIC_ENDPOINT'> & {
   S3_PUBLIC_ENDPOINT: string;
-  /** No real Meta endpoint configured: the built-in simulators stand in for Meta and Genesys. */
+  /** Sandbox mode was asked for (BRIDGE_SANDBOX); `serve` also takes --sandbox, see runtime/sandbox-mode.ts. */
   sandbox: boolean;
 };
 
@@ -153,11 +167,20 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
   }
   const raw = parsed.data;
+  if (present.S3_SECRET_KEY === undefined && !isLoopback(raw.S3_ENDPOINT)) {
+    // The default is the local S3Proxy's published credential: anywhere else it would be a guessable password.
+    throw new ConfigError('S3_SECRET_KEY', 'must be set when S3_ENDPOINT is not a loopback address');
+  }
   return {
     ...raw,
     S3_PUBLIC_ENDPOINT: raw.S3_PUBLIC_ENDPOINT ?? raw.S3_ENDPOINT,
-    sandbox: raw.META_GRAPH_URL === undefined,
+    sandbox: raw.BRIDGE_SANDBOX,
   };
+};
+
+const isLoopback = (endpoint: string): boolean => {
+  const host = new URL(endpoint).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 };
 
 /** A copy that is safe to log: secrets masked, passwords removed from URLs. */

@@ -1,9 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../infra/config';
 import type { Logger } from '../infra/logger';
 import { GenesysSimulator } from '../simulators/genesys';
 import { MetaSimulator } from '../simulators/meta';
+import { generateSandboxSecrets, secretsEnvLines, writeSecretsFile } from './sandbox-secrets';
 import type { Services } from './services';
 
 /** The demo tenant sandbox mode creates; its ids are fixed so that a restart finds the same one. */
@@ -27,15 +28,14 @@ export interface Sandbox {
 }
 
 /**
- * Sandbox mode (no META_GRAPH_URL): the Meta and Genesys simulators run in this process on loopback and the
- * configuration points at them, so a newcomer sees a webhook travel the whole pipeline without any account.
+ * Sandbox mode (`serve --sandbox` or BRIDGE_SANDBOX): the Meta and Genesys simulators run in this process on
+ * loopback and the configuration points at them, so a newcomer sees a webhook travel the whole pipeline without
+ * any account. Its secrets are new at every start (runtime/sandbox-secrets.ts): none is fixed anywhere.
  */
 export const startSandbox = async (config: Config, logger: Logger): Promise<Sandbox> => {
-  // Demo credentials, not secrets of anyone's: derived per machine by start.sh and kept in .cache/sandbox.env.
-  const whatsappToken = process.env.SANDBOX_WHATSAPP_TOKEN ?? 'sandbox-whatsapp-token';
-  const clientSecret = process.env.SANDBOX_GENESYS_CLIENT_SECRET ?? 'sandbox-genesys-client-secret';
-  const meta = new MetaSimulator({ phoneNumbers: { [DEMO.phoneNumberId]: whatsappToken } });
-  const genesys = new GenesysSimulator({ clients: { [DEMO.clientId]: clientSecret } });
+  const secrets = generateSandboxSecrets(config);
+  const meta = new MetaSimulator({ phoneNumbers: { [DEMO.phoneNumberId]: secrets.whatsappToken } });
+  const genesys = new GenesysSimulator({ clients: { [DEMO.clientId]: secrets.genesysClientSecret } });
   await Promise.all([meta.start(), genesys.start()]);
   const log = logger.child({ component: 'sandbox' });
   let seen = 0;
@@ -56,21 +56,27 @@ export const startSandbox = async (config: Config, logger: Logger): Promise<Sand
       GENESYS_API_URL_TEMPLATE: genesys.url,
       GENESYS_LOGIN_URL_TEMPLATE: genesys.url,
       GENESYS_DOWNLOAD_ORIGIN_OVERRIDE: genesys.url,
+      META_APP_SECRET: secrets.metaAppSecret,
+      META_VERIFY_TOKEN: secrets.metaVerifyToken,
+      ADMIN_TOKEN: secrets.adminToken,
     },
     meta,
     genesys,
     seed: async (services, publicUrl) => {
-      const webhookSecret = process.env.SANDBOX_WEBHOOK_SECRET ?? 'sandbox-webhook-secret-0001';
-      if (!(await services.tenantAdmin.exists(DEMO.tenantId))) {
+      const credentials = {
+        genesysWebhookSecret: secrets.webhookSecret,
+        genesysClientId: DEMO.clientId,
+        genesysClientSecret: secrets.genesysClientSecret,
+        whatsapp: { phoneNumberId: DEMO.phoneNumberId, accessToken: secrets.whatsappToken },
+      };
+      // The demo tenant outlives the process in the database: an earlier start's secrets are replaced, not kept.
+      if (!(await services.tenantAdmin.putCredentials(DEMO.tenantId, credentials))) {
         await services.tenantAdmin.createTenant({
           tenantId: DEMO.tenantId,
           genesysIntegrationId: DEMO.integrationId,
-          genesysWebhookSecret: webhookSecret,
           genesysRegion: DEMO.region,
-          genesysClientId: DEMO.clientId,
-          genesysClientSecret: clientSecret,
-          whatsapp: { phoneNumberId: DEMO.phoneNumberId, accessToken: whatsappToken },
           mediaMode: 'link',
+          ...credentials,
         });
       }
       const { handleConversationCommand } = await import('../commands/conversation/handler');
@@ -80,13 +86,25 @@ export const startSandbox = async (config: Config, logger: Logger): Promise<Sand
         waId: DEMO.waId,
         contactName: DEMO.contactName,
       });
-      const file = path.resolve('.cache/sandbox/demo-webhook.json');
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, demoWebhook());
-      log.info(
-        `sandbox ready. Send a signed Genesys webhook through the whole pipeline with:\n\n` +
+      const directory = path.resolve(config.BRIDGE_SANDBOX_DIR);
+      const secretsFile = path.join(directory, 'secrets.env');
+      const webhookUrl = `${publicUrl}/webhook/genesys`;
+      const lines = secretsEnvLines(secrets.generated);
+      const written = await writeSecretsFile(secretsFile, [...lines, `SANDBOX_WEBHOOK_URL=${webhookUrl}`])
+        .then(() => writeFile(path.join(directory, 'demo-webhook.json'), demoWebhook()))
+        .then(
+          () => `also written to ${secretsFile} (mode 600), which ./scripts/send-demo-webhook.sh reads`,
+          (error: Error) => `NOT written to ${secretsFile} (${error.message}): this is their only copy`,
+        );
+      // Printed once, here: the only place besides the file that shows them.
+      log.warn(
+        `SANDBOX MODE ready: Meta and Genesys are simulated on loopback, nothing reaches WhatsApp.\n\n` +
+          `Sandbox-only secrets, generated at this start (an earlier start's no longer work):\n\n` +
+          `${lines.map((line) => `  ${line}`).join('\n')}\n\n` +
+          `${written}.\n\n` +
+          `Send a signed Genesys webhook through the whole pipeline with:\n\n` +
           `  ./scripts/send-demo-webhook.sh "Hello from the sandbox"\n\n` +
-          `(it POSTs to ${publicUrl}/webhook/genesys; watch for "Meta simulator received a WhatsApp message")`,
+          `(it POSTs to ${webhookUrl}; watch for "Meta simulator received a WhatsApp message")`,
       );
     },
     stop: async () => {
