@@ -40,6 +40,7 @@ describe('bridge serve: sandbox only when asked, no fixed secrets', () => {
   let drop: () => Promise<void>;
   let sandboxDir: string;
   let baseUrl: string;
+  let internalUrl: string;
 
   const serve = (args: string[], extra: Record<string, string> = {}): Serve => {
     // One process (not the tsx wrapper) so SIGTERM reaches the bridge itself.
@@ -105,10 +106,13 @@ describe('bridge serve: sandbox only when asked, no fixed secrets', () => {
     sandboxDir = await mkdtemp(path.join(tmpdir(), 'bridge-sandbox-'));
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
+    const internalPort = await freePort();
+    internalUrl = `http://127.0.0.1:${internalPort}`;
     env = {
       ...namespaceEnv(ns, db.url),
       PORT: String(port),
       HOST: '127.0.0.1',
+      INTERNAL_PORT: String(internalPort),
       // info: the banner is a warning, and every other line must be seen not to carry a secret.
       LOG_LEVEL: 'info',
       KAFKA_TOPIC_PARTITIONS: '1',
@@ -192,7 +196,7 @@ describe('bridge serve: sandbox only when asked, no fixed secrets', () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(await readFile(file, 'utf8')).toContain(`SANDBOX_WEBHOOK_SECRET=${oldSecret}\n`);
     expect(await sendDemoWebhook(oldSecret)).toBe(200);
-    const admin = await fetch(`${baseUrl}/admin/tenants`, {
+    const admin = await fetch(`${internalUrl}/admin/tenants`, {
       headers: { authorization: `Bearer ${before.secrets.ADMIN_TOKEN}` },
     });
     expect(admin.status).toBe(200);
