@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { buildApps } from '../../src/http/app';
 import type { ApiKeyScope } from '../../src/tenants/api-keys/api-key';
 import { loadConfig, type Config } from '../../src/infra/config';
@@ -33,6 +34,8 @@ export interface TestBridge {
 export const startTestBridge = async (
   label: string,
   env: Record<string, string> = {},
+  /** Where the bridge's log lines go (default stdout), e.g. a collector that a test searches for secrets. */
+  logTo?: DestinationStream,
 ): Promise<TestBridge> => {
   const ns = createNamespace(label);
   const db = await createTestDatabase(label);
@@ -45,7 +48,7 @@ export const startTestBridge = async (
     META_VERIFY_TOKEN: 'test-verify-token',
     ...env,
   });
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, logTo);
   const connections = await openConnections(config, logger);
   for (const bucket of [config.S3_MEDIA_BUCKET, config.S3_ARCHIVE_BUCKET]) {
     await ensureBucket(connections.s3, bucket, config.S3_REGION);

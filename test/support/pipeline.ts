@@ -1,6 +1,7 @@
 import { buildWorkers, ROLES, type Role, type Worker, type WorkerOptions } from '../../src/runtime/workers';
 import { GenesysSimulator } from '../../src/simulators/genesys';
 import { MetaSimulator } from '../../src/simulators/meta';
+import type { DestinationStream } from 'pino';
 import { startTestBridge, type TestBridge } from './bridge';
 import { waitFor } from './wait';
 
@@ -37,20 +38,29 @@ export interface TestPipeline extends TestBridge {
  */
 export const startPipeline = async (
   label: string,
-  options: { roles?: Role[]; env?: Record<string, string>; workers?: WorkerOptions } = {},
+  options: {
+    roles?: Role[];
+    env?: Record<string, string>;
+    workers?: WorkerOptions;
+    logTo?: DestinationStream;
+  } = {},
 ): Promise<TestPipeline> => {
   const meta = new MetaSimulator({ phoneNumbers: { [PHONE_NUMBER_ID]: META_TOKEN } });
   const genesys = new GenesysSimulator({ clients: { [GENESYS_CLIENT_ID]: GENESYS_CLIENT_SECRET } });
   await Promise.all([meta.start(), genesys.start()]);
-  const bridge = await startTestBridge(label, {
-    META_GRAPH_URL: meta.url,
-    GENESYS_API_URL_TEMPLATE: genesys.url,
-    GENESYS_LOGIN_URL_TEMPLATE: genesys.url,
-    GENESYS_DOWNLOAD_ORIGIN_OVERRIDE: genesys.url,
-    KAFKA_TOPIC_PARTITIONS: '3',
-    META_REQUEST_TIMEOUT_MS: '1500',
-    ...options.env,
-  });
+  const bridge = await startTestBridge(
+    label,
+    {
+      META_GRAPH_URL: meta.url,
+      GENESYS_API_URL_TEMPLATE: genesys.url,
+      GENESYS_LOGIN_URL_TEMPLATE: genesys.url,
+      GENESYS_DOWNLOAD_ORIGIN_OVERRIDE: genesys.url,
+      KAFKA_TOPIC_PARTITIONS: '3',
+      META_REQUEST_TIMEOUT_MS: '1500',
+      ...options.env,
+    },
+    options.logTo,
+  );
   const roles = new Set<Role>(options.roles ?? ROLES);
   const workers = buildWorkers(
     roles,
