@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../infra/config';
-import { createKafka } from '../infra/kafka';
+import { createKafka, kafkaClientOptions } from '../infra/kafka';
 import { createLogger } from '../infra/logger';
 import { createPool } from '../infra/postgres';
 import { createRedis } from '../infra/redis';
@@ -60,7 +60,12 @@ export const registerProjectionsCommand = (program: Command) => {
       const config = loadConfig();
       const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
       const pool = createPool(config.DATABASE_URL, { max: 2 });
-      const admin = createKafka(config.KAFKA_BROKERS, config.KAFKA_CLIENT_ID, logger).admin();
+      const admin = createKafka(
+        config.KAFKA_BROKERS,
+        config.KAFKA_CLIENT_ID,
+        logger,
+        kafkaClientOptions(config),
+      ).admin();
       try {
         await admin.connect();
         const status = await projectionStatus({ pool, admin, topicPrefix: config.KAFKA_TOPIC_PREFIX });

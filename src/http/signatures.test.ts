@@ -1,6 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { readFixture } from '../simulators/shared/fixtures';
-import { genesysSignature, isValidGenesysSignature, isValidMetaSignature, metaSignature } from './signatures';
+import {
+  genesysSignature,
+  genesysSignatureDigest,
+  isValidGenesysSignature,
+  isValidMetaSignature,
+  matchesGenesysDigest,
+  metaSignature,
+} from './signatures';
 
 const fixture = readFixture;
 const body = fixture('genesys/outbound-text.json');
@@ -24,6 +31,24 @@ describe('Genesys webhook signatures (base64)', () => {
     expect(isValidGenesysSignature(secret, Buffer.concat([body, Buffer.from(' ')]), header)).toBe(false);
     expect(isValidGenesysSignature(secret, body, undefined)).toBe(false);
     expect(isValidGenesysSignature(secret, body, header.replace('sha256=', ''))).toBe(false);
+  });
+
+  it('parses only sha256=<base64 of 32 bytes> headers, so anything else is refused before a lookup', () => {
+    const header = genesysSignature(secret, body);
+    const digest = genesysSignatureDigest(header);
+    expect(digest).toHaveLength(32);
+    expect(matchesGenesysDigest(secret, body, digest!)).toBe(true);
+    expect(matchesGenesysDigest('other-secret', body, digest!)).toBe(false);
+    const hex = createHmac('sha256', secret).update(body).digest('hex');
+    for (const wrong of [
+      undefined,
+      '',
+      'sha256=',
+      `sha256=${hex}`,
+      header.slice(0, -2),
+      `sha1=${header.slice(7)}`,
+    ])
+      expect(genesysSignatureDigest(wrong)).toBeUndefined();
   });
 });
 

@@ -13,14 +13,27 @@ const hmac = (secret: string, rawBody: Buffer) => createHmac('sha256', secret).u
 const sameBytes = (expected: Buffer, provided: Buffer) =>
   expected.length === provided.length && timingSafeEqual(expected, provided);
 
+/**
+ * The digest of a Genesys `X-Hub-Signature-256` header, or undefined when the header is missing or not
+ * `sha256=<base64 of 32 bytes>`: such a request can be refused before anything is looked up.
+ */
+export const genesysSignatureDigest = (header: string | undefined): Buffer | undefined => {
+  const match = header === undefined ? null : BASE64_SHA256.exec(header.trim());
+  return match === null ? undefined : Buffer.from(match[1]!, 'base64');
+};
+
+/** Compares in constant time a digest from genesysSignatureDigest with HMAC-SHA256(secret, raw body). */
+export const matchesGenesysDigest = (secret: string, rawBody: Buffer, digest: Buffer): boolean =>
+  sameBytes(hmac(secret, rawBody), digest);
+
 /** Genesys Open Messaging: `sha256=<base64 HMAC-SHA256(integration secret, raw body)>`. */
 export const isValidGenesysSignature = (
   secret: string,
   rawBody: Buffer,
   header: string | undefined,
 ): boolean => {
-  const match = header === undefined ? null : BASE64_SHA256.exec(header.trim());
-  return match !== null && sameBytes(hmac(secret, rawBody), Buffer.from(match[1]!, 'base64'));
+  const digest = genesysSignatureDigest(header);
+  return digest !== undefined && matchesGenesysDigest(secret, rawBody, digest);
 };
 
 /** Meta WhatsApp Cloud API: `sha256=<hex HMAC-SHA256(app secret, raw body)>`. */

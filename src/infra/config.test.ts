@@ -74,3 +74,61 @@ describe('loadConfig', () => {
     expect(loadConfig({ ADMIN_TOKEN: 'x'.repeat(32) }).ADMIN_TOKEN).toHaveLength(32);
   });
 });
+
+describe('secured connection settings', () => {
+  it('leaves Kafka in plaintext without SASL by default', () => {
+    const config = loadConfig({});
+    expect(config.KAFKA_SSL).toBe(false);
+    expect(config.KAFKA_SASL_MECHANISM).toBeUndefined();
+  });
+
+  it.each([
+    ['PLAIN', 'plain'],
+    ['SCRAM-SHA-256', 'scram-sha-256'],
+    ['scram-sha-512', 'scram-sha-512'],
+  ])('accepts the SASL mechanism %s with a username and password', (given, parsed) => {
+    const config = loadConfig({
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: '/etc/bridge/kafka-ca.pem',
+      KAFKA_SASL_MECHANISM: given,
+      KAFKA_SASL_USERNAME: 'bridge',
+      KAFKA_SASL_PASSWORD: 'kafka-hunter2',
+    });
+    expect(config).toMatchObject({
+      KAFKA_SSL: true,
+      KAFKA_SSL_CA_FILE: '/etc/bridge/kafka-ca.pem',
+      KAFKA_SASL_MECHANISM: parsed,
+      KAFKA_SASL_USERNAME: 'bridge',
+    });
+    expect(JSON.stringify(describeConfig(config))).not.toContain('kafka-hunter2');
+  });
+
+  it.each([
+    [{ KAFKA_SSL: 'yes' }, 'KAFKA_SSL'],
+    [
+      { KAFKA_SASL_MECHANISM: 'GSSAPI', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' },
+      'KAFKA_SASL_MECHANISM',
+    ],
+    [{ KAFKA_SASL_MECHANISM: 'PLAIN', KAFKA_SASL_PASSWORD: 'kafka-hunter2' }, 'KAFKA_SASL_USERNAME'],
+    [{ KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_USERNAME: 'u' }, 'KAFKA_SASL_PASSWORD'],
+    [{ KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'kafka-hunter2' }, 'KAFKA_SASL_MECHANISM'],
+    [{ KAFKA_SSL_CA_FILE: '/etc/bridge/kafka-ca.pem' }, 'KAFKA_SSL_CA_FILE'],
+  ])('refuses %j naming %s and no secret', (env, variable) => {
+    const attempt = () => loadConfig(env);
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(new RegExp(`^Invalid configuration: ${variable} `));
+    expect(attempt).not.toThrow(/hunter2/);
+  });
+
+  it('takes TLS for Redis and RabbitMQ from their URLs', () => {
+    const config = loadConfig({
+      REDIS_URL: 'rediss://:redis-hunter2@cache.internal:6380',
+      AMQP_URL: 'amqps://bridge:amqp-hunter2@mq.internal:5671',
+      DATABASE_URL: 'postgres://bridge:pg-hunter2@db.internal/bridge?sslmode=verify-full',
+    });
+    expect(config.REDIS_URL).toMatch(/^rediss:/);
+    const text = JSON.stringify(describeConfig(config));
+    for (const secret of ['redis-hunter2', 'amqp-hunter2', 'pg-hunter2']) expect(text).not.toContain(secret);
+    expect(text).toContain('sslmode=verify-full');
+  });
+});

@@ -125,7 +125,45 @@ export const configSchema = z.object({
   ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // ---- Secured connections (README "Securing connections"). PostgreSQL, Redis and RabbitMQ take TLS and
+  // credentials from their URLs (sslmode=…, rediss://, amqps://); Kafka has no URL, so it has these settings.
+  // kafkaClientOptions (kafka.ts) turns them into kafkajs options; kafkaSecurityProblem checks them together.
+  KAFKA_SSL: z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .transform((value) => value === 'true' || value === '1')
+    .default(false),
+  KAFKA_SSL_CA_FILE: z.string().trim().min(1).optional(),
+  KAFKA_SASL_MECHANISM: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(
+      z.enum(['plain', 'scram-sha-256', 'scram-sha-512'], {
+        message: 'must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512',
+      }),
+    )
+    .optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: secret.optional(),
+  // ---- end of secured connections
 });
+
+/** The first inconsistency among the Kafka security settings, as [variable, reason]. */
+export const kafkaSecurityProblem = (
+  raw: Pick<
+    z.infer<typeof configSchema>,
+    'KAFKA_SSL' | 'KAFKA_SSL_CA_FILE' | 'KAFKA_SASL_MECHANISM' | 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD'
+  >,
+): [string, string] | undefined => {
+  if (raw.KAFKA_SSL_CA_FILE && !raw.KAFKA_SSL) return ['KAFKA_SSL_CA_FILE', 'needs KAFKA_SSL=true'];
+  if (raw.KAFKA_SASL_MECHANISM && !raw.KAFKA_SASL_USERNAME)
+    return ['KAFKA_SASL_USERNAME', 'is required with KAFKA_SASL_MECHANISM'];
+  if (raw.KAFKA_SASL_MECHANISM && !raw.KAFKA_SASL_PASSWORD)
+    return ['KAFKA_SASL_PASSWORD', 'is required with KAFKA_SASL_MECHANISM'];
+  if (!raw.KAFKA_SASL_MECHANISM && (raw.KAFKA_SASL_USERNAME || raw.KAFKA_SASL_PASSWORD))
+    return ['KAFKA_SASL_MECHANISM', 'is required with KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD'];
+  return undefined;
+};
 
 type RawConfig = z.infer<typeof configSchema>;
 
@@ -144,6 +182,7 @@ export const secretSettings = [
   'CREDENTIALS_PREVIOUS_KEYS',
   'ADMIN_TOKEN',
   'METRICS_TOKEN',
+  'KAFKA_SASL_PASSWORD',
 ] as const;
 
 export class ConfigError extends Error {
@@ -171,6 +210,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     // The default is the local S3Proxy's published credential: anywhere else it would be a guessable password.
     throw new ConfigError('S3_SECRET_KEY', 'must be set when S3_ENDPOINT is not a loopback address');
   }
+  const kafkaProblem = kafkaSecurityProblem(raw);
+  if (kafkaProblem) throw new ConfigError(...kafkaProblem);
   return {
     ...raw,
     S3_PUBLIC_ENDPOINT: raw.S3_PUBLIC_ENDPOINT ?? raw.S3_ENDPOINT,

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import type { Client as S3 } from 'minio';
 import type { Config } from './config';
-import { createKafka } from './kafka';
+import { createKafka, kafkaClientOptions } from './kafka';
 import type { Logger } from './logger';
 import { createPool } from './postgres';
 import {
@@ -35,6 +35,7 @@ export const openConnections = async (config: Config, logger: Logger): Promise<C
     config.KAFKA_BROKERS,
     config.KAFKA_CLIENT_ID,
     logger.child({ component: 'kafka' }),
+    kafkaClientOptions(config),
   );
   const kafkaAdmin = kafka.admin();
   // Not awaited to completion: a broker that is down must not stop the API from starting (readiness reports it).

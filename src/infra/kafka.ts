@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import type { Config } from './config';
 import type { Logger } from './logger';
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -28,3 +30,42 @@ export const createKafka = (
     },
     ...extra,
   });
+
+export type KafkaSecuritySettings = Pick<
+  Config,
+  'KAFKA_SSL' | 'KAFKA_SSL_CA_FILE' | 'KAFKA_SASL_MECHANISM' | 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD'
+>;
+
+/**
+ * The TLS and SASL part of the kafkajs options, from the settings (validated together by loadConfig). TLS always
+ * verifies the brokers' certificates: against the system CAs, or only the given CA file when there is one.
+ */
+export const kafkaClientOptions = (
+  config: KafkaSecuritySettings,
+  readFile: (path: string) => Buffer = (path) => readFileSync(path),
+): Pick<KafkaConfig, 'ssl' | 'sasl'> => {
+  const options: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
+  if (config.KAFKA_SSL) {
+    options.ssl = config.KAFKA_SSL_CA_FILE
+      ? { ca: [readFile(config.KAFKA_SSL_CA_FILE)], rejectUnauthorized: true }
+      : { rejectUnauthorized: true };
+  }
+  if (config.KAFKA_SASL_MECHANISM) {
+    if (!config.KAFKA_SASL_USERNAME || !config.KAFKA_SASL_PASSWORD)
+      throw new Error('KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD');
+    const credentials = { username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD };
+    // Spelled out per mechanism: kafkajs types each mechanism's options separately.
+    switch (config.KAFKA_SASL_MECHANISM) {
+      case 'plain':
+        options.sasl = { mechanism: 'plain', ...credentials };
+        break;
+      case 'scram-sha-256':
+        options.sasl = { mechanism: 'scram-sha-256', ...credentials };
+        break;
+      case 'scram-sha-512':
+        options.sasl = { mechanism: 'scram-sha-512', ...credentials };
+        break;
+    }
+  }
+  return options;
+};

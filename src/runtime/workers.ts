@@ -115,8 +115,12 @@ export const buildWorkers = (
       config.S3_SECRET_KEY,
       config.S3_REGION,
     );
-    const tokenCache = new GenesysTokenCache(redis, logger, config.GENESYS_REQUEST_TIMEOUT_MS, (outcome) =>
-      services.metrics.cacheRequests.inc({ cache: 'genesys-token', outcome }),
+    const tokenCache = new GenesysTokenCache(
+      redis,
+      services.cipher,
+      logger,
+      config.GENESYS_REQUEST_TIMEOUT_MS,
+      (outcome) => services.metrics.cacheRequests.inc({ cache: 'genesys-token', outcome }),
     );
     const media = new MediaMover(s3, publicS3, services.directory, tokenCache, {
       bucket: config.S3_MEDIA_BUCKET,

@@ -182,4 +182,29 @@ describe('tenants: sealed credentials in PostgreSQL, cached lookups in Redis', (
       await redis.del('integration:int-acme');
     }
   });
+  it('remembers unknown integration ids in the process, skips impossible ones, and forgets on invalidate', async () => {
+    const repository = new TenantRepository(pool);
+    const lookups = jest.spyOn(repository, 'findByIntegrationId');
+    const local = new TenantDirectory(repository, cipher, redis, logger, undefined, 60_000);
+    // Concurrent and repeated lookups of one unknown id: one round trip.
+    const answers = await Promise.all(Array.from({ length: 5 }, () => local.resolveIntegration('int-later')));
+    expect(answers).toEqual(Array(5).fill(undefined));
+    expect(await local.resolveIntegration('int-later')).toBeUndefined();
+    expect(lookups).toHaveBeenCalledTimes(1);
+    // No tenant can have these ids (input validation refuses them): never looked up, never remembered.
+    for (const impossible of ['x'.repeat(100_000), 'has space', ''])
+      expect(await local.resolveIntegration(impossible)).toBeUndefined();
+    expect(lookups).toHaveBeenCalledTimes(1);
+
+    const admin = new TenantAdmin(repository, cipher, local);
+    await admin.createTenant(
+      tenantInput.parse({
+        tenantId: 'later',
+        genesysIntegrationId: 'int-later',
+        genesysWebhookSecret: secrets.webhook,
+        whatsapp: { phoneNumberId: '1', accessToken: 't' },
+      }),
+    );
+    expect((await local.resolveIntegration('int-later'))?.tenant.tenantId).toBe('later');
+  });
 });

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../infra/logger';
 import type { CredentialsCipher } from './credentials-cipher';
 import { openCredential, sealedJson, toSealedJson } from './sealed-credentials';
+import { isIdentifier } from './tenant-input';
 import type { TenantRecord, TenantRepository } from './tenant-repository';
 
 /** TTLs of the original design: tenant config 1 h, WhatsApp credentials 24 h. */
@@ -59,6 +60,16 @@ export class TenantDirectory {
    */
   private readonly integrations: LRUCache<string, ResolvedIntegration> | undefined;
   private readonly tenants: LRUCache<string, TenantRecord> | undefined;
+  /**
+   * Integration ids found to belong to no tenant, kept as long as resolved ones: unsigned or forged webhooks naming
+   * random ids then cost one lookup per id, not one per request. Bounded by the total length of the ids, since the
+   * ids come from strangers.
+   */
+  private readonly unknownIntegrations: LRUCache<string, true> | undefined;
+  /** Concurrent lookups of one id share one round trip. */
+  private readonly pendingIntegrations = new Map<string, Promise<ResolvedIntegration | undefined>>();
+  /** Bumped by invalidate: a lookup that started before a change must not cache what it found. */
+  private generation = 0;
 
   constructor(
     private readonly repository: TenantRepository,
@@ -66,22 +77,45 @@ export class TenantDirectory {
     private readonly redis: Redis,
     private readonly logger: Logger,
     private readonly observe: CacheObserver = () => undefined,
-    /** How long a resolved integration is kept in this process; 0 keeps none. */
+    /** How long a resolved (or unknown) integration is kept in this process; 0 keeps none. */
     localCacheMs = 5_000,
   ) {
     this.integrations = localCacheMs > 0 ? new LRUCache({ max: 10_000, ttl: localCacheMs }) : undefined;
     this.tenants = localCacheMs > 0 ? new LRUCache({ max: 10_000, ttl: localCacheMs }) : undefined;
+    this.unknownIntegrations =
+      localCacheMs > 0
+        ? new LRUCache({
+            max: 10_000,
+            maxSize: 1_000_000,
+            sizeCalculation: (_value, key) => Math.max(1, key.length),
+            ttl: localCacheMs,
+          })
+        : undefined;
   }
 
   async resolveIntegration(integrationId: string): Promise<ResolvedIntegration | undefined> {
+    // No tenant can have an id its input validation refuses: such ids are answered without a lookup.
+    if (!isIdentifier(integrationId)) return undefined;
     const local = this.integrations?.get(integrationId);
     if (local) {
       this.observe('tenant-config', 'hit');
       return local;
     }
-    const resolved = await this.resolveIntegrationShared(integrationId);
-    if (resolved) this.integrations?.set(integrationId, resolved);
-    return resolved;
+    if (this.unknownIntegrations?.has(integrationId)) return undefined;
+    const pending = this.pendingIntegrations.get(integrationId);
+    if (pending) return pending;
+    const generation = this.generation;
+    const lookup = this.resolveIntegrationShared(integrationId)
+      .then((resolved) => {
+        if (generation === this.generation) {
+          if (resolved) this.integrations?.set(integrationId, resolved);
+          else this.unknownIntegrations?.set(integrationId, true);
+        }
+        return resolved;
+      })
+      .finally(() => this.pendingIntegrations.delete(integrationId));
+    this.pendingIntegrations.set(integrationId, lookup);
+    return lookup;
   }
 
   private async resolveIntegrationShared(integrationId: string): Promise<ResolvedIntegration | undefined> {
@@ -176,7 +210,9 @@ export class TenantDirectory {
 
   /** After credentials change: the next lookup reads PostgreSQL again. */
   async invalidate(tenant: Pick<TenantRecord, 'tenantId' | 'genesysIntegrationId'>): Promise<void> {
+    this.generation += 1;
     this.integrations?.delete(tenant.genesysIntegrationId);
+    this.unknownIntegrations?.delete(tenant.genesysIntegrationId);
     this.tenants?.delete(tenant.tenantId);
     await this.redis
       .del(integrationKey(tenant.genesysIntegrationId), whatsappKey(tenant.tenantId))

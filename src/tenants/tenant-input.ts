@@ -7,12 +7,17 @@ const genesysRegion = z
   .toLowerCase()
   .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a Genesys Cloud domain such as mypurecloud.com');
 
+const IDENTIFIER = /^[A-Za-z0-9._:@-]{1,200}$/;
+
 const identifier = z
   .string()
   .trim()
   .min(1)
   .max(200)
-  .regex(/^[A-Za-z0-9._:@-]+$/, 'may contain letters, digits and . _ : @ - only');
+  .regex(IDENTIFIER, 'may contain letters, digits and . _ : @ - only');
+
+/** Whether a value could be a tenant or integration id at all (lookups skip anything else). */
+export const isIdentifier = (value: string): boolean => IDENTIFIER.test(value);
 
 export const whatsappCredentialsInput = z.object({
   phoneNumberId: z.string().trim().regex(/^\d+$/, 'must be the numeric phone number id'),

@@ -108,8 +108,14 @@ describe('POST /webhook/genesys', () => {
             .replaceAll('73cb7fb7-c2db-4996-88f3-0a83a4fea1da', 'no-such-integration');
           return post(unknown, genesysSignature(SECRET_USW2, unknown));
         },
-        404,
-        'UnknownIntegration',
+        401,
+        'SignatureMismatch',
+      ],
+      [
+        'a malformed signature header',
+        () => post(body, `sha256=${genesysSignature(SECRET_USW2, body).slice(7, -2)}`),
+        401,
+        'SignatureMismatch',
       ],
       [
         'malformed JSON',
@@ -155,6 +161,100 @@ describe('POST /webhook/genesys', () => {
       const response = await post(wrong, genesysSignature(SECRET_USW2, wrong));
       const paths = (response.json() as { issues: { path: string }[] }).issues.map((issue) => issue.path);
       expect(paths).toEqual(expect.arrayContaining(['channel.to', 'type']));
+    });
+  });
+  describe('tells strangers nothing and costs them one lookup at most', () => {
+    const USW2_INTEGRATION = '73cb7fb7-c2db-4996-88f3-0a83a4fea1da';
+    const bodyFor = (integrationId: string) =>
+      Buffer.from(
+        fixtureBytes('genesys/outbound-text.json')
+          .toString()
+          .replace('Hello World', 'Forged')
+          .replaceAll(USW2_INTEGRATION, integrationId),
+      );
+
+    /** PostgreSQL queries and Redis reads made while `send` runs: the round trips a request costs. */
+    const roundTrips = async (send: () => Promise<unknown>) => {
+      const queries = jest.spyOn(bridge.connections.pool, 'query');
+      const reads = jest.spyOn(bridge.connections.redis, 'get');
+      try {
+        await send();
+        return { postgres: queries.mock.calls.length, redis: reads.mock.calls.length };
+      } finally {
+        queries.mockRestore();
+        reads.mockRestore();
+      }
+    };
+
+    const refused = async (send: () => ReturnType<typeof post>) => {
+      const response = await send();
+      expect(response.statusCode).toBe(401);
+      return response.json() as unknown;
+    };
+
+    it('answers an unknown integration exactly like a wrong signature for a known one', async () => {
+      const unknown = bodyFor('never-seen-integration');
+      const known = bodyFor(USW2_INTEGRATION);
+      const answers = [
+        await refused(() => post(unknown, genesysSignature(SECRET_USW2, unknown))),
+        await refused(() => post(known, genesysSignature('wrong-secret-000000', known))),
+        await refused(() => post(unknown, undefined)),
+      ];
+      expect(answers[0]).toEqual({ error: 'SignatureMismatch', message: expect.any(String) });
+      expect(answers[1]).toEqual(answers[0]);
+      expect(answers[2]).toEqual(answers[0]);
+    });
+
+    it('refuses a missing or malformed signature header before any lookup', async () => {
+      const body = bodyFor('not-looked-up-integration');
+      const hex = createHmac('sha256', SECRET_USW2).update(body).digest('hex');
+      const trips = await roundTrips(async () => {
+        await refused(() => post(body, undefined));
+        await refused(() => post(body, `sha256=${hex}`));
+        await refused(() => post(body, 'sha256=not-base64'));
+      });
+      expect(trips).toEqual({ postgres: 0, redis: 0 });
+    });
+
+    it.each([
+      ['an unknown integration', 'forged-unknown-integration', SECRET_USW2],
+      ['a known integration with a wrong signature', USW2_INTEGRATION, 'wrong-secret-000000'],
+    ])('looks %s up once for many signed requests, even concurrent ones', async (_case, id, secret) => {
+      await bridge.services.directory.invalidate({ tenantId: 'tenant-usw2', genesysIntegrationId: id });
+      const body = bodyFor(id);
+      const signature = genesysSignature(secret, body);
+      const before = await eventCount(bridge.connections.pool);
+      const trips = await roundTrips(async () => {
+        await Promise.all(Array.from({ length: 10 }, () => refused(() => post(body, signature))));
+        for (let i = 0; i < 10; i += 1) await refused(() => post(body, signature));
+      });
+      // One lookup: a Redis read, then (on a miss) the tenant and its webhook credential from PostgreSQL.
+      expect(trips.redis).toBe(1);
+      expect(trips.postgres).toBeLessThanOrEqual(2);
+      expect(await eventCount(bridge.connections.pool)).toBe(before);
+    });
+
+    it('accepts at once a tenant created after its integration id was remembered as unknown', async () => {
+      const id = 'integration-created-late';
+      const secret = 'late-webhook-secret-0123456789';
+      const body = bodyFor(id);
+      await refused(() => post(body, genesysSignature(secret, body)));
+      const created = await bridge.internal.inject({
+        method: 'POST',
+        url: '/admin/tenants',
+        headers: { authorization: `Bearer ${bridge.adminToken}` },
+        payload: {
+          tenantId: 'tenant-late',
+          genesysIntegrationId: id,
+          genesysWebhookSecret: secret,
+          genesysRegion: 'usw2.pure.cloud',
+          whatsapp: { phoneNumberId: '106540352242922', accessToken: 'token-late' },
+        },
+      });
+      expect(created.statusCode).toBe(201);
+      const response = await post(body, genesysSignature(secret, body));
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ accepted: true, duplicate: false });
     });
   });
 });

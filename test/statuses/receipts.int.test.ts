@@ -221,4 +221,35 @@ describe('receipt processor: what became of a message, told to Genesys', () => {
     );
     expect((await waitForReceipt(harness, 'after-skip')).body).toMatchObject({ status: 'Delivered' });
   });
+  it('keeps the Genesys token sealed in Redis and reuses it for the next receipt', async () => {
+    const redis = harness.bridge.connections.redis;
+    const key = `tenant:${TENANT}:oauth:token`;
+    await redis.del(key);
+    const tokensBefore = harness.genesys.tokenRequests;
+    const bearers = () =>
+      harness.genesys.requests
+        .filter((request) => request.path.endsWith('/receipt'))
+        .map((request) => String(request.headers.authorization));
+    const bearersBefore = bearers().length;
+
+    for (const id of ['sealed-token-1', 'sealed-token-2']) {
+      await harness.sendMessage({ tenantId: TENANT, genesysMessageId: id, wamids: [`wamid.${id}`] });
+      await postMeta(
+        statusWebhookBody([{ wamid: `wamid.${id}`, status: 'delivered', timestamp: 1_760_500_000 }]),
+      );
+      await waitForReceipt(harness, id);
+    }
+
+    expect(harness.genesys.tokenRequests - tokensBefore).toBe(1);
+    const used = bearers().slice(bearersBefore);
+    expect(used.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(used).size).toBe(1);
+    const token = used[0]!.replace(/^Bearer /i, '');
+    expect(token.length).toBeGreaterThan(20);
+    const raw = await redis.get(key);
+    expect(raw).not.toBeNull();
+    expect(raw).not.toContain(token);
+    expect(raw).not.toContain(Buffer.from(token).toString('base64'));
+    expect(JSON.parse(raw!)).toMatchObject({ sealedToken: { keyId: expect.any(String) } });
+  });
 });

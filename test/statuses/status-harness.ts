@@ -134,7 +134,7 @@ export const startStatusHarness = async (
     pool: connections.pool,
     store: services.store,
     directory: services.directory,
-    tokens: new GenesysTokenCache(connections.redis, logger, 2000),
+    tokens: new GenesysTokenCache(connections.redis, services.cipher, logger, 2000),
     logger,
     topicPrefix: prefix,
     groupId: `${prefix}processor.receipts`,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
 import type { EventStore } from '../../events/store/types';
@@ -6,7 +7,7 @@ import { errorSchema, HttpError } from '../errors';
 import { keepRawJsonBodies, parseJson } from '../raw-json';
 import { parseBody } from '../request-input';
 import { genesysWebhookSchema } from '../schemas/genesys-webhook';
-import { isValidGenesysSignature } from '../signatures';
+import { genesysSignatureDigest, matchesGenesysDigest } from '../signatures';
 import { toReceiveWebhook } from '../webhook-to-command';
 
 export interface GenesysWebhookOptions {
@@ -27,9 +28,19 @@ const integrationIdOf = (body: unknown): string | undefined => {
 };
 
 /**
- * POST /webhook/genesys: Genesys Open Messaging outbound webhooks. Checks, in order: JSON, integration, signature
- * (with that integration's secret), schema; then appends WebhookReceived expecting a new stream, and only then
- * answers 200. Anything slow happens after the answer, in processors reading the event.
+ * Checked against when the integration is unknown or disabled, so that such a request costs the same HMAC as one
+ * with a wrong signature for a real integration: neither the answer nor its timing tells which ids exist.
+ */
+const DECOY_SECRET = randomBytes(32).toString('base64');
+
+const signatureMismatch = () =>
+  new HttpError(401, 'SignatureMismatch', 'X-Hub-Signature-256 does not match the body');
+
+/**
+ * POST /webhook/genesys: Genesys Open Messaging outbound webhooks. Checks, in order: JSON, the signature header's
+ * form (before any lookup), integration, signature (with that integration's secret), schema; then appends
+ * WebhookReceived expecting a new stream, and only then answers 200. An unknown integration and a wrong signature
+ * get the same 401. Anything slow happens after the answer, in processors reading the event.
  */
 export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = async (app, options) => {
   keepRawJsonBodies(app);
@@ -43,7 +54,6 @@ export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = a
           200: acceptedSchema,
           400: errorSchema,
           401: errorSchema,
-          404: errorSchema,
           413: errorSchema,
           422: errorSchema,
           503: errorSchema,
@@ -56,25 +66,24 @@ export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = a
       const json = parseJson(raw);
       if (!json.ok) throw new HttpError(400, 'MalformedJson', 'The body is not valid JSON');
 
+      const header = request.headers['x-hub-signature-256'];
+      const signature = typeof header === 'string' ? header : undefined;
+      const digest = genesysSignatureDigest(signature);
+      if (!signature || !digest) throw signatureMismatch();
+
       const integrationId = integrationIdOf(json.value);
       if (!integrationId) {
         throw new HttpError(422, 'SchemaMismatch', 'channel.id (the integration id) is required', {
           issues: [{ path: 'channel.id', message: 'required' }],
         });
       }
-      const integration = await options.directory.resolveIntegration(integrationId).catch((error: Error) => {
+      const found = await options.directory.resolveIntegration(integrationId).catch((error: Error) => {
         request.log.error({ err: error.message }, 'tenant lookup failed');
         throw new HttpError(503, 'Unavailable', 'The bridge cannot look up the integration now; retry later');
       });
-      if (!integration || integration.tenant.status !== 'active') {
-        throw new HttpError(404, 'UnknownIntegration', 'No active tenant uses this integration id');
-      }
-
-      const header = request.headers['x-hub-signature-256'];
-      const signature = typeof header === 'string' ? header : undefined;
-      if (!signature || !isValidGenesysSignature(integration.webhookSecret, raw, signature)) {
-        throw new HttpError(401, 'SignatureMismatch', 'X-Hub-Signature-256 does not match the body');
-      }
+      const integration = found?.tenant.status === 'active' ? found : undefined;
+      const signed = matchesGenesysDigest(integration?.webhookSecret ?? DECOY_SECRET, raw, digest);
+      if (!integration || !signed) throw signatureMismatch();
 
       const webhook = parseBody(
         genesysWebhookSchema,

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { requestToken } from '../../clients/genesys';
 import type { GenesysError } from '../../clients/genesys';
 import type { Logger } from '../../infra/logger';
+import type { CredentialsCipher } from '../../tenants/credentials-cipher';
+import { sealedJson, toSealedJson } from '../../tenants/sealed-credentials';
 
 /** The original design caches the Genesys token 3300 s; a shorter `expires_in` wins, minus a safety margin. */
 export const MAX_TOKEN_TTL_SECONDS = 3300;
@@ -11,7 +13,11 @@ const EXPIRY_MARGIN_SECONDS = 120;
 export const tokenTtlSeconds = (expiresIn: number) =>
   Math.max(0, Math.min(MAX_TOKEN_TTL_SECONDS, Math.floor(expiresIn) - EXPIRY_MARGIN_SECONDS));
 
-const cachedToken = z.object({ accessToken: z.string().min(1), loginUrl: z.string() });
+// An entry of the older, unsealed shape fails to parse: it counts as a miss and is overwritten sealed.
+const cachedToken = z.object({ sealedToken: sealedJson, loginUrl: z.string() });
+
+/** Additional authenticated data: a sealed token only opens for the tenant and login host it was issued for. */
+const ownerOf = (tenantId: string, loginUrl: string) => `${tenantId}/genesys_token/${loginUrl}`;
 
 export type TokenCacheObserver = (outcome: 'hit' | 'miss' | 'error') => void;
 
@@ -23,12 +29,14 @@ export interface TokenRequest {
 }
 
 /**
- * One Genesys client-credentials token per tenant and region in Redis (`tenant:{id}:oauth:token`). The token is a
- * bearer credential; it lives in Redis as in the original design, with a TTL below its real lifetime.
+ * One Genesys client-credentials token per tenant and region in Redis (`tenant:{id}:oauth:token`), with a TTL
+ * below its real lifetime. The token is a bearer credential, so like every other credential it is sealed with the
+ * tenant credentials cipher before it reaches Redis and opened only in memory: a Redis dump gives no API access.
  */
 export class GenesysTokenCache {
   constructor(
     private readonly redis: Redis,
+    private readonly cipher: CredentialsCipher,
     private readonly logger: Logger,
     private readonly timeoutMs = 5000,
     private readonly observe: TokenCacheObserver = () => undefined,
@@ -38,13 +46,17 @@ export class GenesysTokenCache {
     request: TokenRequest,
   ): Promise<{ ok: true; accessToken: string } | { ok: false; error: GenesysError }> {
     const key = `tenant:${request.tenantId}:oauth:token`;
+    const owner = ownerOf(request.tenantId, request.loginUrl);
     try {
       const raw = await this.redis.get(key);
       const parsed = raw === null ? undefined : cachedToken.safeParse(JSON.parse(raw));
       // A token from another region's login host is useless here (the tenant moved): fetch a new one.
       if (parsed?.success && parsed.data.loginUrl === request.loginUrl) {
-        this.observe('hit');
-        return { ok: true, accessToken: parsed.data.accessToken };
+        const accessToken = this.open(parsed.data.sealedToken, owner);
+        if (accessToken !== undefined) {
+          this.observe('hit');
+          return { ok: true, accessToken };
+        }
       }
       this.observe('miss');
     } catch (error) {
@@ -61,10 +73,24 @@ export class GenesysTokenCache {
     const ttl = tokenTtlSeconds(fresh.expiresIn);
     if (ttl > 0) {
       await this.redis
-        .set(key, JSON.stringify({ accessToken: fresh.accessToken, loginUrl: request.loginUrl }), 'EX', ttl)
+        .set(key, JSON.stringify(this.seal(fresh.accessToken, request.loginUrl, owner)), 'EX', ttl)
         .catch(() => undefined);
     }
     return { ok: true, accessToken: fresh.accessToken };
+  }
+
+  private seal(accessToken: string, loginUrl: string, owner: string) {
+    return { sealedToken: toSealedJson(this.cipher.seal(accessToken, owner)), loginUrl };
+  }
+
+  /** Undefined when the entry no longer opens (sealed under a retired key): a fresh token replaces it. */
+  private open(sealed: z.output<typeof sealedJson>, owner: string): string | undefined {
+    try {
+      return this.cipher.open(sealed, owner);
+    } catch (error) {
+      this.logger.debug({ err: (error as Error).message }, 'cached Genesys token unreadable, fetching anew');
+      return undefined;
+    }
   }
 
   /** After a 401 from Genesys: the cached token was revoked early. */
