@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { buildApp } from '../../src/http/app';
 import { loadConfig, type Config } from '../../src/infra/config';
 import { openConnections, type Connections } from '../../src/infra/connections';
@@ -22,11 +23,13 @@ export interface TestBridge {
 
 /**
  * A bridge wired to the real services, in a namespace of its own: its own database (cloned from the migrated
- * template), topic prefix, Redis key prefix, queue and buckets. `env` overrides any setting.
+ * template), topic prefix, Redis key prefix, queue and buckets. `env` overrides any setting; `logDestination`
+ * receives the app's log lines (set LOG_LEVEL in `env` too, the tests default to silent) for tests that read them.
  */
 export const startTestBridge = async (
   label: string,
   env: Record<string, string> = {},
+  options: { logDestination?: DestinationStream } = {},
 ): Promise<TestBridge> => {
   const ns = createNamespace(label);
   const db = await createTestDatabase(label);
@@ -39,7 +42,7 @@ export const startTestBridge = async (
     META_VERIFY_TOKEN: 'test-verify-token',
     ...env,
   });
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, options.logDestination);
   const connections = await openConnections(config, logger);
   for (const bucket of [config.S3_MEDIA_BUCKET, config.S3_ARCHIVE_BUCKET]) {
     await ensureBucket(connections.s3, bucket, config.S3_REGION);

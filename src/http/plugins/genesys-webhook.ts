@@ -1,9 +1,10 @@
+import { isUtf8 } from 'node:buffer';
 import type { FastifyPluginAsync } from 'fastify';
 import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
 import type { EventStore } from '../../events/store/types';
 import type { TenantDirectory } from '../../tenants/tenant-directory';
 import { errorSchema, HttpError } from '../errors';
-import { keepRawJsonBodies, parseJson } from '../raw-json';
+import { hasUnstorableText, keepRawJsonBodies, parseJson } from '../raw-json';
 import { parseBody } from '../request-input';
 import { genesysWebhookSchema } from '../schemas/genesys-webhook';
 import { isValidGenesysSignature } from '../signatures';
@@ -62,6 +63,10 @@ export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = a
           issues: [{ path: 'channel.id', message: 'required' }],
         });
       }
+      // No tenant can have an id PostgreSQL cannot store; looking one up would fail as if the database were down.
+      if (hasUnstorableText(integrationId)) {
+        throw new HttpError(404, 'UnknownIntegration', 'No active tenant uses this integration id');
+      }
       const integration = await options.directory.resolveIntegration(integrationId).catch((error: Error) => {
         request.log.error({ err: error.message }, 'tenant lookup failed');
         throw new HttpError(503, 'Unavailable', 'The bridge cannot look up the integration now; retry later');
@@ -76,6 +81,12 @@ export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = a
         throw new HttpError(401, 'SignatureMismatch', 'X-Hub-Signature-256 does not match the body');
       }
 
+      // The raw body is stored as text and must stay the signed bytes; and a body the store cannot take would be
+      // answered 503 on every Genesys retry.
+      if (!isUtf8(raw)) throw new HttpError(400, 'MalformedJson', 'The body is not valid UTF-8');
+      if (hasUnstorableText(json.value)) {
+        throw new HttpError(400, 'MalformedJson', 'The body holds U+0000 or an unpaired surrogate');
+      }
       const webhook = parseBody(
         genesysWebhookSchema,
         json.value,

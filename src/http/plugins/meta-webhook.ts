@@ -9,7 +9,7 @@ import {
 } from '../../events/schemas/meta-webhook-received';
 import { ExpectedVersionConflict, type EventStore } from '../../events/store/types';
 import { errorSchema, HttpError } from '../errors';
-import { keepRawJsonBodies, parseJson } from '../raw-json';
+import { hasUnstorableText, keepRawJsonBodies, parseJson } from '../raw-json';
 import { parseBody } from '../request-input';
 import { metaWebhookSchema, statusRecordsOf } from '../schemas/meta-webhook';
 import { isValidMetaSignature } from '../signatures';
@@ -158,6 +158,10 @@ export const metaWebhookPlugin: FastifyPluginAsync<MetaWebhookOptions> = async (
 
       const json = parseJson(raw);
       if (!json.ok) throw new HttpError(400, 'MalformedJson', 'The body is not valid JSON');
+      // Otherwise the append fails on every Meta retry (503) and the batch is lost after seven days.
+      if (hasUnstorableText(json.value)) {
+        throw new HttpError(400, 'MalformedJson', 'The body holds U+0000 or an unpaired surrogate');
+      }
       const webhook = parseBody(
         metaWebhookSchema,
         json.value,
