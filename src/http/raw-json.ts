@@ -31,8 +31,10 @@ export const parseJson = (raw: Buffer): { ok: true; value: unknown } | { ok: fal
   }
 };
 
-/** U+0000, a high surrogate with no low one after it, or a low surrogate with no high one before it. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** A high surrogate with no low one after it, or a low surrogate with no high one before it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const isUnstorable = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
 
 /**
  * Whether a parsed body holds text PostgreSQL cannot keep in jsonb: U+0000, or an unpaired surrogate (valid as a
@@ -44,12 +46,12 @@ export const hasUnstorableText = (value: unknown): boolean => {
   while (pending.length > 0) {
     const next = pending.pop();
     if (typeof next === 'string') {
-      if (UNSTORABLE.test(next)) return true;
+      if (isUnstorable(next)) return true;
     } else if (Array.isArray(next)) {
       pending.push(...next);
     } else if (next !== null && typeof next === 'object') {
       for (const [key, item] of Object.entries(next)) {
-        if (UNSTORABLE.test(key)) return true;
+        if (isUnstorable(key)) return true;
         pending.push(item);
       }
     }

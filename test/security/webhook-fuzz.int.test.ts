@@ -18,7 +18,8 @@ const INTEGRATION_ID = '73cb7fb7-c2db-4996-88f3-0a83a4fea1da';
 const RUNS_PER_ROUTE = 600;
 
 type Route = 'genesys' | 'meta';
-type SignatureMode = 'valid' | 'missing' | 'wrong-secret' | 'tampered' | 'other-encoding' | 'random' | 'stale';
+type SignatureMode =
+  'valid' | 'missing' | 'wrong-secret' | 'tampered' | 'other-encoding' | 'random' | 'stale';
 
 interface Sent {
   route: Route;
@@ -408,7 +409,10 @@ describe('fuzzing the public webhook routes over HTTP', () => {
     if (status < 300) expect({ what, mode: sent.mode }).toEqual({ what, mode: 'valid' });
     // (c) every refusal is a JSON `{error, message}`.
     if (status >= 400) {
-      expect({ what, contentType }).toEqual({ what, contentType: expect.stringMatching(/^application\/json/) });
+      expect({ what, contentType }).toEqual({
+        what,
+        contentType: expect.stringMatching(/^application\/json/),
+      });
       expect({ what, body: JSON.parse(text) as unknown }).toEqual({
         what,
         body: expect.objectContaining({ error: expect.any(String), message: expect.any(String) }),
@@ -421,15 +425,18 @@ describe('fuzzing the public webhook routes over HTTP', () => {
     if (status === 200) acceptedEventIds.push((JSON.parse(text) as { eventId: string }).eventId);
   };
 
-  it.each(['genesys', 'meta'] as const)('POST /webhook/%s holds its properties for any input', async (route) => {
-    await fc.assert(
-      fc.asyncProperty(requestFor(route), async (sent) => {
-        const { status, text, contentType } = await send(sent);
-        checkAnswer(sent, status, text, contentType);
-      }),
-      { numRuns: RUNS_PER_ROUTE, endOnFailure: true },
-    );
-  });
+  it.each(['genesys', 'meta'] as const)(
+    'POST /webhook/%s holds its properties for any input',
+    async (route) => {
+      await fc.assert(
+        fc.asyncProperty(requestFor(route), async (sent) => {
+          const { status, text, contentType } = await send(sent);
+          checkAnswer(sent, status, text, contentType);
+        }),
+        { numRuns: RUNS_PER_ROUTE, endOnFailure: true },
+      );
+    },
+  );
 
   it('stored an event only for validly signed requests that were accepted', async () => {
     const { rows } = await bridge.connections.pool.query<{
