@@ -29,13 +29,14 @@ export interface TestBridge {
 
 /**
  * A bridge wired to the real services, in a namespace of its own: its own database (cloned from the migrated
- * template), topic prefix, Redis key prefix, queue and buckets. `env` overrides any setting.
+ * template), topic prefix, Redis key prefix, queue and buckets. `env` overrides any setting; `logDestination`
+ * receives the app's log lines (set LOG_LEVEL in `env` too, the tests default to silent) for tests that read them.
  */
 export const startTestBridge = async (
   label: string,
   env: Record<string, string> = {},
-  /** Where the bridge's log lines go (default stdout), e.g. a collector that a test searches for secrets. */
-  logTo?: DestinationStream,
+  /** logDestination: where the bridge's log lines go (default stdout), e.g. a collector searched for secrets. */
+  options: { logDestination?: DestinationStream } = {},
 ): Promise<TestBridge> => {
   const ns = createNamespace(label);
   const db = await createTestDatabase(label);
@@ -48,7 +49,7 @@ export const startTestBridge = async (
     META_VERIFY_TOKEN: 'test-verify-token',
     ...env,
   });
-  const logger = createLogger(config.LOG_LEVEL, logTo);
+  const logger = createLogger(config.LOG_LEVEL, options.logDestination);
   const connections = await openConnections(config, logger);
   for (const bucket of [config.S3_MEDIA_BUCKET, config.S3_ARCHIVE_BUCKET]) {
     await ensureBucket(connections.s3, bucket, config.S3_REGION);

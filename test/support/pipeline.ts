@@ -59,7 +59,7 @@ export const startPipeline = async (
       META_REQUEST_TIMEOUT_MS: '1500',
       ...options.env,
     },
-    options.logTo,
+    options.logTo ? { logDestination: options.logTo } : {},
   );
   const roles = new Set<Role>(options.roles ?? ROLES);
   const workers = buildWorkers(

@@ -1,4 +1,4 @@
-import { checkAttachmentUrl } from './attachment-url-policy';
+import { checkAttachmentUrl, MAX_ATTACHMENT_URL_LENGTH } from './attachment-url-policy';
 
 const allowed = ['api-downloads.usw2.pure.cloud', 'API-DOWNLOADS.mypurecloud.ie'];
 const fixtureUrl = 'https://api-downloads.usw2.pure.cloud/api/v2/downloads/pce1234456';
@@ -23,6 +23,15 @@ describe('checkAttachmentUrl', () => {
     ['credentials in the URL', 'https://user:pw@api-downloads.usw2.pure.cloud/x'],
     ['not a URL', 'api-downloads.usw2.pure.cloud/x'],
   ])('refuses %s', (_what, url) => expect(checkAttachmentUrl(url, allowed).ok).toBe(false));
+
+  it('refuses a URL longer than the limit, and accepts one at the limit', () => {
+    const padded = (length: number) => `${fixtureUrl}?x=${'a'.repeat(length - fixtureUrl.length - 3)}`;
+    expect(checkAttachmentUrl(padded(MAX_ATTACHMENT_URL_LENGTH), allowed).ok).toBe(true);
+    expect(checkAttachmentUrl(padded(MAX_ATTACHMENT_URL_LENGTH + 1), allowed)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('longer'),
+    });
+  });
 
   it('sends the same path and query to the override origin, after checking the URL as given', () =>
     expect(checkAttachmentUrl(`${fixtureUrl}?a=1&b=2`, allowed, 'http://127.0.0.1:45678')).toMatchObject({

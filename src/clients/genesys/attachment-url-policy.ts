@@ -13,6 +13,12 @@ export type UrlCheck =
     }
   | { ok: false; reason: string };
 
+/**
+ * Longest URL fetched, in characters. Signed download URLs (S3 with a session token) run to a few kB; a URL far
+ * longer is not Genesys', and fetching it would carry an attacker's megabytes to the host (or be cut by a proxy).
+ */
+export const MAX_ATTACHMENT_URL_LENGTH = 8192;
+
 const normalise = (hosts: readonly string[]): Set<string> =>
   new Set(hosts.map((host) => host.trim().toLowerCase()).filter(Boolean));
 
@@ -31,6 +37,8 @@ export const checkAttachmentUrl = (
   } catch {
     return { ok: false, reason: 'attachment URL is not a URL' };
   }
+  if (parsed.href.length > MAX_ATTACHMENT_URL_LENGTH)
+    return { ok: false, reason: `URL longer than ${MAX_ATTACHMENT_URL_LENGTH} characters` };
   const httpAllowed = originOverride !== undefined;
   if (parsed.protocol !== 'https:' && !(httpAllowed && parsed.protocol === 'http:'))
     return { ok: false, reason: `scheme ${parsed.protocol} is not allowed (https only)` };

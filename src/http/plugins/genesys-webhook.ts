@@ -1,10 +1,11 @@
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
 import type { EventStore } from '../../events/store/types';
 import type { TenantDirectory } from '../../tenants/tenant-directory';
 import { errorSchema, HttpError } from '../errors';
-import { keepRawJsonBodies, parseJson } from '../raw-json';
+import { hasUnstorableText, keepRawJsonBodies, parseJson } from '../raw-json';
 import { parseBody } from '../request-input';
 import { genesysWebhookSchema } from '../schemas/genesys-webhook';
 import { genesysSignatureDigest, matchesGenesysDigest } from '../signatures';
@@ -85,6 +86,12 @@ export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = a
       const signed = matchesGenesysDigest(integration?.webhookSecret ?? DECOY_SECRET, raw, digest);
       if (!integration || !signed) throw signatureMismatch();
 
+      // The raw body is stored as text and must stay the signed bytes; and a body the store cannot take would be
+      // answered 503 on every Genesys retry.
+      if (!isUtf8(raw)) throw new HttpError(400, 'MalformedJson', 'The body is not valid UTF-8');
+      if (hasUnstorableText(json.value)) {
+        throw new HttpError(400, 'MalformedJson', 'The body holds U+0000 or an unpaired surrogate');
+      }
       const webhook = parseBody(
         genesysWebhookSchema,
         json.value,

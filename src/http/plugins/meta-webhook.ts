@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { encodeEvent } from '../../events/encode';
+import { EventEncodeError } from '../../events/event-errors';
 import { toMetaWebhookParts } from '../../events/schemas/meta-webhook-parts';
 import {
   META_WEBHOOK_TENANT_ID,
@@ -9,7 +10,7 @@ import {
 } from '../../events/schemas/meta-webhook-received';
 import { ExpectedVersionConflict, type EventStore } from '../../events/store/types';
 import { errorSchema, HttpError } from '../errors';
-import { keepRawJsonBodies, parseJson } from '../raw-json';
+import { hasUnstorableText, keepRawJsonBodies, parseJson } from '../raw-json';
 import { parseBody } from '../request-input';
 import { metaWebhookSchema, statusRecordsOf } from '../schemas/meta-webhook';
 import { isValidMetaSignature } from '../signatures';
@@ -74,6 +75,21 @@ const toNewEvents = (parts: MetaWebhookReceivedData[]) =>
       },
     ),
   );
+
+/**
+ * The events, or 422 when a value passed the request schema but not the event schema: the same body would fail
+ * the same way on every Meta retry, so a 5xx would only repeat it for seven days.
+ */
+const toNewEventsOrRefuse = (parts: MetaWebhookReceivedData[]) => {
+  try {
+    return toNewEvents(parts);
+  } catch (error) {
+    if (!(error instanceof EventEncodeError)) throw error;
+    throw new HttpError(422, 'SchemaMismatch', 'The webhook holds a value the bridge cannot record', {
+      issues: error.issues.map((issue) => ({ path: issue.path, message: issue.code })),
+    });
+  }
+};
 
 /**
  * GET /webhook/meta: the subscription handshake. POST /webhook/meta: WhatsApp Business Account webhooks. A POST is
@@ -158,6 +174,10 @@ export const metaWebhookPlugin: FastifyPluginAsync<MetaWebhookOptions> = async (
 
       const json = parseJson(raw);
       if (!json.ok) throw new HttpError(400, 'MalformedJson', 'The body is not valid JSON');
+      // Otherwise the append fails on every Meta retry (503) and the batch is lost after seven days.
+      if (hasUnstorableText(json.value)) {
+        throw new HttpError(400, 'MalformedJson', 'The body holds U+0000 or an unpaired surrogate');
+      }
       const webhook = parseBody(
         metaWebhookSchema,
         json.value,
@@ -171,7 +191,7 @@ export const metaWebhookPlugin: FastifyPluginAsync<MetaWebhookOptions> = async (
       }
       const statuses = statusRecordsOf(webhook);
       const parts = toMetaWebhookParts({ rawBody, signature, receivedAt, statuses });
-      const events = toNewEvents(parts);
+      const events = toNewEventsOrRefuse(parts);
       const duplicate = await options.store
         .appendToStream(metaWebhookStreamId(parts[0]!.webhookId), 0, events, { correlationId: request.id })
         .then((result) => result.duplicate)

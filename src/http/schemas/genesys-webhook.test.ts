@@ -191,6 +191,15 @@ describe('genesys webhook schema: required fields', () => {
     expect(issuePaths(body).sort()).toEqual(['channel.id', 'channel.messageId', 'channel.to.id']);
   });
 
+  it('refuses ids over 256 characters: the message id names a stream, and PostgreSQL indexes it', () => {
+    const long = 'x'.repeat(257);
+    expect(issuePaths({ ...minimal(), conversationId: long }).sort()).toEqual(['conversationId']);
+    expect(issuePaths({ ...minimal(), channel: { id: 'i', messageId: long, to: { id: 'c' } } })).toEqual([
+      'channel.messageId',
+    ]);
+    expect(parse({ ...minimal(), conversationId: 'x'.repeat(256) }).conversationId).toHaveLength(256);
+  });
+
   it.each(['text', 'Message', 'Typing', ''])('refuses type %j', (type) => {
     expect(issuePaths({ ...minimal(), type })).toEqual(['type']);
   });

@@ -22,8 +22,12 @@ export const GENESYS_WEBHOOK_MESSAGE_TYPES = ['Text', 'Structured', 'Receipt', '
  */
 export const GENESYS_WEBHOOK_MEDIA_TYPES = ['Image', 'Video', 'Audio', 'File', 'Link'] as const;
 
-/** Ids issued by Genesys: opaque, but never empty (an empty id would collide every message into one stream). */
-const genesysId = () => z.string().min(1);
+/**
+ * Ids issued by Genesys: opaque, but never empty (an empty id would collide every message into one stream), and
+ * short (real ones are uuids or 32 hex digits): the message id names the stream and the conversation id is indexed,
+ * and PostgreSQL refuses an index entry over ~2.7 kB, which would fail the append on every retry.
+ */
+const genesysId = () => z.string().min(1).max(256);
 
 const attachmentSchema = z.looseObject({
   id: genesysId().optional(),

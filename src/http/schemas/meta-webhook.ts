@@ -63,7 +63,8 @@ const changeSchema = z
 
 export const metaWebhookSchema = z.looseObject({
   object: z.string().min(1),
-  entry: z.array(z.looseObject({ id: z.string().optional(), changes: z.array(changeSchema) })),
+  // The WABA id goes into every status record, whose event schema caps it like any external id.
+  entry: z.array(z.looseObject({ id: z.string().max(512).optional(), changes: z.array(changeSchema) })),
 });
 
 export type MetaWebhook = z.output<typeof metaWebhookSchema>;
