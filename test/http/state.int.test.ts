@@ -142,7 +142,10 @@ describe('State Manager compatibility API', () => {
   });
 
   it('records who said it: a status from the legacy API carries its source and key id', async () => {
-    const stored = await streamEvents(pipeline.connections.pool, outboundStreamId(TENANT, MESSAGE));
+    const { rows: stored } = await pipeline.connections.pool.query<{ metadata: Record<string, unknown> }>(
+      'SELECT metadata FROM events WHERE stream_id = $1 ORDER BY stream_position',
+      [outboundStreamId(TENANT, MESSAGE)],
+    );
     const keyId = keys[TENANT]!.authorization!.split('_')[1];
     const fromApi = stored.filter((event) => event.metadata['recordedBy'] !== undefined);
     expect(fromApi.length).toBeGreaterThan(0);

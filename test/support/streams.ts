@@ -4,13 +4,12 @@ import { waitFor } from './wait';
 export interface StreamEvent {
   type: string;
   data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
 }
 
 export const streamEvents = async (pool: Pool, streamId: string): Promise<StreamEvent[]> =>
   (
     await pool.query<StreamEvent>(
-      'SELECT type, data, metadata FROM events WHERE stream_id = $1 ORDER BY stream_position',
+      'SELECT type, data FROM events WHERE stream_id = $1 ORDER BY stream_position',
       [streamId],
     )
   ).rows;
