@@ -4,6 +4,7 @@ import { toReceiveWebhook } from '../../src/http/webhook-to-command';
 import { fixtureBytes } from '../support/fixtures';
 import { startPipeline, type TestPipeline } from '../support/pipeline';
 import { streamEvents } from '../support/streams';
+import { outboundStreamId } from '../../src/events/schemas/stream-ids';
 
 const TENANT = 'acme';
 const CONVERSATION = 'd06cb41e-f938-4dcf-b823-c8af1a39d7e5';
@@ -94,7 +95,7 @@ describe('State Manager compatibility API', () => {
     expect(read.json()).toMatchObject({ status: 'read', changed: true });
     const backwards = await call('PATCH', `/state/message/${WAMID}`, TENANT, { status: 'delivered' });
     expect(backwards.json()).toMatchObject({ changed: false });
-    const types = (await streamEvents(pipeline.connections.pool, `outbound-${TENANT}-${MESSAGE}`)).map(
+    const types = (await streamEvents(pipeline.connections.pool, outboundStreamId(TENANT, MESSAGE))).map(
       (e) => e.type,
     );
     expect(types.slice(-2)).toEqual(['Delivered', 'Read']);
