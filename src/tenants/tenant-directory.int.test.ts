@@ -43,7 +43,7 @@ describe('tenants: sealed credentials in PostgreSQL, cached lookups in Redis', (
       (cache, outcome) => observed.push([cache, outcome]),
       0,
     );
-    admin = new TenantAdmin(repository, cipher, directory);
+    admin = new TenantAdmin(repository, cipher, directory, { anyGenesysRegion: false });
     await admin.createTenant(
       tenantInput.parse({
         tenantId: 'acme',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requestToken } from '../../clients/genesys';
 import type { GenesysError } from '../../clients/genesys';
 import type { Logger } from '../../infra/logger';
+import { keyPart } from '../../infra/key-part';
 
 /** The original design caches the Genesys token 3300 s; a shorter `expires_in` wins, minus a safety margin. */
 export const MAX_TOKEN_TTL_SECONDS = 3300;
@@ -10,6 +11,9 @@ const EXPIRY_MARGIN_SECONDS = 120;
 
 export const tokenTtlSeconds = (expiresIn: number) =>
   Math.max(0, Math.min(MAX_TOKEN_TTL_SECONDS, Math.floor(expiresIn) - EXPIRY_MARGIN_SECONDS));
+
+/** The tenant part escaped (keyPart) like every Redis key part made from a tenant id. */
+const tokenKey = (tenantId: string) => `tenant:${keyPart(tenantId)}:oauth:token`;
 
 const cachedToken = z.object({ accessToken: z.string().min(1), loginUrl: z.string() });
 
@@ -37,7 +41,7 @@ export class GenesysTokenCache {
   async token(
     request: TokenRequest,
   ): Promise<{ ok: true; accessToken: string } | { ok: false; error: GenesysError }> {
-    const key = `tenant:${request.tenantId}:oauth:token`;
+    const key = tokenKey(request.tenantId);
     try {
       const raw = await this.redis.get(key);
       const parsed = raw === null ? undefined : cachedToken.safeParse(JSON.parse(raw));
@@ -69,6 +73,6 @@ export class GenesysTokenCache {
 
   /** After a 401 from Genesys: the cached token was revoked early. */
   async forget(tenantId: string): Promise<void> {
-    await this.redis.del(`tenant:${tenantId}:oauth:token`).catch(() => undefined);
+    await this.redis.del(tokenKey(tenantId)).catch(() => undefined);
   }
 }
