@@ -9,7 +9,9 @@ CREATE FUNCTION stream_id_tenant(p_tenant_id text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN replace(replace(p_tenant_id, '%', '%25'), '-', '%2D');
 
--- 004's trigger with the escaped prefix: the Genesys message id is the rest after `outbound-{tenant}-`.
+-- 004's trigger with the escaped prefix: the Genesys message id is the rest after `outbound-{tenant}-`. 004's
+-- backfill query rebuilds meta_message_index with `'outbound-' || stream_id_tenant(e.tenant_id) || '-'` in place
+-- of `'outbound-' || e.tenant_id || '-'`.
 CREATE OR REPLACE FUNCTION index_meta_message() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   v_prefix text := 'outbound-' || stream_id_tenant(NEW.tenant_id) || '-';
@@ -39,7 +41,6 @@ SELECT DISTINCT e.stream_id AS old_id,
     ON left(e.stream_id, length(f.family || e.tenant_id) + 1) = f.family || e.tenant_id || '-'
  WHERE stream_id_tenant(e.tenant_id) <> e.tenant_id
    AND length(e.stream_id) > length(f.family || e.tenant_id) + 1;
-CREATE UNIQUE INDEX ON stream_id_rewrites (old_id);
 
 -- A stream holding events of two tenants is the collision this migration fixes having happened: which events go
 -- where is a decision for a person, not for a migration.
@@ -56,6 +57,7 @@ BEGIN
   END IF;
 END;
 $$;
+CREATE UNIQUE INDEX ON stream_id_rewrites (old_id);
 
 UPDATE events e SET stream_id = r.new_id FROM stream_id_rewrites r WHERE e.stream_id = r.old_id;
 UPDATE streams s SET stream_id = r.new_id FROM stream_id_rewrites r WHERE s.stream_id = r.old_id;

@@ -18,8 +18,29 @@ import { adminDatabaseUrl, databaseUrlFor } from '../support/database';
 const MIGRATION = '006_unambiguous_stream_ids.sql';
 
 let pool: Pool;
-let name: string;
 let dir: string;
+const cleanups: (() => Promise<void>)[] = [];
+
+/** A database of its own migrated up to 005, with its own copy of the migrations (pool and dir point at it). */
+const databaseAt005 = async () => {
+  const name = `bridge_t_migration_006_${randomBytes(4).toString('hex')}`;
+  await ensureDatabase(databaseUrlFor(name));
+  pool = createPool(databaseUrlFor(name), { max: 2 });
+  dir = await mkdtemp(path.join(os.tmpdir(), 'bridge-migration-006-'));
+  const [ownPool, ownDir] = [pool, dir];
+  cleanups.push(async () => {
+    await ownPool.end();
+    const admin = createPool(adminDatabaseUrl(), { max: 1 });
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+    await rm(ownDir, { recursive: true, force: true });
+  });
+  await copyMigrations('005');
+  await migrate(pool, dir);
+};
 
 const copyMigrations = async (upTo: string) => {
   for (const file of (await readdir(defaultMigrationsDir)).filter((f) => f.endsWith('.sql'))) {
@@ -28,23 +49,8 @@ const copyMigrations = async (upTo: string) => {
   }
 };
 
-beforeAll(async () => {
-  name = `bridge_t_migration_006_${randomBytes(4).toString('hex')}`;
-  await ensureDatabase(databaseUrlFor(name));
-  pool = createPool(databaseUrlFor(name), { max: 2 });
-  dir = await mkdtemp(path.join(os.tmpdir(), 'bridge-migration-006-'));
-  await copyMigrations('005');
-  await migrate(pool, dir);
-});
 afterAll(async () => {
-  await pool.end();
-  const admin = createPool(adminDatabaseUrl(), { max: 1 });
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-  await rm(dir, { recursive: true, force: true });
+  for (const cleanup of cleanups) await cleanup();
 });
 
 const messageSent = (tenantId: string, wamid: string) =>
@@ -62,6 +68,7 @@ const streamIdsIn = async (table: string) =>
   );
 
 it('rewrites the stream ids of tenants with a - everywhere, keeps the others, and indexes with the new prefix', async () => {
+  await databaseAt005();
   // As the previous version wrote them: `outbound-{tenantId}-{messageId}` unescaped.
   await append('outbound-demo-eu-m1', messageSent('demo-eu', 'wamid.eu'));
   await append('outbound-plain-m-2', messageSent('plain', 'wamid.plain'));
@@ -101,4 +108,16 @@ it('rewrites the stream ids of tenants with a - everywhere, keeps the others, an
     `SELECT wamid, genesys_message_id FROM meta_message_index WHERE wamid IN ('wamid.new', 'wamid.old-form')`,
   );
   expect(fresh).toEqual([{ wamid: 'wamid.new', genesys_message_id: 'm3' }]);
+});
+
+it('refuses, changing nothing, when a stream already holds events of two tenants (the collision happened)', async () => {
+  await databaseAt005();
+  // Tenant demo's message eu-m1 and tenant demo-eu's message m1, both in `outbound-demo-eu-m1`.
+  await append('outbound-demo-eu-m1', messageSent('demo', 'wamid.demo'));
+  await append('outbound-demo-eu-m1', messageSent('demo-eu', 'wamid.eu'));
+  await copyMigrations(MIGRATION);
+  await expect(migrate(pool, dir)).rejects.toThrow(/shared by several tenants .*: outbound-demo-eu-m1/);
+  expect(await streamIdsIn('streams')).toEqual(['outbound-demo-eu-m1']);
+  const { rows } = await pool.query('SELECT 1 FROM schema_migrations WHERE name = $1', [MIGRATION]);
+  expect(rows).toEqual([]);
 });
