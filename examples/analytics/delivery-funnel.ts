@@ -1,7 +1,7 @@
 /**
  * The delivery funnel of outbound messages per tenant: how many messages were sent, delivered, read, failed.
  *
- * Counted per message (an outbound stream, `outbound-{tenantId}-{genesysMessageId}`), not per event: Kafka
+ * Counted per message (an outbound stream, `outbound-{tenant}-{genesysMessageId}`), not per event: Kafka
  * delivers at least once, a long text is split into parts that each get their own Meta statuses, and Meta repeats
  * statuses. So each stage holds a set of message streams and a message counts once per stage, however many events
  * say so. A later stage implies the earlier ones (a read message was delivered and sent, even if that status was

@@ -3,9 +3,9 @@ import { outboundMessageDecider } from '../commands/outbound-message/decider';
 import type { OutboundState } from '../commands/outbound-message/state';
 import { decodeEvent, type DecodedEvent } from '../events/decode';
 import type { OutboundEvent } from '../events/schemas/outbound-events';
+import { genesysMessageIdOfStream, isOutboundStreamId } from '../events/schemas/stream-ids';
 import type { EventStore } from '../events/store/types';
 import { isValidGenesysSignature } from '../http/signatures';
-import { genesysMessageIdOf } from '../projections/message-tracking';
 import { summarizeEvent } from './event-summary';
 
 export type SignatureCheck = 'verified' | 'mismatch' | 'unverifiable';
@@ -84,8 +84,8 @@ export const auditConversation = async (
         ? { recordedBy: event.envelope.metadata['recordedBy'] }
         : {}),
     };
-    if (event.envelope.streamId.startsWith('outbound-'))
-      entry.genesysMessageId = genesysMessageIdOf(event.envelope);
+    if (isOutboundStreamId(event.envelope.streamId))
+      entry.genesysMessageId = genesysMessageIdOfStream(event.envelope);
     if (event.type === 'WebhookReceived') {
       const integrationId = event.data.integrationId;
       if (!secrets.has(integrationId)) secrets.set(integrationId, await webhookSecret(integrationId));
@@ -141,7 +141,7 @@ const TIMELINE: Partial<
 const messagesOf = (events: DecodedEvent[]): MessageAudit[] => {
   const byStream = new Map<string, DecodedEvent<OutboundEvent>[]>();
   for (const event of events) {
-    if (!event.envelope.streamId.startsWith('outbound-')) continue;
+    if (!isOutboundStreamId(event.envelope.streamId)) continue;
     const list = byStream.get(event.envelope.streamId) ?? [];
     list.push(event as DecodedEvent<OutboundEvent>);
     byStream.set(event.envelope.streamId, list);
@@ -149,7 +149,7 @@ const messagesOf = (events: DecodedEvent[]): MessageAudit[] => {
   return [...byStream.values()].map((stream) => {
     const state = foldEvents(outboundMessageDecider, stream);
     return {
-      genesysMessageId: genesysMessageIdOf(stream[0]!.envelope),
+      genesysMessageId: genesysMessageIdOfStream(stream[0]!.envelope),
       status: statusOf(state),
       ...(state.failure ? { failure: state.failure } : {}),
       wamids: state.parts.map((part) => part.wamid),

@@ -1,3 +1,4 @@
+import { anyGenesysRegionAllowed } from '../clients/genesys/regions';
 import { loadConfig, type Config } from '../infra/config';
 import { createLogger, type Logger } from '../infra/logger';
 import { createPool } from '../infra/postgres';
@@ -35,7 +36,9 @@ export const withCliContext = async <T>(
       logger,
       store: new PostgresEventStore(pool),
       directory,
-      tenantAdmin: new TenantAdmin(repository, cipher, directory),
+      tenantAdmin: new TenantAdmin(repository, cipher, directory, {
+        anyGenesysRegion: anyGenesysRegionAllowed(config),
+      }),
       apiKeys: new ApiKeys(new ApiKeyRepository(pool)),
     });
   } finally {

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { handleConversationCommand } from '../commands/conversation/handler';
 import { conversationLinkInput } from '../http/schemas/conversation-link';
-import { tenantInput } from '../tenants/tenant-input';
 import { registerApiKeyCommands } from './api-keys-command';
 import { withCliContext } from './context';
 
@@ -34,9 +33,10 @@ export const registerTenantCommands = (program: Command) => {
     .command('add <file>')
     .description('add a tenant from a JSON file (or - for standard input), shaped like POST /admin/tenants')
     .action(async (file: string) => {
-      const parsed = tenantInput.safeParse(await readJson(file));
-      if (!parsed.success) throw new Error(`the tenant is not valid:\n${issuesOf(parsed.error)}`);
+      const body = await readJson(file);
       await withCliContext(async ({ tenantAdmin }) => {
+        const parsed = tenantAdmin.creationInput.safeParse(body);
+        if (!parsed.success) throw new Error(`the tenant is not valid:\n${issuesOf(parsed.error)}`);
         const tenant = await tenantAdmin.createTenant(parsed.data);
         process.stdout.write(
           `added tenant ${tenant.tenantId} (integration ${tenant.genesysIntegrationId})\n`,

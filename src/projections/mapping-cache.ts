@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Redis } from 'ioredis';
+import { keyPart } from '../infra/key-part';
 
 /**
  * The two Redis directions of a conversation mapping (original design, TTL 1 h), tenant-scoped because a wa_id is
@@ -7,9 +8,12 @@ import type { Redis } from 'ioredis';
  */
 export const MAPPING_TTL_SECONDS = 3600;
 
+// The tenant part is escaped (keyPart): a tenant id of the older, wider charset may hold a `:`, and tenant `a:b`
+// with conversation `c` must not share a key with tenant `a` and conversation `b:c`. The outside id comes last.
 export const conversationKey = (tenantId: string, conversationId: string) =>
-  `mapping:conv:${tenantId}:${conversationId}`;
-export const waIdKey = (tenantId: string, waId: string) => `mapping:wa:${tenantId}:${normalizeWaId(waId)}`;
+  `mapping:conv:${keyPart(tenantId)}:${conversationId}`;
+export const waIdKey = (tenantId: string, waId: string) =>
+  `mapping:wa:${keyPart(tenantId)}:${normalizeWaId(waId)}`;
 
 /** Meta reports wa_ids as digits; people type them with '+'. One key per customer whatever the spelling. */
 export const normalizeWaId = (waId: string) => waId.replace(/^\+/, '');

@@ -1,13 +1,10 @@
 import type { PoolClient } from 'pg';
 import type { DecodedEvent } from '../events/decode';
 import type { OutboundEvent } from '../events/schemas/outbound-events';
+import { genesysMessageIdOfStream } from '../events/schemas/stream-ids';
 import { assertOneEventPerRow } from './runtime/one-event-per-row';
 
 type Outbound<T extends OutboundEvent['type']> = DecodedEvent<Extract<OutboundEvent, { type: T }>>;
-
-/** The Genesys message id is the stream id's tail: `outbound-{tenantId}-{genesysMessageId}`. */
-export const genesysMessageIdOf = (envelope: { streamId: string; tenantId: string }): string =>
-  envelope.streamId.slice(`outbound-${envelope.tenantId}-`.length);
 
 /*
  * `message_tracking`: one row per WhatsApp message (wamid) with its status timeline. Status order is enforced by
@@ -40,7 +37,7 @@ export const applyMessagesSent = async (
      ON CONFLICT (meta_message_id) DO NOTHING`,
     [
       events.map((event) => event.data.wamid),
-      events.map((event) => genesysMessageIdOf(event.envelope)),
+      events.map((event) => genesysMessageIdOfStream(event.envelope)),
       events.map((event) => event.envelope.tenantId),
       events.map((event) => event.envelope.conversationId),
       events.map((event) => event.data.partIndex),

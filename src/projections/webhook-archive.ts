@@ -1,6 +1,7 @@
 import type { Client as S3 } from 'minio';
 import type { DecodedEvent } from '../events/decode';
 import type { OutboundEvent } from '../events/schemas/outbound-events';
+import { keyPart } from '../infra/key-part';
 
 type WebhookReceived = DecodedEvent<Extract<OutboundEvent, { type: 'WebhookReceived' }>>;
 
@@ -14,10 +15,10 @@ export const archiveKey = (event: WebhookReceived): string => {
   const day = receivedAt.toISOString().slice(0, 10);
   // Older payloads have no conversation id: the Genesys message id keeps their keys apart.
   const conversation = event.data.conversationId ?? `no-conversation-${event.data.genesysMessageId}`;
-  return `${event.envelope.tenantId}/${day}/${receivedAt.getTime()}-${safeSegment(conversation)}.json`;
+  // The conversation id comes from Genesys: escaped (not replaced, which would let `a/b` and `a_b` share a key),
+  // and last. The tenant id is escaped too, for tenants created before their charset excluded `/`.
+  return `${keyPart(event.envelope.tenantId)}/${day}/${receivedAt.getTime()}-${keyPart(conversation)}.json`;
 };
-
-const safeSegment = (value: string) => value.replace(/[^A-Za-z0-9._-]/g, '_');
 
 export const archiveWebhook = async (s3: S3, bucket: string, event: WebhookReceived): Promise<void> => {
   const body = Buffer.from(event.data.rawBody, 'utf8');

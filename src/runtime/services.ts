@@ -1,3 +1,4 @@
+import { anyGenesysRegionAllowed } from '../clients/genesys/regions';
 import { meteredEventStore } from '../events/store/metered-event-store';
 import { PostgresEventStore } from '../events/store/postgres-event-store';
 import type { Config } from '../infra/config';
@@ -27,7 +28,9 @@ export const buildServices = (
   const directory = new TenantDirectory(repository, cipher, connections.redis, logger, (cache, outcome) =>
     metrics.cacheRequests.inc({ cache, outcome }),
   );
-  const tenantAdmin = new TenantAdmin(repository, cipher, directory);
+  const tenantAdmin = new TenantAdmin(repository, cipher, directory, {
+    anyGenesysRegion: anyGenesysRegionAllowed(config),
+  });
   const mappings = new MappingResolver(connections.pool, connections.redis, logger, (outcome) =>
     metrics.cacheRequests.inc({ cache: 'mapping', outcome }),
   );

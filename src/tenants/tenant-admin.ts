@@ -1,16 +1,28 @@
 import type { CredentialsCipher } from './credentials-cipher';
 import { sealCredential } from './sealed-credentials';
 import type { TenantDirectory } from './tenant-directory';
-import type { CredentialsInput, TenantInput, WhatsappCredentialsInput } from './tenant-input';
+import {
+  tenantCreationInput,
+  type CredentialsInput,
+  type TenantInput,
+  type WhatsappCredentialsInput,
+} from './tenant-input';
 import type { StoredCredential, TenantRecord, TenantRepository } from './tenant-repository';
 
 /** Admin use cases over tenants: validated input in, secrets sealed before they leave this function. */
 export class TenantAdmin {
+  /** The body a new tenant is validated with (the admin route and the CLI both use it). */
+  readonly creationInput: ReturnType<typeof tenantCreationInput>;
+
   constructor(
     private readonly repository: TenantRepository,
     private readonly cipher: CredentialsCipher,
     private readonly directory: TenantDirectory,
-  ) {}
+    /** anyGenesysRegionAllowed(config): Genesys is a simulator, so any region-shaped domain is accepted. */
+    options: { anyGenesysRegion: boolean },
+  ) {
+    this.creationInput = tenantCreationInput({ anyRegion: options.anyGenesysRegion });
+  }
 
   async createTenant(input: TenantInput): Promise<TenantRecord> {
     const tenant: TenantRecord = {

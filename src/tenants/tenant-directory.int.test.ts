@@ -43,7 +43,7 @@ describe('tenants: sealed credentials in PostgreSQL, cached lookups in Redis', (
       (cache, outcome) => observed.push([cache, outcome]),
       0,
     );
-    admin = new TenantAdmin(repository, cipher, directory);
+    admin = new TenantAdmin(repository, cipher, directory, { anyGenesysRegion: false });
     await admin.createTenant(
       tenantInput.parse({
         tenantId: 'acme',
@@ -196,7 +196,7 @@ describe('tenants: sealed credentials in PostgreSQL, cached lookups in Redis', (
       expect(await local.resolveIntegration(impossible)).toBeUndefined();
     expect(lookups).toHaveBeenCalledTimes(1);
 
-    const admin = new TenantAdmin(repository, cipher, local);
+    const admin = new TenantAdmin(repository, cipher, local, { anyGenesysRegion: false });
     await admin.createTenant(
       tenantInput.parse({
         tenantId: 'later',

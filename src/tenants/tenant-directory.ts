@@ -6,6 +6,7 @@ import type { CredentialsCipher } from './credentials-cipher';
 import { openCredential, sealedJson, toSealedJson } from './sealed-credentials';
 import { isIdentifier } from './tenant-input';
 import type { TenantRecord, TenantRepository } from './tenant-repository';
+import { keyPart } from '../infra/key-part';
 
 /** TTLs of the original design: tenant config 1 h, WhatsApp credentials 24 h. */
 export const INTEGRATION_TTL_SECONDS = 3600;
@@ -46,7 +47,7 @@ const cachedIntegration = z.object({ tenant: tenantRecordSchema, webhookSecret: 
 const cachedWhatsapp = z.object({ publicConfig: z.record(z.string(), z.string()), accessToken: sealedJson });
 
 const integrationKey = (integrationId: string) => `integration:${integrationId}`;
-const whatsappKey = (tenantId: string) => `tenant:${tenantId}:whatsapp:token`;
+const whatsappKey = (tenantId: string) => `tenant:${keyPart(tenantId)}:whatsapp:token`;
 
 /**
  * Cached lookups of tenants and their credentials: Redis first (cache-aside), PostgreSQL on a miss. Cached values

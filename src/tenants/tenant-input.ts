@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GENESYS_CLOUD_REGIONS, isKnownGenesysRegion } from '../clients/genesys/regions';
 
 /** Genesys Cloud environment domains look like `mypurecloud.com`, `mypurecloud.ie`, `usw2.pure.cloud`. */
 const genesysRegion = z
@@ -8,6 +9,19 @@ const genesysRegion = z
   .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a Genesys Cloud domain such as mypurecloud.com');
 
 const IDENTIFIER = /^[A-Za-z0-9._:@-]{1,200}$/;
+/**
+ * A new tenant's id: it becomes part of stream ids, Redis keys (`:` separated), S3 object keys (`/` separated) and
+ * Kafka keys, so it takes only characters none of them uses as a separator, starts with a letter or digit (no
+ * `.`/`..` path segment, no leading `-`) and is short. Only new tenants are held to it: tenants created under the
+ * older, wider rule keep working, since every key escapes or ends with the parts that come from outside.
+ */
+export const newTenantId = z
+  .string()
+  .trim()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'must be 1 to 64 letters, digits, . _ or -, starting with a letter or digit',
+  );
 
 const identifier = z
   .string()
@@ -52,10 +66,10 @@ export const credentialsInput = z
   .strict()
   .refine((value) => Object.keys(value).length > 0, 'names no credential to change');
 
-/** Body of POST /admin/tenants (CONTRACT.md). */
+/** Body of POST /admin/tenants (CONTRACT.md), any region-shaped domain; see tenantCreationInput. */
 export const tenantInput = z
   .object({
-    tenantId: identifier,
+    tenantId: newTenantId,
     genesysIntegrationId: identifier,
     genesysWebhookSecret: z.string().min(16, 'must be at least 16 characters'),
     genesysRegion: genesysRegion.default('mypurecloud.com'),
@@ -69,6 +83,19 @@ export const tenantInput = z
     message: 'genesysClientId and genesysClientSecret go together',
     path: ['genesysClientSecret'],
   });
+
+/**
+ * What tenant creation accepts (POST /admin/tenants, `bridge tenants add`): tenantInput, and a genesysRegion among
+ * the Genesys Cloud regions unless `anyRegion` (Genesys reached through overridden URL templates, i.e. a
+ * simulator; see anyGenesysRegionAllowed).
+ */
+export const tenantCreationInput = ({ anyRegion }: { anyRegion: boolean }) =>
+  anyRegion
+    ? tenantInput
+    : tenantInput.refine((value) => isKnownGenesysRegion(value.genesysRegion), {
+        message: `must be a Genesys Cloud region: ${GENESYS_CLOUD_REGIONS.join(', ')}`,
+        path: ['genesysRegion'],
+      });
 
 export type TenantInput = z.output<typeof tenantInput>;
 export type CredentialsInput = z.output<typeof credentialsInput>;

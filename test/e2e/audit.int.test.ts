@@ -9,6 +9,7 @@ import { waitForSettled } from '../support/streams';
 import { waitCaughtUp } from '../support/caught-up';
 import { waitFor } from '../support/wait';
 import type { ConversationAudit } from '../../src/audit/conversation-audit';
+import { outboundStreamId } from '../../src/events/schemas/stream-ids';
 
 const TENANT = 'acme';
 const SECRET = 'audit-webhook-secret-0001';
@@ -66,7 +67,7 @@ describe('audit replay of a conversation', () => {
     await post(webhook('outbound-attachment-image.json', ids.image));
     await post(webhook('outbound-text.json', ids.long, { text: 'word '.repeat(1000) }));
     for (const id of Object.values(ids)) {
-      await waitForSettled(pipeline.connections.pool, `outbound-${TENANT}-${id}`, ['MessageSent']);
+      await waitForSettled(pipeline.connections.pool, outboundStreamId(TENANT, id), ['MessageSent']);
     }
     beforeStatuses = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -163,7 +164,7 @@ describe('audit replay of a conversation', () => {
     await pipeline.connections.pool.query(
       `UPDATE events SET data = jsonb_set(data, '{rawBody}', to_jsonb(replace(data->>'rawBody', 'Hello World', 'Hello Werld')))
        WHERE stream_id = $1 AND type = 'WebhookReceived'`,
-      [`outbound-${TENANT}-${ids.text}`],
+      [outboundStreamId(TENANT, ids.text)],
     );
     const state = await audit();
     const checks = state.events.filter((event) => event.type === 'WebhookReceived');

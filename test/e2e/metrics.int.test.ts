@@ -4,6 +4,7 @@ import { fixtureBytes } from '../support/fixtures';
 import { startPipeline, type TestPipeline } from '../support/pipeline';
 import { waitForSettled } from '../support/streams';
 import { waitFor } from '../support/wait';
+import { outboundStreamId } from '../../src/events/schemas/stream-ids';
 
 const TENANT = 'acme';
 const SECRET = 'metrics-webhook-secret-0001';
@@ -39,7 +40,7 @@ describe('GET /metrics after a scenario', () => {
     });
     expect(response.statusCode).toBe(200);
     correlationIds.push(String(response.headers['x-correlation-id']));
-    return `outbound-${TENANT}-${messageId}`;
+    return outboundStreamId(TENANT, messageId);
   };
   const metrics = async () => (await pipeline.internal.inject({ method: 'GET', url: '/metrics' })).body;
 

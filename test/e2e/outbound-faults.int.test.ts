@@ -4,6 +4,7 @@ import { genesysTextWebhook, postGenesysWebhook } from '../support/genesys-webho
 import { startPipeline, type TestPipeline } from '../support/pipeline';
 import { streamEvents, waitForSettled, withoutReceipts } from '../support/streams';
 import { waitFor } from '../support/wait';
+import { outboundStreamId } from '../../src/events/schemas/stream-ids';
 
 const TENANT = 'acme';
 const INTEGRATION = '73cb7fb7-c2db-4996-88f3-0a83a4fea1da';
@@ -166,7 +167,7 @@ describe('outbound pipeline under faults (real services; Meta and Genesys simula
       pipeline.genesys.requests.filter((request) => !request.path.endsWith('/inbound/open/receipt')).length;
     const downloadsBefore = fetches();
     await post(fixture);
-    const events = await waitForSettled(pipeline.connections.pool, `outbound-${TENANT}-${messageId}`, [
+    const events = await waitForSettled(pipeline.connections.pool, outboundStreamId(TENANT, messageId), [
       'MessageFailed',
     ]);
     expect(
@@ -174,7 +175,7 @@ describe('outbound pipeline under faults (real services; Meta and Genesys simula
     ).toMatchObject({ stage: 'media', reason: 'ForbiddenAttachmentHost' });
     expect(fetches()).toBe(downloadsBefore);
     expect(
-      withoutReceipts(await streamEvents(pipeline.connections.pool, `outbound-${TENANT}-${messageId}`)),
+      withoutReceipts(await streamEvents(pipeline.connections.pool, outboundStreamId(TENANT, messageId))),
     ).toHaveLength(3);
   });
 });

@@ -4,6 +4,7 @@ import { fixtureBytes } from '../support/fixtures';
 import { startPipeline, type TestPipeline } from '../support/pipeline';
 import { streamEvents, waitForSettled, withoutReceipts } from '../support/streams';
 import { waitFor } from '../support/wait';
+import { outboundStreamId } from '../../src/events/schemas/stream-ids';
 
 /**
  * Every Genesys fixture through the real path: HTTP → PostgreSQL → relay → Kafka → outbound processor → the Meta
@@ -43,7 +44,7 @@ describe.each([
   const messageId = webhook.channel.messageId!;
   const region = webhook.channel.id === IE.integrationId ? IE : USW2;
   const tenantId = region === IE ? 'tenant-ie' : 'tenant-usw2';
-  const streamId = `outbound-${tenantId}-${messageId}`;
+  const streamId = outboundStreamId(tenantId, messageId);
   const attachmentBytes = Buffer.from(`%bytes of ${file}% ✓ ${'x'.repeat(2000)}`);
 
   beforeAll(async () => {

@@ -2,6 +2,7 @@ import { fixtureBytes } from '../support/fixtures';
 import { postGenesysWebhook } from '../support/genesys-webhooks';
 import { startPipeline, type TestPipeline } from '../support/pipeline';
 import { waitForSettled } from '../support/streams';
+import { outboundStreamId } from '../../src/events/schemas/stream-ids';
 
 const TENANT = 'templates';
 const SECRET = 'template-webhook-secret-001';
@@ -35,7 +36,7 @@ describe('a notification without a template name, for a tenant with a default te
 
   it('is sent to Meta as the default template', async () => {
     expect((await postGenesysWebhook(pipeline.app, SECRET, body.toString())).statusCode).toBe(200);
-    const streamId = `outbound-${TENANT}-${webhook.channel.messageId}`;
+    const streamId = outboundStreamId(TENANT, webhook.channel.messageId);
     await waitForSettled(pipeline.connections.pool, streamId, ['MessageSent', 'MessageFailed']);
     const [sent] = pipeline.meta.sentMessages;
     expect(sent?.body).toMatchObject({

@@ -9,11 +9,18 @@ import { CUSTOMER_ID, INTEGRATION_ID, startStatusHarness, type StatusHarness } f
 jest.setTimeout(90_000);
 
 const TENANT = 'tenant-receipts';
+/**
+ * The delivered and read fixtures are real captures from another business number than the other bodies here; a
+ * status only applies to a message of the tenant sending from its number, so their message is this tenant's.
+ */
+const FIXTURE_TENANT = 'tenant-receipts-fixtures';
 
 /** The wamids of the Meta fixtures: a message is created under them so the fixtures apply byte for byte. */
-const fixtureWamid = (name: string): string =>
-  fixtureJson<{ entry: { changes: { value: { statuses: { id: string }[] } }[] }[] }>(name).entry[0]!
-    .changes[0]!.value.statuses[0]!.id;
+const fixtureChange = (name: string) =>
+  fixtureJson<{
+    entry: { changes: { value: { metadata: { phone_number_id: string }; statuses: { id: string }[] } }[] }[];
+  }>(name).entry[0]!.changes[0]!.value;
+const fixtureWamid = (name: string): string => fixtureChange(name).statuses[0]!.id;
 
 const receiptsFor = (harness: StatusHarness, genesysMessageId: string): RecordedReceipt[] =>
   harness.genesys.receipts.filter((receipt) => receipt.body.id === genesysMessageId);
@@ -45,6 +52,10 @@ describe('receipt processor: what became of a message, told to Genesys', () => {
     harness = await startStatusHarness('receipts');
     pool = harness.bridge.connections.pool;
     await harness.addTenant(TENANT);
+    await harness.addTenant(FIXTURE_TENANT, {
+      integrationId: 'integration-receipts-fixtures',
+      phoneNumberId: fixtureChange('meta/status-delivered.json').metadata.phone_number_id,
+    });
   });
   afterAll(() => harness.stop());
 
@@ -121,7 +132,7 @@ describe('receipt processor: what became of a message, told to Genesys', () => {
 
   it('posts one Delivered receipt for the delivered and read fixtures, and none for the read', async () => {
     const message = await harness.sendMessage({
-      tenantId: TENANT,
+      tenantId: FIXTURE_TENANT,
       genesysMessageId: 'delivered-then-read',
       wamids: [fixtureWamid('meta/status-delivered.json')],
     });

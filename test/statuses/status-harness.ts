@@ -24,6 +24,8 @@ export const GENESYS_CLIENT_SECRET = 'receipts-client-secret';
 /** The integration of genesys/outbound-text.json. */
 export const INTEGRATION_ID = '73cb7fb7-c2db-4996-88f3-0a83a4fea1da';
 export const CUSTOMER_ID = 'abcdef12345@socialmedia';
+/** The tenants' WhatsApp number unless a test names another; statusWebhookBody's default. */
+export const PHONE_NUMBER_ID = '106540352242922';
 
 export interface SentMessage {
   tenantId: string;
@@ -47,7 +49,7 @@ export interface StatusHarness {
   /** Creates a tenant through the admin API, with or without Genesys API credentials. */
   addTenant: (
     tenantId: string,
-    options?: { integrationId?: string; withGenesysOAuth?: boolean },
+    options?: { integrationId?: string; withGenesysOAuth?: boolean; phoneNumberId?: string },
   ) => Promise<void>;
   /** Records a Genesys webhook (the outbound-text fixture) and Meta's acceptance of each part, like the driver. */
   sendMessage: (message: {
@@ -100,6 +102,7 @@ export const startStatusHarness = async (
     parked: 0,
     ignored: 0,
     rejected: 0,
+    'wrong-number': 0,
   };
   const receiptCounts: Record<ReceiptOutcome, number> = {
     posted: 0,
@@ -179,7 +182,10 @@ export const startStatusHarness = async (
         },
         payload: body,
       }),
-    addTenant: async (tenantId, { integrationId = INTEGRATION_ID, withGenesysOAuth = true } = {}) => {
+    addTenant: async (
+      tenantId,
+      { integrationId = INTEGRATION_ID, withGenesysOAuth = true, phoneNumberId = PHONE_NUMBER_ID } = {},
+    ) => {
       const response = await bridge.internal.inject({
         method: 'POST',
         url: '/admin/tenants',
@@ -192,7 +198,7 @@ export const startStatusHarness = async (
           ...(withGenesysOAuth
             ? { genesysClientId: GENESYS_CLIENT_ID, genesysClientSecret: GENESYS_CLIENT_SECRET }
             : {}),
-          whatsapp: { phoneNumberId: '106540352242922', accessToken: 'EAAJ-statuses-token' },
+          whatsapp: { phoneNumberId, accessToken: 'EAAJ-statuses-token' },
         },
       });
       if (response.statusCode !== 201) throw new Error(`tenant not created: ${response.body}`);

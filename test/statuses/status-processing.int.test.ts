@@ -3,6 +3,7 @@ import { streamEvents, type StreamEvent } from '../support/streams';
 import { waitFor } from '../support/wait';
 import { statusWebhookBody, type StatusSpec } from './meta-bodies';
 import { startStatusHarness, type StatusHarness } from './status-harness';
+import { outboundStreamId } from '../../src/events/schemas/stream-ids';
 
 // Consumers joining their groups take a few seconds on a fresh namespace.
 jest.setTimeout(90_000);
@@ -178,7 +179,7 @@ describe('status processor: Meta statuses applied to outbound messages', () => {
       }),
     );
     for (let i = 0; i < count; i++) {
-      const events = await waitForStatusEvents(pool, `outbound-${TENANT}-race-${i}`, 1);
+      const events = await waitForStatusEvents(pool, outboundStreamId(TENANT, `race-${i}`), 1);
       expect(events.map((event) => event.type)).toEqual(['Delivered']);
     }
     await waitFor('no parked race statuses', async () =>

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { genesysSignature } from '../../src/http/signatures';
 import { fixtureBytes } from './fixtures';
+import { outboundStreamId } from '../../src/events/schemas/stream-ids';
 
 /**
  * A Genesys outbound text webhook built from the shared fixture, with its own message id, conversation and text
@@ -31,7 +32,7 @@ export const genesysTextWebhook = ({
     conversationId,
     text,
   });
-  return { body, messageId, streamId: `outbound-${tenantId}-${messageId}` };
+  return { body, messageId, streamId: outboundStreamId(tenantId, messageId) };
 };
 
 /** POST /webhook/genesys signed with the integration's secret, as Genesys does. */

@@ -19,6 +19,11 @@ interface TopicChannel {
   description: string;
 }
 
+/** How a consumer splits a stream id (src/events/schemas/stream-ids.ts); the envelope's tenantId is the plain id. */
+const STREAM_ID_TENANT_NOTE =
+  '`{tenant}` is the tenant id with `%` written `%25` and `-` written `%2D`: the first `-` after the prefix ends ' +
+  'it, and the rest of the stream id is the message or conversation id as is.';
+
 /** The topic of each stream family; a Record, so a new family cannot be left out of the document. */
 const CHANNEL_BY_CATEGORY: Record<EventCategory, TopicChannel> = {
   'outbound-message': {
@@ -26,15 +31,17 @@ const CHANNEL_BY_CATEGORY: Record<EventCategory, TopicChannel> = {
     topic: OUTBOUND_MESSAGES_TOPIC,
     title: 'Outbound messages',
     description:
-      'Every event of every outbound message stream (`outbound-{tenantId}-{genesysMessageId}`): the Genesys ' +
-      'webhook, mapping, media, send attempts, Meta statuses and receipts. The delivery funnel is read here.',
+      'Every event of every outbound message stream (`outbound-{tenant}-{genesysMessageId}`): the Genesys ' +
+      'webhook, mapping, media, send attempts, Meta statuses and receipts. The delivery funnel is read here. ' +
+      STREAM_ID_TENANT_NOTE,
   },
   conversation: {
     id: 'conversations',
     topic: CONVERSATIONS_TOPIC,
     title: 'Conversations',
     description:
-      'Links between Genesys conversations and WhatsApp ids (`conversation-{tenantId}-{conversationId}`).',
+      'Links between Genesys conversations and WhatsApp ids (`conversation-{tenant}-{conversationId}`). ' +
+      STREAM_ID_TENANT_NOTE,
   },
   'meta-webhook': {
     id: 'metaWebhooks',

@@ -6,19 +6,23 @@
 import type { EventDefinition } from '../../events/schemas/define';
 import { eventExamples } from '../../events/schemas/examples';
 import { META_WEBHOOK_TENANT_ID } from '../../events/schemas/meta-webhook-received';
+import { conversationStreamId, outboundStreamId } from '../../events/schemas/stream-ids';
 import type { StoredEvent } from '../../events/store/types';
 
 type Placement = Pick<StoredEvent, 'streamId' | 'tenantId' | 'conversationId'>;
 
-/** Where an event of each stream family lives; a Record, so a new family cannot be forgotten here. */
+/**
+ * Where an event of each stream family lives; a Record, so a new family cannot be forgotten here. The tenant has a
+ * `-` so that the example shows how a stream id escapes it (`tenant%2D001`).
+ */
 const PLACEMENT_BY_CATEGORY: Record<EventDefinition['category'], Placement> = {
   'outbound-message': {
-    streamId: 'outbound-tenant-001-gmsg-456',
+    streamId: outboundStreamId('tenant-001', 'gmsg-456'),
     tenantId: 'tenant-001',
     conversationId: 'abc-123',
   },
   conversation: {
-    streamId: 'conversation-tenant-001-abc-123',
+    streamId: conversationStreamId('tenant-001', 'abc-123'),
     tenantId: 'tenant-001',
     conversationId: 'abc-123',
   },

@@ -1,4 +1,14 @@
-import { defaultDownloadHosts, genesysHosts, isGenesysRegion, urlFromTemplate } from './regions';
+import {
+  anyGenesysRegionAllowed,
+  defaultApiUrlTemplate,
+  defaultDownloadHosts,
+  defaultLoginUrlTemplate,
+  GENESYS_CLOUD_REGIONS,
+  genesysHosts,
+  isGenesysRegion,
+  isKnownGenesysRegion,
+  urlFromTemplate,
+} from './regions';
 
 describe('Genesys regions', () => {
   it('derives the api, login and download hosts from the region domain', () =>
@@ -27,5 +37,29 @@ describe('Genesys regions', () => {
     expect(isGenesysRegion('localhost')).toBe(false);
     expect(() => genesysHosts('evil.com/@x')).toThrow(RangeError);
     expect(() => urlFromTemplate('https://api.{region}', 'a b')).toThrow(RangeError);
+  });
+});
+
+describe('known Genesys Cloud regions', () => {
+  it('knows the regions of Genesys Cloud, and nothing merely shaped like one', () => {
+    expect(GENESYS_CLOUD_REGIONS).toHaveLength(15);
+    for (const region of GENESYS_CLOUD_REGIONS) expect(isGenesysRegion(region)).toBe(true);
+    expect(isKnownGenesysRegion('usw2.pure.cloud')).toBe(true);
+    expect(isKnownGenesysRegion('use2.us-gov-pure.cloud')).toBe(true);
+    expect(isKnownGenesysRegion('evil.pure.cloud')).toBe(false);
+  });
+
+  it('allows any region only when a URL template is not the default', () => {
+    const defaults = {
+      GENESYS_API_URL_TEMPLATE: defaultApiUrlTemplate,
+      GENESYS_LOGIN_URL_TEMPLATE: defaultLoginUrlTemplate,
+    };
+    expect(anyGenesysRegionAllowed(defaults)).toBe(false);
+    expect(anyGenesysRegionAllowed({ ...defaults, GENESYS_API_URL_TEMPLATE: 'http://127.0.0.1:4010' })).toBe(
+      true,
+    );
+    expect(
+      anyGenesysRegionAllowed({ ...defaults, GENESYS_LOGIN_URL_TEMPLATE: 'http://127.0.0.1:4010' }),
+    ).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ describe('handleConversationCommand', () => {
     const store = new InMemoryEventStore();
     await handleConversationCommand(store, 'tenant-001', link);
 
-    expect(await store.readStream('conversation-tenant-001-abc-123')).toEqual([
+    expect(await store.readStream('conversation-tenant%2D001-abc-123')).toEqual([
       expect.objectContaining({
         type: 'ConversationLinked',
         tenantId: 'tenant-001',
@@ -32,6 +32,6 @@ describe('handleConversationCommand', () => {
     const other = await handleConversationCommand(store, 'tenant-002', link);
 
     expect(other.isNoOp).toBe(false);
-    expect(await store.readStream('conversation-tenant-002-abc-123')).toHaveLength(1);
+    expect(await store.readStream('conversation-tenant%2D002-abc-123')).toHaveLength(1);
   });
 });

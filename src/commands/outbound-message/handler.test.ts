@@ -3,7 +3,7 @@ import { handleOutboundMessageCommand } from './handler';
 import { receiveWebhook, WA_ID } from './test-fixtures';
 
 const message = { tenantId: 'tenant-001', genesysMessageId: 'gmsg-456' };
-const streamId = 'outbound-tenant-001-gmsg-456';
+const streamId = 'outbound-tenant%2D001-gmsg-456';
 
 describe('handleOutboundMessageCommand', () => {
   it("appends the webhook to the message's stream under the webhook's conversation id", async () => {

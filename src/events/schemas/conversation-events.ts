@@ -1,4 +1,4 @@
-/** Every event of a `conversation-{tenantId}-{conversationId}` stream. */
+/** Every event of a `conversation-{tenant}-{conversationId}` (stream-ids.ts) stream. */
 import { conversationLinkedEvent } from './conversation-linked';
 import type { EventOf } from './define';
 

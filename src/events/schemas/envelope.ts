@@ -12,7 +12,7 @@ const envelopeFields = {
   eventId: z.uuid().describe('Unique id of the event; re-appending it is a no-op.'),
   type: z.string().min(1).describe('Event type, e.g. `WebhookReceived`.'),
   version: z.int().positive().describe('Version of the `data` schema the event was written with.'),
-  streamId: z.string().min(1).describe('Stream the event belongs to, e.g. `outbound-{tenantId}-{messageId}`.'),
+  streamId: z.string().min(1).describe('Stream the event belongs to, e.g. `outbound-{tenant}-{messageId}`, `{tenant}` the tenant id with `%` and `-` percent-escaped.'),
   streamPosition: z.int().positive().describe('1-based position of the event in its stream.'),
   globalPosition: digits().describe('Position in the store-wide sequence (a bigint, as text).'),
   transactionId: digits().describe('PostgreSQL transaction id (xid8, as text) that committed the event.'),

@@ -1,4 +1,4 @@
-/** Every event of an `outbound-{tenantId}-{genesysMessageId}` stream. */
+/** Every event of an `outbound-{tenant}-{genesysMessageId}` (stream-ids.ts) stream. */
 import { deliveredEvent } from './delivered';
 import type { EventOf } from './define';
 import { mappingMissingEvent } from './mapping-missing';

@@ -1,6 +1,13 @@
 /**
- * Stream ids. The format is part of the stored data (ARCHITECTURE.md, "Streams") and must never change: one
- * stream per outbound Genesys message, one per conversation link.
+ * Stream ids: the one place that builds and parses them (ARCHITECTURE.md, "Streams"). One stream per outbound
+ * Genesys message, `outbound-{tenant}-{genesysMessageId}`, and one per conversation link,
+ * `conversation-{tenant}-{conversationId}`.
+ *
+ * `{tenant}` is the tenant id with `%` written `%25` and `-` written `%2D`, so it never contains a `-`: the first
+ * `-` after the prefix ends it and everything after is the (unescaped, may hold anything) second part. Unescaped,
+ * tenants `demo` and `demo-eu` with messages `eu-m1` and `m1` would both own `outbound-demo-eu-m1`. Tenants whose id
+ * has neither character keep the stream ids they always had; migration 006 rewrote the others, and its trigger
+ * derives the Genesys message id with the same escaping (keep both in step).
  */
 
 const requirePart = (name: string, value: string): string => {
@@ -9,8 +16,74 @@ const requirePart = (name: string, value: string): string => {
   return value;
 };
 
+/** `%` first, so the `%` of a `%2D` is not escaped again. */
+export const escapeTenantId = (tenantId: string): string =>
+  tenantId.replaceAll('%', '%25').replaceAll('-', '%2D');
+
+const unescapeTenantId = (escaped: string): string | undefined => {
+  // Only the two escapes escapeTenantId writes; anything else is not a stream id this module built.
+  if (/%(?!25|2D)/.test(escaped)) return undefined;
+  return escaped.replace(/%2D|%25/g, (escape) => (escape === '%2D' ? '-' : '%'));
+};
+
+const OUTBOUND = 'outbound-';
+const CONVERSATION = 'conversation-';
+
+const build = (prefix: string, tenantId: string, partName: string, part: string): string =>
+  `${prefix}${escapeTenantId(requirePart('tenantId', tenantId))}-${requirePart(partName, part)}`;
+
+const parse = (prefix: string, streamId: string): { tenantId: string; rest: string } | undefined => {
+  if (!streamId.startsWith(prefix)) return undefined;
+  const dash = streamId.indexOf('-', prefix.length);
+  if (dash <= prefix.length || dash === streamId.length - 1) return undefined;
+  const tenantId = unescapeTenantId(streamId.slice(prefix.length, dash));
+  if (tenantId === undefined) return undefined;
+  return { tenantId, rest: streamId.slice(dash + 1) };
+};
+
 export const outboundStreamId = (tenantId: string, genesysMessageId: string): string =>
-  `outbound-${requirePart('tenantId', tenantId)}-${requirePart('genesysMessageId', genesysMessageId)}`;
+  build(OUTBOUND, tenantId, 'genesysMessageId', genesysMessageId);
 
 export const conversationStreamId = (tenantId: string, conversationId: string): string =>
-  `conversation-${requirePart('tenantId', tenantId)}-${requirePart('conversationId', conversationId)}`;
+  build(CONVERSATION, tenantId, 'conversationId', conversationId);
+
+export const isOutboundStreamId = (streamId: string): boolean => streamId.startsWith(OUTBOUND);
+
+/** The tenant and Genesys message of an outbound stream id, or undefined for any other string. */
+export const parseOutboundStreamId = (
+  streamId: string,
+): { tenantId: string; genesysMessageId: string } | undefined => {
+  const parsed = parse(OUTBOUND, streamId);
+  return parsed && { tenantId: parsed.tenantId, genesysMessageId: parsed.rest };
+};
+
+/** The tenant and Genesys conversation of a conversation stream id, or undefined for any other string. */
+export const parseConversationStreamId = (
+  streamId: string,
+): { tenantId: string; conversationId: string } | undefined => {
+  const parsed = parse(CONVERSATION, streamId);
+  return parsed && { tenantId: parsed.tenantId, conversationId: parsed.rest };
+};
+
+/**
+ * The Genesys message id of an event's outbound stream, checked against the event's own tenant; throws when the
+ * stream is not an outbound stream of that tenant (such an event was never written by the outbound handler). Events relayed to Kafka before migration 006 still carry the
+ * unescaped id of a tenant with `-` or `%` in its id; they are read by the tenant the event names (the envelope's
+ * tenant is written by the command handler, never taken from the stream id), so the old form stays unambiguous.
+ */
+export const genesysMessageIdOfStream = (envelope: {
+  streamId: string;
+  tenantId: string;
+}): string => {
+  const parsed = parseOutboundStreamId(envelope.streamId);
+  if (parsed?.tenantId === envelope.tenantId) return parsed.genesysMessageId;
+  const legacyPrefix = `${OUTBOUND}${envelope.tenantId}-`;
+  if (
+    escapeTenantId(envelope.tenantId) !== envelope.tenantId &&
+    envelope.streamId.startsWith(legacyPrefix) &&
+    envelope.streamId.length > legacyPrefix.length
+  ) {
+    return envelope.streamId.slice(legacyPrefix.length);
+  }
+  throw new TypeError(`Stream ${envelope.streamId} is not an outbound stream of tenant ${envelope.tenantId}`);
+};

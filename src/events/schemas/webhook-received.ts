@@ -1,6 +1,6 @@
 /**
  * WebhookReceived: Genesys POSTed an Open Messaging outbound message (or receipt, or event) to us. The first
- * event of every `outbound-{tenantId}-{genesysMessageId}` stream; its append at expected position 0 is what makes
+ * event of every `outbound-{tenant}-{genesysMessageId}` stream; its append at expected position 0 is what makes
  * a Genesys retry harmless.
  */
 import { z } from 'zod';

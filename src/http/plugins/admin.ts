@@ -5,7 +5,7 @@ import type { EventStore } from '../../events/store/types';
 import { apiKeyScope } from '../../tenants/api-keys/api-key';
 import type { ApiKeys } from '../../tenants/api-keys/api-keys';
 import type { TenantAdmin } from '../../tenants/tenant-admin';
-import { credentialsInput, tenantInput } from '../../tenants/tenant-input';
+import { credentialsInput } from '../../tenants/tenant-input';
 import { TenantAlreadyExists } from '../../tenants/tenant-repository';
 import { requireAdminToken } from '../admin-auth';
 import { errorSchema, HttpError } from '../errors';
@@ -40,11 +40,15 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (
     '/admin/tenants',
     {
       schema: {
-        response: { 201: { type: 'object', properties: { tenantId: { type: 'string' } } }, 409: errorSchema },
+        response: {
+          201: { type: 'object', properties: { tenantId: { type: 'string' } } },
+          409: errorSchema,
+          422: errorSchema,
+        },
       },
     },
     async (request, reply) => {
-      const input = parseBody(tenantInput, request.body);
+      const input = parseBody(tenants.creationInput, request.body);
       try {
         const tenant = await tenants.createTenant(input);
         return reply.code(201).send({ tenantId: tenant.tenantId });

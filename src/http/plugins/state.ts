@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { CommandRejected } from '../../commands/command-rejected';
 import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
+import { outboundStreamId } from '../../events/schemas/stream-ids';
 import type { EventStore } from '../../events/store/types';
 import type { MappingResolver } from '../../processors/outbound/mapping-resolver';
 import type { ApiKeys } from '../../tenants/api-keys/api-keys';
@@ -91,7 +92,7 @@ export const statePlugin: FastifyPluginAsync<StateOptions> = async (
       throw new HttpError(403, 'TenantMismatch', 'tenantId differs from the tenant of this API key');
     }
     const ref = { tenantId, genesysMessageId: body.genesysMessageId };
-    const existing = await store.readStream(`outbound-${tenantId}-${body.genesysMessageId}`);
+    const existing = await store.readStream(outboundStreamId(tenantId, body.genesysMessageId));
     if (existing.length === 0)
       throw new HttpError(404, 'UnknownMessage', 'The bridge has no such Genesys message');
     try {

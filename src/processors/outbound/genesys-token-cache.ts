@@ -5,6 +5,7 @@ import type { GenesysError } from '../../clients/genesys';
 import type { Logger } from '../../infra/logger';
 import type { CredentialsCipher } from '../../tenants/credentials-cipher';
 import { sealedJson, toSealedJson } from '../../tenants/sealed-credentials';
+import { keyPart } from '../../infra/key-part';
 
 /** The original design caches the Genesys token 3300 s; a shorter `expires_in` wins, minus a safety margin. */
 export const MAX_TOKEN_TTL_SECONDS = 3300;
@@ -12,6 +13,9 @@ const EXPIRY_MARGIN_SECONDS = 120;
 
 export const tokenTtlSeconds = (expiresIn: number) =>
   Math.max(0, Math.min(MAX_TOKEN_TTL_SECONDS, Math.floor(expiresIn) - EXPIRY_MARGIN_SECONDS));
+
+/** The tenant part escaped (keyPart) like every Redis key part made from a tenant id. */
+const tokenKey = (tenantId: string) => `tenant:${keyPart(tenantId)}:oauth:token`;
 
 // An entry of the older, unsealed shape fails to parse: it counts as a miss and is overwritten sealed.
 const cachedToken = z.object({ sealedToken: sealedJson, loginUrl: z.string() });
@@ -45,7 +49,7 @@ export class GenesysTokenCache {
   async token(
     request: TokenRequest,
   ): Promise<{ ok: true; accessToken: string } | { ok: false; error: GenesysError }> {
-    const key = `tenant:${request.tenantId}:oauth:token`;
+    const key = tokenKey(request.tenantId);
     const owner = ownerOf(request.tenantId, request.loginUrl);
     try {
       const raw = await this.redis.get(key);
@@ -95,6 +99,6 @@ export class GenesysTokenCache {
 
   /** After a 401 from Genesys: the cached token was revoked early. */
   async forget(tenantId: string): Promise<void> {
-    await this.redis.del(`tenant:${tenantId}:oauth:token`).catch(() => undefined);
+    await this.redis.del(tokenKey(tenantId)).catch(() => undefined);
   }
 }

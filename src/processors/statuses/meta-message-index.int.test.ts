@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { createTestDatabase } from '../../../test/support/database';
 import { encodeEvent } from '../../events/encode';
 import { eventExamples } from '../../events/schemas/examples';
+import { conversationStreamId, outboundStreamId } from '../../events/schemas/stream-ids';
 import { PostgresEventStore } from '../../events/store/postgres-event-store';
 import { createPool } from '../../infra/postgres';
 import { findIndexedMessages, parkedStatusesFor, parkStatuses } from './status-queries';
@@ -50,7 +51,7 @@ describe('meta_message_index', () => {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        await new PostgresEventStore(client).appendToStream('outbound-t-1-tx', 'any', [
+        await new PostgresEventStore(client).appendToStream(outboundStreamId('t-1', 'tx'), 'any', [
           messageSent('t-1', 'wamid.tx'),
         ]);
         // Visible inside the transaction at once, before any commit.
@@ -64,12 +65,12 @@ describe('meta_message_index', () => {
   });
 
   it('names the tenant, the Genesys message (tenant ids may contain dashes) and the part', async () => {
-    await store.appendToStream('outbound-tenant-with-dashes-gmsg-7', 'any', [
+    await store.appendToStream(outboundStreamId('tenant-with-dashes', 'gmsg-7'), 'any', [
       messageSent('tenant-with-dashes', 'wamid.part0', 0, 2),
       messageSent('tenant-with-dashes', 'wamid.part1', 1, 2),
     ]);
     expect(await indexRow('wamid.part1')).toEqual({
-      stream_id: 'outbound-tenant-with-dashes-gmsg-7',
+      stream_id: 'outbound-tenant%2Dwith%2Ddashes-gmsg-7',
       tenant_id: 'tenant-with-dashes',
       genesys_message_id: 'gmsg-7',
       part_index: 1,
@@ -82,22 +83,39 @@ describe('meta_message_index', () => {
     );
   });
 
+  it('tells apart tenants demo and demo-eu with messages eu-m1 and m1 (one stream id unescaped)', async () => {
+    await store.appendToStream(outboundStreamId('demo', 'eu-m1'), 'any', [messageSent('demo', 'wamid.demo')]);
+    await store.appendToStream(outboundStreamId('demo-eu', 'm1'), 'any', [
+      messageSent('demo-eu', 'wamid.eu'),
+    ]);
+    expect(await findIndexedMessages(pool, ['wamid.demo', 'wamid.eu'])).toEqual(
+      expect.arrayContaining([
+        { wamid: 'wamid.demo', tenantId: 'demo', genesysMessageId: 'eu-m1' },
+        { wamid: 'wamid.eu', tenantId: 'demo-eu', genesysMessageId: 'm1' },
+      ]),
+    );
+  });
+
   it('keeps the first stream of a wamid recorded twice, without failing the second append', async () => {
-    await store.appendToStream('outbound-t-1-first', 'any', [messageSent('t-1', 'wamid.twice')]);
-    await store.appendToStream('outbound-t-1-second', 'any', [messageSent('t-1', 'wamid.twice')]);
+    await store.appendToStream(outboundStreamId('t-1', 'first'), 'any', [messageSent('t-1', 'wamid.twice')]);
+    await store.appendToStream(outboundStreamId('t-1', 'second'), 'any', [messageSent('t-1', 'wamid.twice')]);
     expect(await indexRow('wamid.twice')).toMatchObject({ genesys_message_id: 'first' });
   });
 
   it('ignores MessageSent-typed events outside an outbound stream of their tenant', async () => {
-    await store.appendToStream('conversation-t-1-c', 'any', [messageSent('t-1', 'wamid.elsewhere')]);
-    await store.appendToStream('outbound-t-2-x', 'any', [messageSent('t-1', 'wamid.other-tenant')]);
+    await store.appendToStream(conversationStreamId('t-1', 'c'), 'any', [
+      messageSent('t-1', 'wamid.elsewhere'),
+    ]);
+    await store.appendToStream(outboundStreamId('t-2', 'x'), 'any', [
+      messageSent('t-1', 'wamid.other-tenant'),
+    ]);
     expect(await findIndexedMessages(pool, ['wamid.elsewhere', 'wamid.other-tenant'])).toEqual([]);
   });
 });
 
 describe('parked_meta_statuses', () => {
   it('parks only unknown wamids, once per status and time, and answers the known ones', async () => {
-    await store.appendToStream('outbound-t-1-known', 'any', [messageSent('t-1', 'wamid.known')]);
+    await store.appendToStream(outboundStreamId('t-1', 'known'), 'any', [messageSent('t-1', 'wamid.known')]);
     const known = await parkStatuses(pool, [
       record('wamid.known'),
       record('wamid.unknown', 'read', '1760000002'),
@@ -125,7 +143,7 @@ describe('parked_meta_statuses', () => {
       await holder.query('BEGIN');
       // The MessageSent path's lock, held while the MessageSent commits (a stand-in for the real ordering).
       await holder.query('SELECT * FROM parked_meta_statuses_for($1)', ['wamid.contended']);
-      await new PostgresEventStore(holder).appendToStream('outbound-t-1-contended', 'any', [
+      await new PostgresEventStore(holder).appendToStream(outboundStreamId('t-1', 'contended'), 'any', [
         messageSent('t-1', 'wamid.contended'),
       ]);
       const parking = parkStatuses(pool, [record('wamid.contended')]);

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { OutboundMessageRef } from '../../commands/outbound-message/handler';
 import { decodeOutboundEvent } from '../../events/decode';
+import { genesysMessageIdOfStream } from '../../events/schemas/stream-ids';
 import type { StoredEvent } from '../../events/store/types';
 import type { Logger } from '../../infra/logger';
 import { groupByMessage } from './group-by-message';
@@ -13,14 +14,11 @@ import {
   type IndexedMessage,
 } from './status-queries';
 
-/** `outbound-{tenantId}-{genesysMessageId}` → the message (src/events/schemas/stream-ids.ts). */
-const messageOfStream = (event: StoredEvent): OutboundMessageRef => {
-  const prefix = `outbound-${event.tenantId}-`;
-  if (!event.streamId.startsWith(prefix) || event.streamId.length === prefix.length) {
-    throw new Error(`MessageSent ${event.eventId} is not on an outbound stream of its tenant`);
-  }
-  return { tenantId: event.tenantId, genesysMessageId: event.streamId.slice(prefix.length) };
-};
+/** The message whose stream holds this MessageSent (throws when that is no outbound stream of its tenant). */
+const messageOfStream = (event: StoredEvent): OutboundMessageRef => ({
+  tenantId: event.tenantId,
+  genesysMessageId: genesysMessageIdOfStream(event),
+});
 
 /**
  * Statuses that arrived before their MessageSent. They are applied when the MessageSent comes by on the outbound

@@ -54,14 +54,15 @@ export interface StatusProcessor {
 export const createStatusProcessor = (options: StatusProcessorOptions): StatusProcessor => {
   const logger = options.logger.child({ component: STATUS_PROCESSOR_NAME });
   const observe = options.observe ?? (() => undefined);
-  const applier = new StatusApplier(options.store, logger, observe);
+  const tenants = new TenantRepository(options.pool);
+  const applier = new StatusApplier(options.store, logger, tenants, observe);
   const webhooks = new MetaWebhookStatuses(
     options.pool,
     applier,
     logger,
     observe,
     options.messagesInParallel ?? 16,
-    new SendReconciler(options.store, new TenantRepository(options.pool), logger),
+    new SendReconciler(options.store, tenants, logger),
   );
   const parked = new ParkedStatuses(options.pool, applier, logger, options.parkedRetentionMs);
   const expire = async () => {
