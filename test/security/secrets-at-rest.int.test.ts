@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { outboundStreamId } from '../../src/events/schemas/stream-ids';
 import { relayTopics } from '../../src/events/relay/topic-routing';
 import { readTopics } from '../../src/events/relay/testing/read-topics';
 import { genesysSignature } from '../../src/http/signatures';
@@ -65,7 +66,7 @@ describe('no secret reaches a log, an event, a topic, the legacy queue, the arch
       payload: body,
     });
     expect(accepted.statusCode).toBe(200);
-    const streamId = `outbound-${TENANT}-${webhook.channel.messageId}`;
+    const streamId = outboundStreamId(TENANT, webhook.channel.messageId);
     await waitForSettled(pipeline.connections.pool, streamId, ['MessageSent']);
     const [sent] = pipeline.meta.sentMessages;
     const metaWebhookUrl = `${await pipeline.app.listen({ port: 0, host: '127.0.0.1' })}/webhook/meta`;
