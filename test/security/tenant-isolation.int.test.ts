@@ -2,8 +2,8 @@ import type { Pool } from 'pg';
 import { decodeOutboundEvent } from '../../src/events/decode';
 import { applyMessagesSent } from '../../src/projections/message-tracking';
 import { waitFor } from '../support/wait';
-import { statusWebhookBody, type StatusSpec } from './meta-bodies';
-import { startStatusHarness, type StatusHarness } from './status-harness';
+import { statusWebhookBody, type StatusSpec } from '../statuses/meta-bodies';
+import { startStatusHarness, type StatusHarness } from '../statuses/status-harness';
 
 // Consumers joining their groups take a few seconds on a fresh namespace.
 jest.setTimeout(90_000);
