@@ -23,24 +23,17 @@ describe('POST /webhook/genesys', () => {
 
   beforeAll(async () => {
     bridge = await startTestBridge('genesys-webhook');
-    const admin = { authorization: `Bearer ${bridge.adminToken}` };
     for (const [tenantId, integrationId, region, secret] of [
       ['tenant-usw2', '73cb7fb7-c2db-4996-88f3-0a83a4fea1da', 'usw2.pure.cloud', SECRET_USW2],
       ['tenant-ie', '6685901b-6d0e-43db-95ff-d64406e9dce2', 'mypurecloud.ie', SECRET_IE],
     ] as const) {
-      const response = await bridge.internal.inject({
-        method: 'POST',
-        url: '/admin/tenants',
-        headers: admin,
-        payload: {
-          tenantId,
-          genesysIntegrationId: integrationId,
-          genesysWebhookSecret: secret,
-          genesysRegion: region,
-          whatsapp: { phoneNumberId: '106540352242922', accessToken: `token-${tenantId}` },
-        },
+      await bridge.createTenant({
+        tenantId,
+        genesysIntegrationId: integrationId,
+        genesysWebhookSecret: secret,
+        genesysRegion: region,
+        whatsapp: { phoneNumberId: '106540352242922', accessToken: `token-${tenantId}` },
       });
-      expect(response.statusCode).toBe(201);
     }
   });
   afterAll(() => bridge.close());
@@ -239,19 +232,13 @@ describe('POST /webhook/genesys', () => {
       const secret = 'late-webhook-secret-0123456789';
       const body = bodyFor(id);
       await refused(() => post(body, genesysSignature(secret, body)));
-      const created = await bridge.internal.inject({
-        method: 'POST',
-        url: '/admin/tenants',
-        headers: { authorization: `Bearer ${bridge.adminToken}` },
-        payload: {
-          tenantId: 'tenant-late',
-          genesysIntegrationId: id,
-          genesysWebhookSecret: secret,
-          genesysRegion: 'usw2.pure.cloud',
-          whatsapp: { phoneNumberId: '106540352242922', accessToken: 'token-late' },
-        },
+      await bridge.createTenant({
+        tenantId: 'tenant-late',
+        genesysIntegrationId: id,
+        genesysWebhookSecret: secret,
+        genesysRegion: 'usw2.pure.cloud',
+        whatsapp: { phoneNumberId: '106540352242922', accessToken: 'token-late' },
       });
-      expect(created.statusCode).toBe(201);
       const response = await post(body, genesysSignature(secret, body));
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ accepted: true, duplicate: false });

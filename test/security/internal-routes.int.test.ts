@@ -76,18 +76,12 @@ describe('internal listener: a credential on every route, bound to a tenant', ()
   beforeAll(async () => {
     bridge = await startTestBridge('security-internal', { METRICS_TOKEN: metricsToken });
     for (const tenantId of [ACME, GLOBEX]) {
-      const created = await bridge.internal.inject({
-        method: 'POST',
-        url: '/admin/tenants',
-        headers: admin(),
-        payload: {
-          tenantId,
-          genesysIntegrationId: `int-${tenantId}`,
-          genesysWebhookSecret: randomBytes(16).toString('hex'),
-          whatsapp: { phoneNumberId: tenantId === ACME ? '1001' : '1002', accessToken: `token-${tenantId}` },
-        },
+      await bridge.createTenant({
+        tenantId,
+        genesysIntegrationId: `int-${tenantId}`,
+        genesysWebhookSecret: randomBytes(16).toString('hex'),
+        whatsapp: { phoneNumberId: tenantId === ACME ? '1001' : '1002', accessToken: `token-${tenantId}` },
       });
-      expect(created.statusCode).toBe(201);
     }
     acmeAll = await bridge.apiKeyHeaders(ACME);
     globexAll = await bridge.apiKeyHeaders(GLOBEX);

@@ -38,21 +38,15 @@ describe('secrets in the logs and answers of the public routes', () => {
       { LOG_LEVEL: 'trace', META_APP_SECRET, META_VERIFY_TOKEN },
       { logDestination: destination },
     );
-    const created = await bridge.internal.inject({
-      method: 'POST',
-      url: '/admin/tenants',
-      headers: { authorization: `Bearer ${bridge.adminToken}` },
-      payload: {
-        tenantId: 'tenant-logs',
-        genesysIntegrationId: INTEGRATION_ID,
-        genesysWebhookSecret: WEBHOOK_SECRET,
-        genesysRegion: 'usw2.pure.cloud',
-        genesysClientId: 'genesys-client-logs',
-        genesysClientSecret: GENESYS_CLIENT_SECRET,
-        whatsapp: { phoneNumberId: '106540352242922', accessToken: WHATSAPP_TOKEN },
-      },
+    await bridge.createTenant({
+      tenantId: 'tenant-logs',
+      genesysIntegrationId: INTEGRATION_ID,
+      genesysWebhookSecret: WEBHOOK_SECRET,
+      genesysRegion: 'usw2.pure.cloud',
+      genesysClientId: 'genesys-client-logs',
+      genesysClientSecret: GENESYS_CLIENT_SECRET,
+      whatsapp: { phoneNumberId: '106540352242922', accessToken: WHATSAPP_TOKEN },
     });
-    expect(created.statusCode).toBe(201);
     await bridge.app.listen({ host: '127.0.0.1', port: 0 });
     baseUrl = `http://127.0.0.1:${(bridge.app.server.address() as AddressInfo).port}`;
   });

@@ -343,19 +343,13 @@ describe('fuzzing the public webhook routes over HTTP', () => {
 
   beforeAll(async () => {
     bridge = await startTestBridge('sec-fuzz', { META_APP_SECRET });
-    const response = await bridge.internal.inject({
-      method: 'POST',
-      url: '/admin/tenants',
-      headers: { authorization: `Bearer ${bridge.adminToken}` },
-      payload: {
-        tenantId: 'tenant-fuzz',
-        genesysIntegrationId: INTEGRATION_ID,
-        genesysWebhookSecret: GENESYS_SECRET,
-        genesysRegion: 'usw2.pure.cloud',
-        whatsapp: { phoneNumberId: '106540352242922', accessToken: 'EAAJ-fuzz-token' },
-      },
+    await bridge.createTenant({
+      tenantId: 'tenant-fuzz',
+      genesysIntegrationId: INTEGRATION_ID,
+      genesysWebhookSecret: GENESYS_SECRET,
+      genesysRegion: 'usw2.pure.cloud',
+      whatsapp: { phoneNumberId: '106540352242922', accessToken: 'EAAJ-fuzz-token' },
     });
-    expect(response.statusCode).toBe(201);
     await bridge.app.listen({ host: '127.0.0.1', port: 0 });
     baseUrl = `http://127.0.0.1:${(bridge.app.server.address() as AddressInfo).port}`;
     eventsBefore = await maxPosition();

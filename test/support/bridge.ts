@@ -22,6 +22,8 @@ export interface TestBridge {
   /** The internal listener's app: State Manager API, audit, admin, /readyz, /metrics. */
   internal: FastifyInstance;
   adminToken: string;
+  /** Creates a tenant through the admin API (a body shaped like POST /admin/tenants); throws unless 201. */
+  createTenant: (body: Record<string, unknown>) => Promise<void>;
   /** Creates an API key for a tenant through the admin API; answers the headers a legacy caller sends. */
   apiKeyHeaders: (tenantId: string, scopes?: ApiKeyScope[]) => Promise<Record<string, string>>;
   close: () => Promise<void>;
@@ -73,6 +75,15 @@ export const startTestBridge = async (
     app: apps.public,
     internal: apps.internal,
     adminToken,
+    createTenant: async (body) => {
+      const answer = await apps.internal.inject({
+        method: 'POST',
+        url: '/admin/tenants',
+        headers: { authorization: `Bearer ${adminToken}` },
+        payload: body,
+      });
+      if (answer.statusCode !== 201) throw new Error(`tenant not created: ${answer.body}`);
+    },
     apiKeyHeaders: async (tenantId, scopes = ['state:read', 'state:write', 'audit:read']) => {
       const answer = await apps.internal.inject({
         method: 'POST',
