@@ -72,7 +72,7 @@ describe('ConfirmPublisher', () => {
     await connection.close().catch(() => undefined);
   });
 
-  it('loses nothing when its connection is cut twice while publishes are in flight', async () => {
+  it('loses nothing when its connection is cut while publishes are in flight', async () => {
     reader = await readQueue(url, queue);
     publisher.start();
     await waitFor(() => publisher.isConnected);
@@ -90,15 +90,20 @@ describe('ConfirmPublisher', () => {
       }
       expect(await cut).toBe(1);
     };
-    await publishWhile(cutConnections(connectionName));
-    await publishWhile(cutConnections(connectionName));
+    // Whether a cut lands on an unconfirmed publish is a race the broker decides (on a quiet machine confirms come
+    // back within microseconds): cut again, up to six times, until one did, so the retry path is always exercised.
+    let cuts = 0;
+    while (cuts < 2 || (publisher.stats.retriedPublishes === 0 && cuts < 6)) {
+      await publishWhile(cutConnections(connectionName));
+      cuts++;
+    }
     sending.push(...publishNumbered(sending.length, 100));
     await Promise.all(sending);
 
     const expected = Array.from({ length: sending.length }, (_, i) => `m-${i}`);
     await reader.waitUntil((received) => new Set(received.map((m) => m.messageId)).size === expected.length);
     expect(new Set(reader.received.map((m) => m.messageId))).toEqual(new Set(expected));
-    expect(publisher.stats.connections).toBe(3);
+    expect(publisher.stats.connections).toBe(cuts + 1);
     expect(publisher.stats.retriedPublishes).toBeGreaterThan(0);
     expect(await findConnections(connectionName)).toHaveLength(1);
   });
