@@ -36,13 +36,14 @@ export const startTestBridge = async (
   label: string,
   env: Record<string, string> = {},
   /** logDestination: where the bridge's log lines go (default stdout), e.g. a collector searched for secrets. */
-  options: { logDestination?: DestinationStream } = {},
+  /** databaseUrl: rewrites the URL of the bridge's database (e.g. through a test/support/tcp-proxy.ts). */
+  options: { logDestination?: DestinationStream; databaseUrl?: (url: string) => string } = {},
 ): Promise<TestBridge> => {
   const ns = createNamespace(label);
   const db = await createTestDatabase(label);
   const adminToken = randomBytes(16).toString('hex');
   const config = loadConfig({
-    ...namespaceEnv(ns, db.url),
+    ...namespaceEnv(ns, options.databaseUrl ? options.databaseUrl(db.url) : db.url),
     CREDENTIALS_KEY: randomBytes(32).toString('base64'),
     ADMIN_TOKEN: adminToken,
     META_APP_SECRET: 'test-meta-app-secret',

@@ -7,6 +7,7 @@ import type { TenantDirectory } from '../../tenants/tenant-directory';
 import { errorSchema, HttpError } from '../errors';
 import { hasUnstorableText, keepRawJsonBodies, parseJson } from '../raw-json';
 import { parseBody } from '../request-input';
+import { DEFAULT_WEBHOOK_STORE_TIMEOUT_MS, withinDeadline } from '../store-deadline';
 import { genesysWebhookSchema } from '../schemas/genesys-webhook';
 import { genesysSignatureDigest, matchesGenesysDigest } from '../signatures';
 import { toReceiveWebhook } from '../webhook-to-command';
@@ -15,6 +16,8 @@ export interface GenesysWebhookOptions {
   store: EventStore;
   directory: Pick<TenantDirectory, 'resolveIntegration'>;
   onAccepted?: (outcome: { tenantId: string; duplicate: boolean; messageType: string }) => void;
+  /** WEBHOOK_STORE_TIMEOUT_MS: the integration lookup and the append each answer 503 past it. */
+  storeTimeoutMs?: number;
 }
 
 const acceptedSchema = {
@@ -45,6 +48,7 @@ const signatureMismatch = () =>
  */
 export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = async (app, options) => {
   keepRawJsonBodies(app);
+  const storeTimeoutMs = options.storeTimeoutMs ?? DEFAULT_WEBHOOK_STORE_TIMEOUT_MS;
 
   app.post(
     '/webhook/genesys',
@@ -78,7 +82,10 @@ export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = a
           issues: [{ path: 'channel.id', message: 'required' }],
         });
       }
-      const found = await options.directory.resolveIntegration(integrationId).catch((error: Error) => {
+      const found = await withinDeadline(
+        options.directory.resolveIntegration(integrationId),
+        storeTimeoutMs,
+      ).catch((error: Error) => {
         request.log.error({ err: error.message }, 'tenant lookup failed');
         throw new HttpError(503, 'Unavailable', 'The bridge cannot look up the integration now; retry later');
       });
@@ -100,11 +107,14 @@ export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = a
 
       const command = toReceiveWebhook(webhook, { body: raw.toString('utf8'), signature, receivedAt });
       const tenantId = integration.tenant.tenantId;
-      const result = await handleOutboundMessageCommand(
-        options.store,
-        { tenantId, genesysMessageId: command.genesysMessageId },
-        command,
-        { metadata: { correlationId: request.id }, isLikelyNewStream: true },
+      const result = await withinDeadline(
+        handleOutboundMessageCommand(
+          options.store,
+          { tenantId, genesysMessageId: command.genesysMessageId },
+          command,
+          { metadata: { correlationId: request.id }, isLikelyNewStream: true },
+        ),
+        storeTimeoutMs,
       ).catch((error: Error) => {
         // Nothing was acknowledged: Genesys retries on 5xx, and the append is idempotent when it does.
         request.log.error({ err: error.message }, 'could not append WebhookReceived');

@@ -12,6 +12,7 @@ import { ExpectedVersionConflict, type EventStore } from '../../events/store/typ
 import { errorSchema, HttpError } from '../errors';
 import { hasUnstorableText, keepRawJsonBodies, parseJson } from '../raw-json';
 import { parseBody } from '../request-input';
+import { DEFAULT_WEBHOOK_STORE_TIMEOUT_MS, withinDeadline } from '../store-deadline';
 import { metaWebhookSchema, statusRecordsOf } from '../schemas/meta-webhook';
 import { isValidMetaSignature } from '../signatures';
 
@@ -22,6 +23,8 @@ export interface MetaWebhookOptions {
   /** META_VERIFY_TOKEN: what Meta must present in the GET handshake. Unset: every handshake is refused. */
   verifyToken: string | undefined;
   onAccepted?: (outcome: { duplicate: boolean; statuses: number }) => void;
+  /** WEBHOOK_STORE_TIMEOUT_MS: the append answers 503 past it. */
+  storeTimeoutMs?: number;
 }
 
 /**
@@ -192,8 +195,12 @@ export const metaWebhookPlugin: FastifyPluginAsync<MetaWebhookOptions> = async (
       const statuses = statusRecordsOf(webhook);
       const parts = toMetaWebhookParts({ rawBody, signature, receivedAt, statuses });
       const events = toNewEventsOrRefuse(parts);
-      const duplicate = await options.store
-        .appendToStream(metaWebhookStreamId(parts[0]!.webhookId), 0, events, { correlationId: request.id })
+      const duplicate = await withinDeadline(
+        options.store.appendToStream(metaWebhookStreamId(parts[0]!.webhookId), 0, events, {
+          correlationId: request.id,
+        }),
+        options.storeTimeoutMs ?? DEFAULT_WEBHOOK_STORE_TIMEOUT_MS,
+      )
         .then((result) => result.duplicate)
         .catch((error: Error) => {
           // The same body is stored already (a Meta retry racing its original): nothing new to record.
