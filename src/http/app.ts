@@ -82,6 +82,7 @@ export const buildPublicApp = async (deps: AppDeps): Promise<FastifyInstance> =>
   await app.register(metaWebhookPlugin, {
     store: deps.store,
     ...storeTimeout,
+    onInvalidStatuses: (count: number) => deps.metrics.metaInvalidStatuses.inc(count),
     appSecret: deps.metaAppSecret,
     verifyToken: deps.metaVerifyToken,
   });

@@ -2,6 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
+import { EventEncodeError } from '../../events/event-errors';
+import { webhookReceivedDataSchema } from '../../events/schemas/webhook-received';
 import type { EventStore } from '../../events/store/types';
 import type { TenantDirectory } from '../../tenants/tenant-directory';
 import { errorSchema, HttpError } from '../errors';
@@ -36,6 +38,25 @@ const integrationIdOf = (body: unknown): string | undefined => {
  * with a wrong signature for a real integration: neither the answer nor its timing tells which ids exist.
  */
 const DECOY_SECRET = randomBytes(32).toString('base64');
+
+const cannotRecord = (issues: { path: string; message: string }[]) =>
+  new HttpError(422, 'SchemaMismatch', 'The webhook holds a value the bridge cannot record', { issues });
+
+/**
+ * The event the webhook becomes, checked by the event's own schema before the append: the request schema is
+ * looser in places (unknown fields pass), and a value the event refuses would fail the append on every Genesys
+ * retry (503 forever). The event schema is the one owner of the limits; this answers 422 for any it finds.
+ */
+const refuseUnrecordable = (command: ReturnType<typeof toReceiveWebhook>): void => {
+  const { type: _type, ...data } = command;
+  const isSendable = data.messageType === 'Text' || data.messageType === 'Structured';
+  const parsed = webhookReceivedDataSchema.safeParse({ ...data, isSendable });
+  if (!parsed.success) {
+    throw cannotRecord(
+      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    );
+  }
+};
 
 const signatureMismatch = () =>
   new HttpError(401, 'SignatureMismatch', 'X-Hub-Signature-256 does not match the body');
@@ -106,6 +127,7 @@ export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = a
       );
 
       const command = toReceiveWebhook(webhook, { body: raw.toString('utf8'), signature, receivedAt });
+      refuseUnrecordable(command);
       const tenantId = integration.tenant.tenantId;
       const result = await withinDeadline(
         handleOutboundMessageCommand(
@@ -116,6 +138,10 @@ export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = a
         ),
         storeTimeoutMs,
       ).catch((error: Error) => {
+        // The same body would fail the same way on every retry: a 4xx ends them.
+        if (error instanceof EventEncodeError) {
+          throw cannotRecord(error.issues.map((issue) => ({ path: issue.path, message: issue.code })));
+        }
         // Nothing was acknowledged: Genesys retries on 5xx, and the append is idempotent when it does.
         request.log.error({ err: error.message }, 'could not append WebhookReceived');
         throw new HttpError(503, 'StoreUnavailable', 'The message could not be stored; retry later');
