@@ -11,6 +11,7 @@ import { metricsRefresher } from '../../src/runtime/metrics-refresh';
 import { buildServices, type Services } from '../../src/runtime/services';
 import { createTestDatabase } from './database';
 import { createNamespace, namespaceEnv, type TestNamespace } from './namespace';
+import { removeNamespace } from './namespace-cleanup';
 
 export interface TestBridge {
   ns: TestNamespace;
@@ -86,19 +87,13 @@ export const startTestBridge = async (
     },
     close: async () => {
       await Promise.all([apps.public.close(), apps.internal.close()]);
-      const keys = await connections.redis.keys(`${ns.redisKeyPrefix}*`).catch(() => []);
-      if (keys.length) await connections.redis.del(...keys.map((key) => key.slice(ns.redisKeyPrefix.length)));
-      for (const bucket of [config.S3_MEDIA_BUCKET, config.S3_ARCHIVE_BUCKET])
-        await emptyAndRemove(connections, bucket);
       await connections.close();
+      // Topics, the legacy queue (declared by an amqp bridge), Redis keys and buckets: nothing stays behind.
+      await removeNamespace(ns, {
+        queues: [config.AMQP_OUTBOUND_QUEUE],
+        buckets: [config.S3_MEDIA_BUCKET, config.S3_ARCHIVE_BUCKET],
+      });
       await db.drop();
     },
   };
-};
-
-const emptyAndRemove = async ({ s3 }: Connections, bucket: string) => {
-  const names: string[] = [];
-  for await (const item of s3.listObjectsV2(bucket, '', true)) if (item.name) names.push(item.name);
-  if (names.length) await s3.removeObjects(bucket, names);
-  await s3.removeBucket(bucket).catch(() => undefined);
 };
