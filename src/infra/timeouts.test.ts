@@ -1,8 +1,8 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { loadConfig, ConfigError } from './config';
 import { longRunningPoolOptions, postgresLimitsOf, servicePoolOptions } from './postgres';
-import { redisLimitsOf, redisOptions } from './redis';
+import { createRedis, redisLimitsOf, redisOptions } from './redis';
 import { createS3 } from './s3';
 
 describe('timeout settings', () => {
@@ -70,6 +70,30 @@ describe('timeout settings', () => {
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it.each([
+    ['refuses connections', 'refused'],
+    ['accepts connections and never answers', 'stalled'],
+  ] as const)('fail a Redis command fast while Redis %s, instead of queueing it', async (_what, mode) => {
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    if (mode === 'refused') await new Promise((resolve) => server.close(resolve));
+    const redis = createRedis(`redis://127.0.0.1:${port}`, '', {
+      connectTimeoutMs: 300,
+      commandTimeoutMs: 200,
+    });
+    try {
+      const started = Date.now();
+      await expect(redis.get('anything')).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally {
+      redis.disconnect();
+      sockets.forEach((socket) => socket.destroy());
+      if (mode === 'stalled') await new Promise((resolve) => server.close(resolve));
     }
   });
 });
