@@ -1,8 +1,8 @@
 import { anyGenesysRegionAllowed } from '../clients/genesys/regions';
 import { loadConfig, type Config } from '../infra/config';
 import { createLogger, type Logger } from '../infra/logger';
-import { createPool } from '../infra/postgres';
-import { createRedis } from '../infra/redis';
+import { createPool, postgresLimitsOf, servicePoolOptions } from '../infra/postgres';
+import { createRedis, redisLimitsOf } from '../infra/redis';
 import { PostgresEventStore } from '../events/store/postgres-event-store';
 import { cipherFromConfig } from '../tenants/credentials-cipher';
 import { TenantAdmin } from '../tenants/tenant-admin';
@@ -25,8 +25,8 @@ export const withCliContext = async <T>(
   const config = loadConfig();
   // Commands print their own output; the log only carries warnings and errors, on stderr.
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
-  const pool = createPool(config.DATABASE_URL, { max: 4 });
-  const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  const pool = createPool(config.DATABASE_URL, { ...servicePoolOptions(postgresLimitsOf(config)), max: 4 });
+  const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX, redisLimitsOf(config));
   try {
     const repository = new TenantRepository(pool);
     const cipher = cipherFromConfig(config);

@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../infra/config';
 import { migrate } from '../infra/migrations';
-import { createPool, ensureDatabase } from '../infra/postgres';
+import { createPool, ensureDatabase, longRunningPoolOptions } from '../infra/postgres';
 
-export const runMigrations = async (databaseUrl: string) => {
+/**
+ * Connecting is bounded; statements are not: a migration building an index CONCURRENTLY on a large table runs for
+ * as long as it takes (and waits for the migration lock held by another starting process).
+ */
+export const runMigrations = async (databaseUrl: string, connectTimeoutMs = 10_000) => {
   await ensureDatabase(databaseUrl);
-  const pool = createPool(databaseUrl, { max: 1 });
+  const pool = createPool(databaseUrl, { ...longRunningPoolOptions({ connectTimeoutMs }), max: 1 });
   try {
     return await migrate(pool);
   } finally {

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../infra/config';
 import { createKafka, kafkaClientOptions } from '../infra/kafka';
 import { createLogger } from '../infra/logger';
-import { createPool } from '../infra/postgres';
-import { createRedis } from '../infra/redis';
+import { createPool, longRunningPoolOptions, postgresLimitsOf, servicePoolOptions } from '../infra/postgres';
+import { createRedis, redisLimitsOf } from '../infra/redis';
 import { createS3 } from '../infra/s3';
 import { progressBar, silentProgress } from '../projections/rebuild/progress';
 import { projectionStatus, type StatusEntry } from '../projections/rebuild/projection-status';
@@ -30,10 +30,16 @@ export const registerProjectionsCommand = (program: Command) => {
         throw new Error(`unknown projection ${name}; one of ${REBUILDABLE.join(', ')}, all`);
       }
       const config = loadConfig();
-      // The rebuild lock, the read-ahead and the swap need a connection each (the replay opens its own).
-      const pool = createPool(config.DATABASE_URL, { max: 4 });
-      const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
-      const s3 = createS3(config.S3_ENDPOINT, config.S3_ACCESS_KEY, config.S3_SECRET_KEY, config.S3_REGION);
+      // The rebuild lock, the read-ahead and the swap need a connection each (the replay opens its own, with the
+      // same options). A replay page, SET LOGGED or ANALYZE of a large table may run for minutes: no statement limit.
+      const pool = createPool(config.DATABASE_URL, {
+        ...longRunningPoolOptions(postgresLimitsOf(config)),
+        max: 4,
+      });
+      const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX, redisLimitsOf(config));
+      const s3 = createS3(config.S3_ENDPOINT, config.S3_ACCESS_KEY, config.S3_SECRET_KEY, config.S3_REGION, {
+        requestTimeoutMs: config.S3_REQUEST_TIMEOUT_MS,
+      });
       try {
         const deps = {
           pool,
@@ -59,7 +65,10 @@ export const registerProjectionsCommand = (program: Command) => {
     .action(async (options: { json?: boolean }) => {
       const config = loadConfig();
       const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
-      const pool = createPool(config.DATABASE_URL, { max: 2 });
+      const pool = createPool(config.DATABASE_URL, {
+        ...servicePoolOptions(postgresLimitsOf(config)),
+        max: 2,
+      });
       const admin = createKafka(
         config.KAFKA_BROKERS,
         config.KAFKA_CLIENT_ID,

@@ -34,6 +34,8 @@ export interface AppDeps {
   metrics: Metrics;
   pool: Pool;
   mappings: MappingResolver;
+  /** WEBHOOK_STORE_TIMEOUT_MS: a webhook whose store work takes longer answers 503. */
+  webhookStoreTimeoutMs?: number;
   /** Refreshes lag gauges before a scrape. */
   refreshMetrics?: () => Promise<void>;
 }
@@ -75,9 +77,12 @@ export const buildPublicApp = async (deps: AppDeps): Promise<FastifyInstance> =>
   const app = createFastify(deps.logger);
   await app.register(livenessPlugin);
   await app.register(webhookLatencyPlugin, { metrics: deps.metrics });
-  await app.register(genesysWebhookPlugin, { store: deps.store, directory: deps.directory });
+  const storeTimeout = deps.webhookStoreTimeoutMs ? { storeTimeoutMs: deps.webhookStoreTimeoutMs } : {};
+  await app.register(genesysWebhookPlugin, { store: deps.store, directory: deps.directory, ...storeTimeout });
   await app.register(metaWebhookPlugin, {
     store: deps.store,
+    ...storeTimeout,
+    onInvalidStatuses: (count: number) => deps.metrics.metaInvalidStatuses.inc(count),
     appSecret: deps.metaAppSecret,
     verifyToken: deps.metaVerifyToken,
   });

@@ -1,9 +1,15 @@
 import type { ReceiveWebhook } from '../commands/outbound-message/commands';
-import { mimeType } from '../events/schemas/common';
+import { isoInstant, mimeType } from '../events/schemas/common';
 import type { GenesysWebhook } from './schemas/genesys-webhook';
 
 const isMime = (value: string | undefined) => value !== undefined && mimeType().safeParse(value).success;
-const isIsoInstant = (value: string | undefined) => value !== undefined && !Number.isNaN(Date.parse(value));
+/** The time as the event stores it, or undefined when it is no time the event can hold (year 10000 and later). */
+const toIsoInstant = (value: string | undefined): string | undefined => {
+  const time = value === undefined ? Number.NaN : Date.parse(value);
+  if (Number.isNaN(time)) return undefined;
+  const iso = new Date(time).toISOString();
+  return isoInstant().safeParse(iso).success ? iso : undefined;
+};
 
 /**
  * The ReceiveWebhook command for a validated Genesys webhook. The event keeps the raw body verbatim (the source
@@ -61,8 +67,8 @@ export const toReceiveWebhook = (
           })),
         }
       : {}),
-    ...(isIsoInstant(webhook.channel.time)
-      ? { genesysMessageTime: new Date(webhook.channel.time!).toISOString() }
+    ...(toIsoInstant(webhook.channel.time) !== undefined
+      ? { genesysMessageTime: toIsoInstant(webhook.channel.time)! }
       : {}),
     rawBody: raw.body,
     signature: raw.signature,

@@ -146,6 +146,23 @@ export const configSchema = z.object({
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
   KAFKA_SASL_PASSWORD: secret.optional(),
   // ---- end of secured connections
+  // ---- Timeouts (README "Timeouts"). Every call to a dependency gives up after a bounded time, so an outage makes
+  // requests fail fast (a webhook answers 503 and is retried by its sender) instead of hanging. infra/postgres.ts,
+  // redis.ts and s3.ts turn these into client options; limitsProblem checks them together.
+  /** Opening a PostgreSQL connection, and waiting for a free one in the pool. */
+  PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(1000),
+  /** One statement of the service (server side); the client gives up 1 s later should the server not answer. */
+  PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000).default(5000),
+  /** A transaction left open without a statement is ended by PostgreSQL (its locks released). */
+  PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000).default(10000),
+  /** Everything a webhook does with PostgreSQL (tenant lookup, append): past it, the answer is 503. */
+  WEBHOOK_STORE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(1500),
+  REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(2000),
+  /** Redis only holds caches: a command slower than this fails and the caller reads PostgreSQL instead. */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).max(60000).default(500),
+  /** An S3 request with no byte sent or received for this long is aborted. */
+  S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000).default(15000),
+  // ---- end of timeouts
 });
 
 /** The first inconsistency among the Kafka security settings, as [variable, reason]. */
@@ -162,6 +179,16 @@ export const kafkaSecurityProblem = (
     return ['KAFKA_SASL_PASSWORD', 'is required with KAFKA_SASL_MECHANISM'];
   if (!raw.KAFKA_SASL_MECHANISM && (raw.KAFKA_SASL_USERNAME || raw.KAFKA_SASL_PASSWORD))
     return ['KAFKA_SASL_MECHANISM', 'is required with KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD'];
+  return undefined;
+};
+
+/** The first inconsistency among the timeouts, as [variable, reason]. */
+export const timeoutsProblem = (
+  raw: Pick<z.infer<typeof configSchema>, 'WEBHOOK_STORE_TIMEOUT_MS' | 'PG_STATEMENT_TIMEOUT_MS'>,
+): [string, string] | undefined => {
+  // A webhook's append cut short by the server would answer 503 after the deadline anyway.
+  if (raw.WEBHOOK_STORE_TIMEOUT_MS > raw.PG_STATEMENT_TIMEOUT_MS)
+    return ['WEBHOOK_STORE_TIMEOUT_MS', 'must not exceed PG_STATEMENT_TIMEOUT_MS'];
   return undefined;
 };
 
@@ -212,6 +239,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   }
   const kafkaProblem = kafkaSecurityProblem(raw);
   if (kafkaProblem) throw new ConfigError(...kafkaProblem);
+  const limitsProblem = timeoutsProblem(raw);
+  if (limitsProblem) throw new ConfigError(...limitsProblem);
   return {
     ...raw,
     S3_PUBLIC_ENDPOINT: raw.S3_PUBLIC_ENDPOINT ?? raw.S3_ENDPOINT,

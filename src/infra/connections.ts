@@ -5,7 +5,7 @@ import type { Client as S3 } from 'minio';
 import type { Config } from './config';
 import { createKafka, kafkaClientOptions } from './kafka';
 import type { Logger } from './logger';
-import { createPool } from './postgres';
+import { createPool, postgresLimitsOf, servicePoolOptions } from './postgres';
 import {
   kafkaCheck,
   postgresCheck,
@@ -14,7 +14,7 @@ import {
   s3Check,
   type DependencyCheck,
 } from './readiness';
-import { createRedis } from './redis';
+import { createRedis, redisLimitsOf } from './redis';
 import { createS3 } from './s3';
 
 /** The long-lived clients of one process. Each opens lazily or reconnects on its own; `close` ends them all. */
@@ -29,8 +29,8 @@ export interface Connections {
 }
 
 export const openConnections = async (config: Config, logger: Logger): Promise<Connections> => {
-  const pool = createPool(config.DATABASE_URL);
-  const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  const pool = createPool(config.DATABASE_URL, servicePoolOptions(postgresLimitsOf(config)));
+  const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX, redisLimitsOf(config));
   const kafka = createKafka(
     config.KAFKA_BROKERS,
     config.KAFKA_CLIENT_ID,
@@ -42,7 +42,9 @@ export const openConnections = async (config: Config, logger: Logger): Promise<C
   await kafkaAdmin
     .connect()
     .catch((error: Error) => logger.warn({ err: error.message }, 'Kafka not reachable yet'));
-  const s3 = createS3(config.S3_ENDPOINT, config.S3_ACCESS_KEY, config.S3_SECRET_KEY, config.S3_REGION);
+  const s3 = createS3(config.S3_ENDPOINT, config.S3_ACCESS_KEY, config.S3_SECRET_KEY, config.S3_REGION, {
+    requestTimeoutMs: config.S3_REQUEST_TIMEOUT_MS,
+  });
   const rabbitmq = rabbitmqCheck(config.AMQP_URL);
   return {
     pool,

@@ -59,6 +59,16 @@ export const createMetrics = (options: { defaultMetrics?: boolean } = {}) => {
       labelNames: ['source'] as const,
       registers: [registry],
     }),
+    metaInvalidStatuses: new Counter({
+      name: 'bridge_meta_invalid_statuses_total',
+      help: 'Malformed statuses left out of accepted Meta webhooks (reported in MetaWebhookReceived.invalidStatuses)',
+      registers: [registry],
+    }),
+    parkedStatuses: new Gauge({
+      name: 'bridge_parked_statuses',
+      help: 'Meta statuses waiting for the MessageSent of their wamid (parked_meta_statuses), read at scrape time',
+      registers: [registry],
+    }),
     parkedStatusesExpired: new Counter({
       name: 'bridge_parked_statuses_expired_total',
       help: 'Meta statuses dropped after waiting PARKED_STATUS_RETENTION_HOURS for a message this bridge sent',

@@ -57,6 +57,9 @@ export const migrate = async (pool: Pool, dir = defaultMigrationsDir): Promise<M
   const files = (await readdir(dir)).filter((name) => name.endsWith('.sql')).sort();
   const client = await pool.connect();
   try {
+    // Waiting for another process's migrations and building an index CONCURRENTLY take as long as they take,
+    // whatever statement limit the pool gives its sessions.
+    await client.query('SET statement_timeout = 0');
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       name text PRIMARY KEY,
@@ -82,6 +85,7 @@ export const migrate = async (pool: Pool, dir = defaultMigrationsDir): Promise<M
     return { applied, alreadyApplied: done.size };
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await client.query('RESET statement_timeout').catch(() => undefined);
     client.release();
   }
 };

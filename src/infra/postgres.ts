@@ -2,6 +2,53 @@ import { Pool, type PoolConfig } from 'pg';
 
 export type Db = Pool;
 
+/** How long PostgreSQL calls may take (config.ts PG_* settings). */
+export interface PostgresLimits {
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+}
+
+export const postgresLimitsOf = (config: {
+  PG_CONNECT_TIMEOUT_MS: number;
+  PG_STATEMENT_TIMEOUT_MS: number;
+  PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: number;
+}): PostgresLimits => ({
+  connectTimeoutMs: config.PG_CONNECT_TIMEOUT_MS,
+  statementTimeoutMs: config.PG_STATEMENT_TIMEOUT_MS,
+  idleInTransactionTimeoutMs: config.PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+});
+
+/**
+ * How much later than the server's statement_timeout the client gives up by itself: statement_timeout cannot fire
+ * when the server or the network is stalled (nothing answers at all). The pool then drops that connection.
+ */
+const CLIENT_GRACE_MS = 1000;
+
+/** TCP keepalive finds a connection whose peer vanished (no FIN) while it is idle in the pool. */
+const keepAlive = { keepAlive: true, keepAliveInitialDelayMillis: 10_000 } as const;
+
+/** Pool options for the service: every connection attempt, wait for a connection and statement is bounded. */
+export const servicePoolOptions = (limits: PostgresLimits): Partial<PoolConfig> => ({
+  connectionTimeoutMillis: limits.connectTimeoutMs,
+  statement_timeout: limits.statementTimeoutMs,
+  query_timeout: limits.statementTimeoutMs + CLIENT_GRACE_MS,
+  idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
+  ...keepAlive,
+});
+
+/**
+ * Pool options for work whose statements legitimately run for minutes (migrations building indexes CONCURRENTLY,
+ * projection rebuilds): connecting is bounded, statements are not (an operator runs them and sees their progress).
+ */
+export const longRunningPoolOptions = (
+  limits: Pick<PostgresLimits, 'connectTimeoutMs'>,
+): Partial<PoolConfig> => ({
+  connectionTimeoutMillis: limits.connectTimeoutMs,
+  statement_timeout: 0,
+  ...keepAlive,
+});
+
 export const createPool = (databaseUrl: string, options: Partial<PoolConfig> = {}): Pool => {
   const pool = new Pool({ connectionString: databaseUrl, max: 20, ...options });
   // An idle client losing its connection (a PostgreSQL restart) must not crash the process; the pool replaces it.

@@ -29,6 +29,10 @@ export const metricsRefresher = (
   });
   return async () => {
     services.metrics.relayLag.set(await relay.lag());
+    const parked = await connections.pool
+      .query<{ n: string }>('SELECT count(*) AS n FROM parked_meta_statuses')
+      .catch(() => undefined);
+    if (parked) services.metrics.parkedStatuses.set(Number(parked.rows[0]!.n));
     await Promise.all(
       CONSUMERS.map(async ({ name, topics }) => {
         const lag = await consumerLag(

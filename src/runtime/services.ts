@@ -45,6 +45,7 @@ export const buildServices = (
     apiKeys,
     mappings,
     metrics,
+    webhookStoreTimeoutMs: config.WEBHOOK_STORE_TIMEOUT_MS,
   };
 };
 

@@ -114,6 +114,7 @@ export const buildWorkers = (
       config.S3_ACCESS_KEY,
       config.S3_SECRET_KEY,
       config.S3_REGION,
+      { requestTimeoutMs: config.S3_REQUEST_TIMEOUT_MS },
     );
     const tokenCache = new GenesysTokenCache(
       redis,

@@ -6,6 +6,7 @@ import { createPool } from '../../src/infra/postgres';
 import { MetaSimulator } from '../../src/simulators/meta';
 import { createTestDatabase } from '../support/database';
 import { createNamespace, namespaceEnv } from '../support/namespace';
+import { removeNamespace } from '../support/namespace-cleanup';
 import { waitFor } from '../support/wait';
 import { freePort } from '../support/ports';
 
@@ -63,6 +64,7 @@ describe('graceful shutdown under load', () => {
   });
   afterAll(async () => {
     await meta.stop();
+    await removeNamespace(ns);
     await drop();
   });
 

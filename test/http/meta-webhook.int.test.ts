@@ -26,6 +26,8 @@ interface RecordedWebhook {
     part: number;
     partCount: number;
     statuses: Record<string, unknown>[];
+    invalidStatuses?: { path: string; issues: { path: string; message: string }[] }[];
+    invalidStatusCount?: number;
   };
 }
 
@@ -114,6 +116,7 @@ describe('/webhook/meta', () => {
           eventId: expect.any(String),
           duplicate: false,
           statuses: 1,
+          invalidStatuses: 0,
         });
 
         const event = await recorded(bridge.connections.pool, answer.eventId);
@@ -319,6 +322,62 @@ describe('/webhook/meta', () => {
     });
   });
 
+  describe('a batch with malformed statuses', () => {
+    it('records the batch verbatim with its valid statuses, and reports the malformed ones', async () => {
+      const body = JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: '102290129340398',
+            changes: [
+              {
+                value: {
+                  metadata: { phone_number_id: '106540352242922' },
+                  statuses: [
+                    {
+                      id: 'wamid.batch-ok-1',
+                      status: 'delivered',
+                      timestamp: '1700000001',
+                      recipient_id: '1555',
+                    },
+                    { status: 'sent', timestamp: '1700000002', recipient_id: '1555' },
+                    { id: 'wamid.batch-ok-2', status: 'read', timestamp: 'yesterday', recipient_id: '1555' },
+                    { id: 'wamid.batch-ok-3', status: 'read', timestamp: '1700000003', recipient_id: '1555' },
+                  ],
+                },
+                field: 'messages',
+              },
+            ],
+          },
+        ],
+      });
+      const response = await postSigned(body);
+      expect(response.statusCode).toBe(200);
+      const answer = response.json() as { eventId: string; statuses: number; invalidStatuses: number };
+      expect(answer).toMatchObject({ statuses: 2, invalidStatuses: 2 });
+
+      const event = await recorded(bridge.connections.pool, answer.eventId);
+      expect(event.data.rawBody).toBe(body);
+      expect(event.data.statuses.map((status) => status.wamid)).toEqual([
+        'wamid.batch-ok-1',
+        'wamid.batch-ok-3',
+      ]);
+      expect(event.data.invalidStatusCount).toBe(2);
+      expect(event.data.invalidStatuses).toEqual([
+        {
+          path: 'entry.0.changes.0.value.statuses.1',
+          issues: [{ path: 'id', message: expect.any(String) }],
+        },
+        {
+          path: 'entry.0.changes.0.value.statuses.2',
+          issues: [{ path: 'timestamp', message: expect.any(String) }],
+        },
+      ]);
+      // Nothing of the malformed values is echoed in the report.
+      expect(JSON.stringify(event.data.invalidStatuses)).not.toContain('yesterday');
+    });
+  });
+
   describe('bad input gets its status and records nothing', () => {
     const body = fixtureBytes('meta/status-delivered.json');
 
@@ -346,22 +405,8 @@ describe('/webhook/meta', () => {
     it.each([
       ['malformed JSON gets 400', '{"object": "whatsapp_business_account", "entry": [', 400, 'MalformedJson'],
       [
-        'a status without its wamid gets 422',
-        JSON.stringify({
-          object: 'whatsapp_business_account',
-          entry: [
-            {
-              changes: [
-                {
-                  value: {
-                    metadata: { phone_number_id: '1' },
-                    statuses: [{ status: 'sent', timestamp: '1' }],
-                  },
-                },
-              ],
-            },
-          ],
-        }),
+        'a body that is not a WhatsApp Business Account webhook (entry is no list) gets 422',
+        JSON.stringify({ object: 'whatsapp_business_account', entry: { changes: [] } }),
         422,
         'SchemaMismatch',
       ],

@@ -11,6 +11,7 @@ import { metricsRefresher } from '../../src/runtime/metrics-refresh';
 import { buildServices, type Services } from '../../src/runtime/services';
 import { createTestDatabase } from './database';
 import { createNamespace, namespaceEnv, type TestNamespace } from './namespace';
+import { removeNamespace } from './namespace-cleanup';
 
 export interface TestBridge {
   ns: TestNamespace;
@@ -38,13 +39,14 @@ export const startTestBridge = async (
   label: string,
   env: Record<string, string> = {},
   /** logDestination: where the bridge's log lines go (default stdout), e.g. a collector searched for secrets. */
-  options: { logDestination?: DestinationStream } = {},
+  /** databaseUrl: rewrites the URL of the bridge's database (e.g. through a test/support/tcp-proxy.ts). */
+  options: { logDestination?: DestinationStream; databaseUrl?: (url: string) => string } = {},
 ): Promise<TestBridge> => {
   const ns = createNamespace(label);
   const db = await createTestDatabase(label);
   const adminToken = randomBytes(16).toString('hex');
   const config = loadConfig({
-    ...namespaceEnv(ns, db.url),
+    ...namespaceEnv(ns, options.databaseUrl ? options.databaseUrl(db.url) : db.url),
     CREDENTIALS_KEY: randomBytes(32).toString('base64'),
     ADMIN_TOKEN: adminToken,
     META_APP_SECRET: 'test-meta-app-secret',
@@ -96,19 +98,13 @@ export const startTestBridge = async (
     },
     close: async () => {
       await Promise.all([apps.public.close(), apps.internal.close()]);
-      const keys = await connections.redis.keys(`${ns.redisKeyPrefix}*`).catch(() => []);
-      if (keys.length) await connections.redis.del(...keys.map((key) => key.slice(ns.redisKeyPrefix.length)));
-      for (const bucket of [config.S3_MEDIA_BUCKET, config.S3_ARCHIVE_BUCKET])
-        await emptyAndRemove(connections, bucket);
       await connections.close();
+      // Topics, the legacy queue (declared by an amqp bridge), Redis keys and buckets: nothing stays behind.
+      await removeNamespace(ns, {
+        queues: [config.AMQP_OUTBOUND_QUEUE],
+        buckets: [config.S3_MEDIA_BUCKET, config.S3_ARCHIVE_BUCKET],
+      });
       await db.drop();
     },
   };
-};
-
-const emptyAndRemove = async ({ s3 }: Connections, bucket: string) => {
-  const names: string[] = [];
-  for await (const item of s3.listObjectsV2(bucket, '', true)) if (item.name) names.push(item.name);
-  if (names.length) await s3.removeObjects(bucket, names);
-  await s3.removeBucket(bucket).catch(() => undefined);
 };

@@ -15,7 +15,7 @@ const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 
 let publisher: ConfirmPublisher;
-let reader: QueueReader;
+let reader: QueueReader | undefined;
 let queue: string;
 let connectionName: string;
 const cleanups: (() => Promise<void>)[] = [];
@@ -37,6 +37,11 @@ afterEach(async () => {
   await publisher.stop();
   for (const cleanup of cleanups.splice(0)) await cleanup();
   await reader?.close();
+  reader = undefined;
+  // Each test's queue, whether or not a reader was opened on it (the publisher declares it).
+  const connection = await amqp.connect(url);
+  await (await connection.createChannel()).deleteQueue(queue);
+  await connection.close();
 });
 
 const publishNumbered = (from: number, count: number, padding = ''): Promise<void>[] =>

@@ -4,13 +4,16 @@
  * its message.max.bytes (1 MiB by default): one refused record would stop the relay for every stream behind it.
  */
 import { createHash } from 'node:crypto';
-import type { MetaStatusRecord, MetaWebhookReceivedData } from './meta-webhook-received';
+import type { MetaInvalidStatus, MetaStatusRecord, MetaWebhookReceivedData } from './meta-webhook-received';
 
 export interface ReceivedMetaWebhook {
   rawBody: string;
   signature: string;
   receivedAt: string;
   statuses: MetaStatusRecord[];
+  /** Malformed statuses left out of `statuses` (already capped), and how many there were in all. */
+  invalidStatuses?: MetaInvalidStatus[];
+  invalidStatusCount?: number;
 }
 
 /**
@@ -75,18 +78,28 @@ export const toMetaWebhookParts = (
     signature: webhook.signature,
     receivedAt: webhook.receivedAt,
   };
+  // Reported on part 0 only; capped (meta-webhook-received.ts) so that it fits beside a full part.
+  const invalid = webhook.invalidStatusCount
+    ? { invalidStatuses: webhook.invalidStatuses ?? [], invalidStatusCount: webhook.invalidStatusCount }
+    : undefined;
+  const withInvalid = (part: MetaWebhookReceivedData): MetaWebhookReceivedData =>
+    part.part === 0 && invalid ? { ...part, ...invalid } : part;
   if (jsonBytes(webhook.rawBody) + jsonBytes(webhook.statuses) <= budgetBytes) {
-    return [{ ...common, part: 0, partCount: 1, rawBody: webhook.rawBody, statuses: webhook.statuses }];
+    return [
+      withInvalid({ ...common, part: 0, partCount: 1, rawBody: webhook.rawBody, statuses: webhook.statuses }),
+    ];
   }
   const half = Math.floor(budgetBytes / 2);
   const texts = splitText(webhook.rawBody, half);
   const groups = groupStatuses(webhook.statuses, half);
   const partCount = Math.max(texts.length, groups.length);
-  return Array.from({ length: partCount }, (_, part) => ({
-    ...common,
-    part,
-    partCount,
-    rawBody: texts[part] ?? '',
-    statuses: groups[part] ?? [],
-  }));
+  return Array.from({ length: partCount }, (_, part) =>
+    withInvalid({
+      ...common,
+      part,
+      partCount,
+      rawBody: texts[part] ?? '',
+      statuses: groups[part] ?? [],
+    }),
+  );
 };

@@ -69,6 +69,32 @@ export const metaStatusRecordSchema = z
   });
 
 export type MetaStatusRecord = z.output<typeof metaStatusRecordSchema>;
+
+/** At most this many malformed statuses are described in one event; `invalidStatusCount` counts them all. */
+export const MAX_REPORTED_INVALID_STATUSES = 50;
+/** At most this many issues per malformed status, each message cut to MAX_ISSUE_MESSAGE_LENGTH. */
+export const MAX_ISSUES_PER_INVALID_STATUS = 3;
+export const MAX_ISSUE_MESSAGE_LENGTH = 200;
+
+export const metaInvalidStatusSchema = z
+  .object({
+    path: z
+      .string()
+      .max(200)
+      .describe('Where the status is in the body, e.g. `entry.0.changes.0.value.statuses.3`.'),
+    issues: z
+      .array(
+        z.object({
+          path: z.string().max(200).describe('The field of the status, e.g. `timestamp`; empty for the status itself.'),
+          message: z.string().max(MAX_ISSUE_MESSAGE_LENGTH).describe('Why it was refused (never the value).'),
+        }),
+      )
+      .max(MAX_ISSUES_PER_INVALID_STATUS)
+      .describe('Why the status cannot be applied.'),
+  })
+  .describe('A status of the batch that is not applied because it is malformed (its value stays in rawBody).');
+
+export type MetaInvalidStatus = z.output<typeof metaInvalidStatusSchema>;
 export type MetaStatusError = z.output<typeof metaStatusErrorSchema>;
 
 export const metaWebhookReceivedDataSchema = z
@@ -93,6 +119,19 @@ export const metaWebhookReceivedDataSchema = z
     statuses: z
       .array(metaStatusRecordSchema)
       .describe('Every status of this part, from every entry and change, in the order Meta listed them.'),
+    invalidStatuses: z
+      .array(metaInvalidStatusSchema)
+      .max(MAX_REPORTED_INVALID_STATUSES)
+      .optional()
+      .describe(
+        'Statuses of the webhook left out of `statuses` because they are malformed (part 0 only): the valid ' +
+          'statuses of a batch are applied whatever one bad status holds.',
+      ),
+    invalidStatusCount: z
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('How many statuses were malformed in all (part 0 only); `invalidStatuses` describes the first ones.'),
   })
   .refine((data) => data.part < data.partCount, { path: ['part'], message: 'part must be below partCount' });
 

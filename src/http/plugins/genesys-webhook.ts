@@ -2,11 +2,14 @@ import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
+import { EventEncodeError } from '../../events/event-errors';
+import { webhookReceivedDataSchema } from '../../events/schemas/webhook-received';
 import type { EventStore } from '../../events/store/types';
 import type { TenantDirectory } from '../../tenants/tenant-directory';
 import { errorSchema, HttpError } from '../errors';
 import { hasUnstorableText, keepRawJsonBodies, parseJson } from '../raw-json';
 import { parseBody } from '../request-input';
+import { DEFAULT_WEBHOOK_STORE_TIMEOUT_MS, withinDeadline } from '../store-deadline';
 import { genesysWebhookSchema } from '../schemas/genesys-webhook';
 import { genesysSignatureDigest, matchesGenesysDigest } from '../signatures';
 import { toReceiveWebhook } from '../webhook-to-command';
@@ -15,6 +18,8 @@ export interface GenesysWebhookOptions {
   store: EventStore;
   directory: Pick<TenantDirectory, 'resolveIntegration'>;
   onAccepted?: (outcome: { tenantId: string; duplicate: boolean; messageType: string }) => void;
+  /** WEBHOOK_STORE_TIMEOUT_MS: the integration lookup and the append each answer 503 past it. */
+  storeTimeoutMs?: number;
 }
 
 const acceptedSchema = {
@@ -34,6 +39,25 @@ const integrationIdOf = (body: unknown): string | undefined => {
  */
 const DECOY_SECRET = randomBytes(32).toString('base64');
 
+const cannotRecord = (issues: { path: string; message: string }[]) =>
+  new HttpError(422, 'SchemaMismatch', 'The webhook holds a value the bridge cannot record', { issues });
+
+/**
+ * The event the webhook becomes, checked by the event's own schema before the append: the request schema is
+ * looser in places (unknown fields pass), and a value the event refuses would fail the append on every Genesys
+ * retry (503 forever). The event schema is the one owner of the limits; this answers 422 for any it finds.
+ */
+const refuseUnrecordable = (command: ReturnType<typeof toReceiveWebhook>): void => {
+  const { type: _type, ...data } = command;
+  const isSendable = data.messageType === 'Text' || data.messageType === 'Structured';
+  const parsed = webhookReceivedDataSchema.safeParse({ ...data, isSendable });
+  if (!parsed.success) {
+    throw cannotRecord(
+      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    );
+  }
+};
+
 const signatureMismatch = () =>
   new HttpError(401, 'SignatureMismatch', 'X-Hub-Signature-256 does not match the body');
 
@@ -45,6 +69,7 @@ const signatureMismatch = () =>
  */
 export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = async (app, options) => {
   keepRawJsonBodies(app);
+  const storeTimeoutMs = options.storeTimeoutMs ?? DEFAULT_WEBHOOK_STORE_TIMEOUT_MS;
 
   app.post(
     '/webhook/genesys',
@@ -78,7 +103,10 @@ export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = a
           issues: [{ path: 'channel.id', message: 'required' }],
         });
       }
-      const found = await options.directory.resolveIntegration(integrationId).catch((error: Error) => {
+      const found = await withinDeadline(
+        options.directory.resolveIntegration(integrationId),
+        storeTimeoutMs,
+      ).catch((error: Error) => {
         request.log.error({ err: error.message }, 'tenant lookup failed');
         throw new HttpError(503, 'Unavailable', 'The bridge cannot look up the integration now; retry later');
       });
@@ -99,13 +127,21 @@ export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = a
       );
 
       const command = toReceiveWebhook(webhook, { body: raw.toString('utf8'), signature, receivedAt });
+      refuseUnrecordable(command);
       const tenantId = integration.tenant.tenantId;
-      const result = await handleOutboundMessageCommand(
-        options.store,
-        { tenantId, genesysMessageId: command.genesysMessageId },
-        command,
-        { metadata: { correlationId: request.id }, isLikelyNewStream: true },
+      const result = await withinDeadline(
+        handleOutboundMessageCommand(
+          options.store,
+          { tenantId, genesysMessageId: command.genesysMessageId },
+          command,
+          { metadata: { correlationId: request.id }, isLikelyNewStream: true },
+        ),
+        storeTimeoutMs,
       ).catch((error: Error) => {
+        // The same body would fail the same way on every retry: a 4xx ends them.
+        if (error instanceof EventEncodeError) {
+          throw cannotRecord(error.issues.map((issue) => ({ path: issue.path, message: issue.code })));
+        }
         // Nothing was acknowledged: Genesys retries on 5xx, and the append is idempotent when it does.
         request.log.error({ err: error.message }, 'could not append WebhookReceived');
         throw new HttpError(503, 'StoreUnavailable', 'The message could not be stored; retry later');

@@ -12,7 +12,8 @@ import { ExpectedVersionConflict, type EventStore } from '../../events/store/typ
 import { errorSchema, HttpError } from '../errors';
 import { hasUnstorableText, keepRawJsonBodies, parseJson } from '../raw-json';
 import { parseBody } from '../request-input';
-import { metaWebhookSchema, statusRecordsOf } from '../schemas/meta-webhook';
+import { DEFAULT_WEBHOOK_STORE_TIMEOUT_MS, withinDeadline } from '../store-deadline';
+import { metaStatusesOf, metaWebhookSchema } from '../schemas/meta-webhook';
 import { isValidMetaSignature } from '../signatures';
 
 export interface MetaWebhookOptions {
@@ -22,6 +23,10 @@ export interface MetaWebhookOptions {
   /** META_VERIFY_TOKEN: what Meta must present in the GET handshake. Unset: every handshake is refused. */
   verifyToken: string | undefined;
   onAccepted?: (outcome: { duplicate: boolean; statuses: number }) => void;
+  /** Malformed statuses left out of an accepted batch (bridge_meta_invalid_statuses_total). */
+  onInvalidStatuses?: (count: number) => void;
+  /** WEBHOOK_STORE_TIMEOUT_MS: the append answers 503 past it. */
+  storeTimeoutMs?: number;
 }
 
 /**
@@ -40,8 +45,9 @@ const acceptedSchema = {
     eventId: { type: 'string' },
     duplicate: { type: 'boolean' },
     statuses: { type: 'integer' },
+    invalidStatuses: { type: 'integer' },
   },
-  required: ['accepted', 'eventId', 'duplicate', 'statuses'],
+  required: ['accepted', 'eventId', 'duplicate', 'statuses', 'invalidStatuses'],
 } as const;
 
 /** Compares two strings in constant time, whatever their lengths. */
@@ -95,7 +101,9 @@ const toNewEventsOrRefuse = (parts: MetaWebhookReceivedData[]) => {
  * GET /webhook/meta: the subscription handshake. POST /webhook/meta: WhatsApp Business Account webhooks. A POST is
  * checked in order for its signature (hex HMAC-SHA256 of the raw bytes with the app secret), JSON, and schema,
  * then recorded as one append (MetaWebhookReceived, stream per body hash, expected position 0), and only then
- * answered 200. Statuses are applied to their messages later, by the status processor.
+ * answered 200. Statuses are applied to their messages later, by the status processor. A malformed status does not
+ * fail its batch: it is left out of the recorded statuses and reported (`invalidStatuses`); only a body that is not
+ * a WhatsApp Business Account webhook at all is refused.
  */
 export const metaWebhookPlugin: FastifyPluginAsync<MetaWebhookOptions> = async (app, options) => {
   keepRawJsonBodies(app);
@@ -189,11 +197,34 @@ export const metaWebhookPlugin: FastifyPluginAsync<MetaWebhookOptions> = async (
       if (!Buffer.from(rawBody, 'utf8').equals(raw)) {
         throw new HttpError(400, 'MalformedJson', 'The body is not valid UTF-8');
       }
-      const statuses = statusRecordsOf(webhook);
-      const parts = toMetaWebhookParts({ rawBody, signature, receivedAt, statuses });
+      // A malformed status is reported (here, in the event and as a metric) and left out; the valid ones are
+      // recorded and applied: refusing the batch would lose them all after Meta's seven days of retries.
+      const { statuses, invalid, invalidCount } = metaStatusesOf(webhook);
+      if (invalidCount > 0) {
+        request.log.warn(
+          {
+            invalidStatuses: invalidCount,
+            paths: invalid.map((status) => status.path),
+            issues: invalid[0]?.issues,
+          },
+          'Meta webhook holds malformed statuses: recorded without them',
+        );
+        options.onInvalidStatuses?.(invalidCount);
+      }
+      const parts = toMetaWebhookParts({
+        rawBody,
+        signature,
+        receivedAt,
+        statuses,
+        ...(invalidCount > 0 ? { invalidStatuses: invalid, invalidStatusCount: invalidCount } : {}),
+      });
       const events = toNewEventsOrRefuse(parts);
-      const duplicate = await options.store
-        .appendToStream(metaWebhookStreamId(parts[0]!.webhookId), 0, events, { correlationId: request.id })
+      const duplicate = await withinDeadline(
+        options.store.appendToStream(metaWebhookStreamId(parts[0]!.webhookId), 0, events, {
+          correlationId: request.id,
+        }),
+        options.storeTimeoutMs ?? DEFAULT_WEBHOOK_STORE_TIMEOUT_MS,
+      )
         .then((result) => result.duplicate)
         .catch((error: Error) => {
           // The same body is stored already (a Meta retry racing its original): nothing new to record.
@@ -204,7 +235,13 @@ export const metaWebhookPlugin: FastifyPluginAsync<MetaWebhookOptions> = async (
         });
 
       options.onAccepted?.({ duplicate, statuses: statuses.length });
-      return { accepted: true, eventId: events[0]!.eventId, duplicate, statuses: statuses.length };
+      return {
+        accepted: true,
+        eventId: events[0]!.eventId,
+        duplicate,
+        statuses: statuses.length,
+        invalidStatuses: invalidCount,
+      };
     },
   );
 };

@@ -12,6 +12,7 @@
  * real payloads in test/fixtures/genesys.
  */
 import { z } from 'zod';
+import { genesysTemplateSchema } from '../../events/schemas/webhook-received';
 
 /** `type` of a normalized message. Only Text and Structured carry something for the customer. */
 export const GENESYS_WEBHOOK_MESSAGE_TYPES = ['Text', 'Structured', 'Receipt', 'Event'] as const;
@@ -52,8 +53,9 @@ const templateParameterSchema = z.looseObject({
  * as the template language, both optional; `header.text`/`body.text`/`footer.text` are the rendered texts.
  */
 const notificationTemplateSchema = z.looseObject({
-  id: z.string().min(1).optional(),
-  language: z.string().min(1).optional(),
+  // Copied into WebhookReceived: its event schema owns the limits (a value it refuses is a 422 here, not a 503).
+  id: genesysTemplateSchema.shape.id,
+  language: genesysTemplateSchema.shape.language,
   header: z
     .looseObject({
       type: z.string().optional(),

@@ -1,5 +1,5 @@
 import { fixtureJson } from '../../../test/support/fixtures';
-import { metaWebhookSchema, statusRecordsOf, type MetaWebhook } from './meta-webhook';
+import { metaStatusesOf, metaWebhookSchema, statusRecordsOf, type MetaWebhook } from './meta-webhook';
 
 const parse = (body: unknown): MetaWebhook => metaWebhookSchema.parse(body);
 
@@ -132,12 +132,36 @@ describe('metaWebhookSchema and statusRecordsOf', () => {
   });
 
   it.each([
-    ['a status without an id', webhookWith([{ status: 'sent', timestamp: '1' }]), 'entry.0.changes.0.value.statuses.0.id'],
+    ['a status without an id', webhookWith([{ status: 'sent', timestamp: '1' }]), 'id'],
     [
       'a timestamp that is not Unix seconds',
       webhookWith([{ id: 'w', status: 'sent', timestamp: '2024-05-01T10:00:00Z' }]),
-      'entry.0.changes.0.value.statuses.0.timestamp',
+      'timestamp',
     ],
+    ['a wamid longer than the event schema takes', webhookWith([{ id: 'w'.repeat(513), status: 'sent', timestamp: '1' }]), 'id'],
+    ['a status that is not an object', webhookWith(['sent']), ''],
+  ])('reports %s as a malformed status and keeps the valid ones beside it', (_what, body, field) => {
+    const valid = { id: 'wamid.ok', status: 'delivered', timestamp: '1700000000' };
+    const batch = body as { entry: { changes: { value: { statuses: unknown[] } }[] }[] };
+    batch.entry[0]!.changes[0]!.value.statuses.unshift(valid);
+    const { statuses, invalid, invalidCount } = metaStatusesOf(parse(batch));
+    expect(statuses.map((status) => status.wamid)).toEqual(['wamid.ok']);
+    expect(invalidCount).toBe(1);
+    expect(invalid).toEqual([
+      {
+        path: 'entry.0.changes.0.value.statuses.1',
+        issues: [expect.objectContaining({ path: field, message: expect.any(String) })],
+      },
+    ]);
+  });
+
+  it('describes at most 50 malformed statuses but counts them all', () => {
+    const bad = Array.from({ length: 70 }, () => ({ status: 'sent', timestamp: '1' }));
+    const { statuses, invalid, invalidCount } = metaStatusesOf(parse(webhookWith(bad)));
+    expect([statuses.length, invalid.length, invalidCount]).toEqual([0, 50, 70]);
+  });
+
+  it.each([
     [
       'statuses without a phone number id',
       {

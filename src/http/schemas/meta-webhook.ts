@@ -14,7 +14,15 @@
  * - `biz_opaque_callback_data` echoes what the send set (the bridge sets the Genesys message id).
  */
 import { z } from 'zod';
-import { isTrackedMetaStatus, type MetaStatusRecord } from '../../events/schemas/meta-webhook-received';
+import {
+  isTrackedMetaStatus,
+  MAX_ISSUE_MESSAGE_LENGTH,
+  MAX_ISSUES_PER_INVALID_STATUS,
+  MAX_REPORTED_INVALID_STATUSES,
+  metaStatusRecordSchema,
+  type MetaInvalidStatus,
+  type MetaStatusRecord,
+} from '../../events/schemas/meta-webhook-received';
 
 /** Meta sends a string; a number is tolerated rather than losing the batch over it. */
 const unixSeconds = z.union([
@@ -29,12 +37,16 @@ const statusErrorSchema = z.looseObject({
   error_data: z.looseObject({ details: z.string().optional() }).optional(),
 });
 
+// The limits of the fields copied into MetaWebhookReceived are the event schema's (one owner); recipient ids may
+// also be empty (business-scoped users), which the record leaves out.
+const recordField = metaStatusRecordSchema.shape;
+
 const statusSchema = z.looseObject({
-  id: z.string().min(1).max(512),
-  status: z.string().min(1).max(64),
+  id: recordField.wamid,
+  status: recordField.status,
   timestamp: unixSeconds,
-  recipient_id: z.string().max(512).optional(),
-  recipient_user_id: z.string().max(512).optional(),
+  recipient_id: z.literal('').or(recordField.recipientId.unwrap()).optional(),
+  recipient_user_id: z.literal('').or(recordField.recipientUserId.unwrap()).optional(),
   conversation: z.looseObject({}).optional(),
   pricing: z.looseObject({}).optional(),
   errors: z.array(statusErrorSchema).optional(),
@@ -49,7 +61,8 @@ const changeValueSchema = z.looseObject({
   metadata: z
     .looseObject({ phone_number_id: z.string().min(1).max(512), display_phone_number: z.string().optional() })
     .optional(),
-  statuses: z.array(statusSchema).optional(),
+  // Checked one by one (metaStatusesOf): one malformed status must not cost the batch its valid ones.
+  statuses: z.array(z.unknown()).optional(),
   messages: z.array(inboundMessageSchema).optional(),
   contacts: z.array(z.looseObject({})).optional(),
 });
@@ -100,12 +113,46 @@ const toRecord = (status: MetaStatus, phoneNumberId: string, wabaId: string | un
     : {}),
 });
 
-/** Every status of every change of every entry, in the order Meta listed them, each with its phone number id. */
-export const statusRecordsOf = (webhook: MetaWebhook): MetaStatusRecord[] =>
-  webhook.entry.flatMap((entry) =>
-    entry.changes.flatMap((change) => {
+export interface MetaStatuses {
+  /** The valid statuses, in the order Meta listed them. */
+  statuses: MetaStatusRecord[];
+  /** The first MAX_REPORTED_INVALID_STATUSES malformed ones: where they are and why (never their values). */
+  invalid: MetaInvalidStatus[];
+  invalidCount: number;
+}
+
+const toIssues = (issues: readonly z.core.$ZodIssue[]): MetaInvalidStatus['issues'] =>
+  issues.slice(0, MAX_ISSUES_PER_INVALID_STATUS).map((issue) => ({
+    path: issue.path.join('.').slice(0, 200),
+    message: issue.message.slice(0, MAX_ISSUE_MESSAGE_LENGTH),
+  }));
+
+/**
+ * Every status of every change of every entry, each with its phone number id; each checked on its own against
+ * the request schema and then the event's record schema, so that a malformed one is reported, not fatal.
+ */
+export const metaStatusesOf = (webhook: MetaWebhook): MetaStatuses => {
+  const result: MetaStatuses = { statuses: [], invalid: [], invalidCount: 0 };
+  const refuse = (path: string, issues: readonly z.core.$ZodIssue[]) => {
+    result.invalidCount += 1;
+    if (result.invalid.length < MAX_REPORTED_INVALID_STATUSES) result.invalid.push({ path, issues: toIssues(issues) });
+  };
+  webhook.entry.forEach((entry, e) =>
+    entry.changes.forEach((change, c) => {
       const phoneNumberId = change.value.metadata?.phone_number_id;
-      if (phoneNumberId === undefined) return []; // only changes without statuses (see changeSchema)
-      return (change.value.statuses ?? []).map((status) => toRecord(status, phoneNumberId, entry.id));
+      if (phoneNumberId === undefined) return; // only changes without statuses (see changeSchema)
+      (change.value.statuses ?? []).forEach((raw, s) => {
+        const path = `entry.${e}.changes.${c}.value.statuses.${s}`;
+        const status = statusSchema.safeParse(raw);
+        if (!status.success) return refuse(path, status.error.issues);
+        const record = metaStatusRecordSchema.safeParse(toRecord(status.data, phoneNumberId, entry.id));
+        if (!record.success) return refuse(path, record.error.issues);
+        result.statuses.push(record.data);
+      });
     }),
   );
+  return result;
+};
+
+/** The valid statuses of a webhook (metaStatusesOf without the report of malformed ones). */
+export const statusRecordsOf = (webhook: MetaWebhook): MetaStatusRecord[] => metaStatusesOf(webhook).statuses;
