@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
+import { HTTP_BODY_LIMIT_BYTES } from '../events/relay/event-size';
 import type { EventStore } from '../events/store/types';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics';
@@ -51,7 +52,8 @@ export interface BridgeApps {
 const createFastify = (logger: Logger): FastifyInstance => {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    bodyLimit: 1024 * 1024,
+    // Kafka's topic limits are derived from this one (src/events/relay/event-size.ts).
+    bodyLimit: HTTP_BODY_LIMIT_BYTES,
     // Request lines are logged by our own hooks (with the correlation id), not by Fastify's defaults.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
