@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { HTTP_BODY_LIMIT_BYTES } from '../events/relay/event-size';
+import type { RelayHealth } from '../events/relay/relay-health';
 import type { EventStore } from '../events/store/types';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics';
@@ -37,6 +38,8 @@ export interface AppDeps {
   mappings: MappingResolver;
   /** Refreshes lag gauges before a scrape. */
   refreshMetrics?: () => Promise<void>;
+  /** What this process's relay reports (shown by /readyz). */
+  relayHealth?: RelayHealth;
 }
 
 /**
@@ -89,7 +92,7 @@ export const buildPublicApp = async (deps: AppDeps): Promise<FastifyInstance> =>
 /** The internal listener's app: every route behind the admin token, a tenant API key or METRICS_TOKEN. */
 export const buildInternalApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   const app = createFastify(deps.logger);
-  await app.register(readinessPlugin, { checks: deps.checks });
+  await app.register(readinessPlugin, { checks: deps.checks, relayHealth: deps.relayHealth });
   await app.register(metricsPlugin, {
     metrics: deps.metrics,
     token: deps.metricsToken,

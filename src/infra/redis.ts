@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from './logger';
+import { OutageLog } from './outage-log';
 
 /**
  * The options of one Redis connection. `rediss://` asks for TLS explicitly (rather than relying on ioredis reading
@@ -27,9 +29,12 @@ export const redisOptions = (url: string, keyPrefix = ''): RedisOptions => {
  * One Redis connection. Redis only holds caches, so a command never waits long: it fails after `commandTimeout`
  * (or once the reconnect attempt for it failed) and the caller falls back to PostgreSQL.
  */
-export const createRedis = (url: string, keyPrefix = ''): Redis => {
+export const createRedis = (url: string, keyPrefix = '', logger?: Logger): Redis => {
   const redis = new Redis(url, redisOptions(url, keyPrefix));
-  redis.on('error', () => undefined); // reported through readiness and metrics, not as an unhandled event
+  // Reported through readiness and metrics, and (with a logger) once per outage rather than per reconnect attempt.
+  const outage = logger ? new OutageLog({ dependency: 'redis', logger }) : undefined;
+  redis.on('error', (error: Error) => outage?.failure(error.message));
+  redis.on('ready', () => outage?.recovered());
   return redis;
 };
 

@@ -8,6 +8,7 @@ import { cipherFromConfig } from '../tenants/credentials-cipher';
 import { TenantAdmin } from '../tenants/tenant-admin';
 import { TenantDirectory } from '../tenants/tenant-directory';
 import { TenantRepository } from '../tenants/tenant-repository';
+import { RelayHealth } from '../events/relay/relay-health';
 import { MappingResolver } from '../processors/outbound/mapping-resolver';
 import { ApiKeyRepository } from '../tenants/api-keys/api-key-repository';
 import { ApiKeys } from '../tenants/api-keys/api-keys';
@@ -32,6 +33,11 @@ export const buildServices = (
     metrics.cacheRequests.inc({ cache: 'mapping', outcome }),
   );
   const apiKeys = new ApiKeys(new ApiKeyRepository(connections.pool));
+  // Written by this process's relay, read by its health view and metrics.
+  const relayHealth = new RelayHealth({
+    unpublishable: (count) => metrics.relayUnpublishable.set(count),
+    topicsTooSmall: (count) => metrics.relayTopicsTooSmall.set(count),
+  });
   return {
     pool: connections.pool,
     store,
@@ -42,6 +48,7 @@ export const buildServices = (
     apiKeys,
     mappings,
     metrics,
+    relayHealth,
   };
 };
 
