@@ -86,6 +86,8 @@ export class Relay {
   /** The page after a full one, read while the full one is being sent. */
   private prefetched: { after: AllCursor; page: Promise<StoredEvent[]> } | null = null;
   private publishedCount = 0;
+  /** Keys plus values per send: RELAY_MAX_SEND_BYTES, less when a topic's limit could not be raised. */
+  private sendBytes = RELAY_MAX_SEND_BYTES;
   readonly health: RelayHealth;
 
   constructor(private readonly deps: RelayDeps) {
@@ -171,6 +173,12 @@ export class Relay {
       );
     }
     this.health.topicLimits(problems);
+    // A topic left at a smaller limit still takes every event that fits: send in chunks it accepts (the framing
+    // of up to a page of records fits in the 15 % left), so only an event too large by itself is held.
+    const smallest = Math.min(...problems.map((problem) => problem.maxMessageBytes).filter(Number.isFinite));
+    this.sendBytes = Number.isFinite(smallest)
+      ? Math.min(RELAY_MAX_SEND_BYTES, Math.floor(smallest * 0.85))
+      : RELAY_MAX_SEND_BYTES;
   }
 
   /**
@@ -227,7 +235,7 @@ export class Relay {
     for (const chunk of toProduceChunks(
       events,
       this.deps.topicFor,
-      this.deps.maxSendBytes ?? RELAY_MAX_SEND_BYTES,
+      this.deps.maxSendBytes ?? this.sendBytes,
     )) {
       const connection = this.lock.connection; // throws if leadership was lost mid-page
       if (chunk.topicMessages.length > 0) {
