@@ -13,7 +13,7 @@ export const summarizeEvent = (event: DecodedEvent): Record<string, unknown> => 
       return {
         messageType: data.messageType,
         isSendable: data.isSendable,
-        ...(data.text !== undefined ? { text: truncate(data.text) } : {}),
+        ...(data.textPreview !== undefined ? { text: truncate(data.textPreview) } : {}),
         ...(data.attachment
           ? {
               attachment: {

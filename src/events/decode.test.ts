@@ -54,6 +54,31 @@ describe('decodeEvent', () => {
     expect(decoded.envelope.storedVersion).toBe(1);
   });
 
+  it('upcasts a v1 WebhookReceived to v2: its texts become previews, the raw body stays whole', () => {
+    const { textPreview: _preview, textLength: _length, ...common } = eventExamples.WebhookReceived;
+    const text = `${'a'.repeat(300)}😀`;
+    const decoded = decodeEvent(
+      stored({
+        type: 'WebhookReceived',
+        version: 1,
+        data: {
+          ...common,
+          text,
+          quickReplies: Array.from({ length: 40 }, () => ({ text: 'b'.repeat(300), payload: 'p' })),
+        },
+      }),
+    );
+    expect(decoded).toMatchObject({
+      type: 'WebhookReceived',
+      version: 2,
+      data: { textPreview: 'a'.repeat(256), textLength: 302, rawBody: common.rawBody },
+    });
+    const data = decoded.data as { quickReplies: { text: string }[] };
+    expect(data.quickReplies).toHaveLength(32);
+    expect(data.quickReplies[0]!.text).toBe('b'.repeat(256));
+    expect(decoded.envelope.storedVersion).toBe(1);
+  });
+
   it('reads a current v2 Delivered without upcasting', () => {
     const decoded = decodeEvent(stored({ type: 'Delivered', version: 2, data: eventExamples.Delivered }));
     expect(decoded.data).toEqual(eventExamples.Delivered);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
+import { HTTP_BODY_LIMIT_BYTES } from '../events/relay/event-size';
+import type { RelayHealth } from '../events/relay/relay-health';
 import type { EventStore } from '../events/store/types';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics';
@@ -38,6 +40,8 @@ export interface AppDeps {
   webhookStoreTimeoutMs?: number;
   /** Refreshes lag gauges before a scrape. */
   refreshMetrics?: () => Promise<void>;
+  /** What this process's relay reports (shown by /readyz). */
+  relayHealth?: RelayHealth;
 }
 
 /**
@@ -53,7 +57,8 @@ export interface BridgeApps {
 const createFastify = (logger: Logger): FastifyInstance => {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    bodyLimit: 1024 * 1024,
+    // Kafka's topic limits are derived from this one (src/events/relay/event-size.ts).
+    bodyLimit: HTTP_BODY_LIMIT_BYTES,
     // Request lines are logged by our own hooks (with the correlation id), not by Fastify's defaults.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
@@ -92,7 +97,7 @@ export const buildPublicApp = async (deps: AppDeps): Promise<FastifyInstance> =>
 /** The internal listener's app: every route behind the admin token, a tenant API key or METRICS_TOKEN. */
 export const buildInternalApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   const app = createFastify(deps.logger);
-  await app.register(readinessPlugin, { checks: deps.checks });
+  await app.register(readinessPlugin, { checks: deps.checks, relayHealth: deps.relayHealth });
   await app.register(metricsPlugin, {
     metrics: deps.metrics,
     token: deps.metricsToken,

@@ -1,5 +1,11 @@
 import type { ReceiveWebhook } from '../commands/outbound-message/commands';
 import { isoInstant, mimeType } from '../events/schemas/common';
+import {
+  preview,
+  summarizeAttachment,
+  summarizeQuickReplies,
+  summarizeTemplate,
+} from '../events/schemas/webhook-received';
 import type { GenesysWebhook } from './schemas/genesys-webhook';
 
 const isMime = (value: string | undefined) => value !== undefined && mimeType().safeParse(value).success;
@@ -15,6 +21,7 @@ const toIsoInstant = (value: string | undefined): string | undefined => {
  * The ReceiveWebhook command for a validated Genesys webhook. The event keeps the raw body verbatim (the source
  * of truth for every later step); the fields here are a summary for routing, read models and analytics, so a
  * value we cannot vouch for (an odd MIME string) is left out of the summary rather than failing the webhook.
+ * Texts are previews and lists are capped, so the raw body is the only full copy and the event stays bounded.
  */
 export const toReceiveWebhook = (
   webhook: GenesysWebhook,
@@ -30,10 +37,12 @@ export const toReceiveWebhook = (
     conversationId: webhook.conversationId ?? null,
     customerId: webhook.channel.to.id,
     messageType: webhook.type,
-    ...(webhook.text !== undefined ? { text: webhook.text } : {}),
+    ...(webhook.text !== undefined
+      ? { textPreview: preview(webhook.text), textLength: webhook.text.length }
+      : {}),
     ...(attachment
       ? {
-          attachment: {
+          attachment: summarizeAttachment({
             mediaType: attachment.mediaType,
             url: attachment.url,
             ...(isMime(attachment.mime) ? { mime: attachment.mime } : {}),
@@ -42,12 +51,12 @@ export const toReceiveWebhook = (
               ? { contentSizeBytes: attachment.contentSizeBytes }
               : {}),
             ...(attachment.id ? { id: attachment.id } : {}),
-          },
+          }),
         }
       : {}),
     ...(template
       ? {
-          template: {
+          template: summarizeTemplate({
             ...(template.id ? { id: template.id, name: template.id.split('@').pop() } : {}),
             ...(template.language ? { language: template.language } : {}),
             ...(template.header?.text !== undefined ? { headerText: template.header.text } : {}),
@@ -56,15 +65,14 @@ export const toReceiveWebhook = (
               name: parameter.name ?? String(index + 1),
               text: parameter.text,
             })),
-          },
+          }),
         }
       : {}),
     ...(quickReplies && quickReplies.length
       ? {
-          quickReplies: quickReplies.map((reply) => ({
-            text: reply.text,
-            payload: reply.payload ?? reply.text,
-          })),
+          quickReplies: summarizeQuickReplies(
+            quickReplies.map((reply) => ({ text: reply.text, payload: reply.payload ?? reply.text })),
+          ),
         }
       : {}),
     ...(toIsoInstant(webhook.channel.time) !== undefined

@@ -30,7 +30,12 @@ export interface Connections {
 
 export const openConnections = async (config: Config, logger: Logger): Promise<Connections> => {
   const pool = createPool(config.DATABASE_URL, servicePoolOptions(postgresLimitsOf(config)));
-  const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX, redisLimitsOf(config));
+  const redis = createRedis(
+    config.REDIS_URL,
+    config.REDIS_KEY_PREFIX,
+    redisLimitsOf(config),
+    logger.child({ component: 'redis' }),
+  );
   const kafka = createKafka(
     config.KAFKA_BROKERS,
     config.KAFKA_CLIENT_ID,
@@ -38,8 +43,9 @@ export const openConnections = async (config: Config, logger: Logger): Promise<C
     kafkaClientOptions(config),
   );
   const kafkaAdmin = kafka.admin();
-  // Not awaited to completion: a broker that is down must not stop the API from starting (readiness reports it).
-  await kafkaAdmin
+  // Not awaited: a broker that is down must not hold up the API's start (kafkajs retries for tens of seconds);
+  // readiness reports it, and the admin connects again at its first use.
+  void kafkaAdmin
     .connect()
     .catch((error: Error) => logger.warn({ err: error.message }, 'Kafka not reachable yet'));
   const s3 = createS3(config.S3_ENDPOINT, config.S3_ACCESS_KEY, config.S3_SECRET_KEY, config.S3_REGION, {

@@ -1,13 +1,49 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import { OutageLog } from './outage-log';
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
   [logLevel.DEBUG]: 'debug',
+};
+
+/** What kafkajs writes while a broker cannot be reached: one per reconnect attempt, of every client. */
+const CONNECTIVITY =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|Connection (error|timeout|closed)|Closed connection|Failed to connect|not connected|KafkaJSConnection|NumberOfRetriesExceeded|Request .* timed out|Restarting the consumer|no leader/i;
+
+export const isConnectivityEntry = (entry: LogEntry): boolean => {
+  const { message, error, stack } = entry.log as { message: string; error?: unknown; stack?: unknown };
+  return CONNECTIVITY.test(`${message} ${String(error ?? '')} ${String(stack ?? '')}`);
+};
+
+/**
+ * kafkajs' log, with broker outages folded into an OutageLog: a line when the outage starts, a reminder every
+ * `reportEveryMs`, a line when connection errors stopped for `quietMs` (kafkajs reports failures, never a
+ * success). Everything else passes as it is.
+ */
+export const kafkaLogFilter = (
+  logger: Logger,
+  options: { reportEveryMs?: number; quietMs?: number } = {},
+): ((entry: LogEntry) => void) => {
+  const outage = new OutageLog({
+    dependency: 'kafka',
+    logger,
+    reportEveryMs: options.reportEveryMs ?? 30_000,
+    quietMs: options.quietMs ?? 60_000,
+  });
+  return (entry) => {
+    const { message, ...rest } = entry.log;
+    if (entry.level <= logLevel.WARN && isConnectivityEntry(entry)) {
+      const error = (rest as { error?: unknown }).error;
+      outage.failure(String(error ?? message), { broker: (rest as { broker?: unknown }).broker });
+      return;
+    }
+    logger[levels[entry.level] ?? 'info']({ kafka: entry.namespace, ...rest }, message);
+  };
 };
 
 export const createKafka = (
@@ -23,10 +59,10 @@ export const createKafka = (
     requestTimeout: 10000,
     logLevel: logLevel.WARN,
     retry: { initialRetryTime: 100, retries: 8 },
-    logCreator: () => (entry) => {
-      if (!logger) return;
-      const { message, ...rest } = entry.log;
-      logger[levels[entry.level] ?? 'info']({ kafka: entry.namespace, ...rest }, message);
+    logCreator: () => {
+      // One filter per client instance (kafkajs calls logCreator once per Kafka object).
+      const log = logger ? kafkaLogFilter(logger) : undefined;
+      return (entry) => log?.(entry);
     },
     ...extra,
   });

@@ -29,6 +29,16 @@ export const createMetrics = (options: { defaultMetrics?: boolean } = {}) => {
       help: 'Committed events the relay has not yet published to Kafka',
       registers: [registry],
     }),
+    relayUnpublishable: new Gauge({
+      name: 'bridge_relay_unpublishable_events',
+      help: 'Events the broker refuses (larger than their topic allows); the relay holds at them and retries',
+      registers: [registry],
+    }),
+    relayTopicsTooSmall: new Gauge({
+      name: 'bridge_relay_topics_too_small',
+      help: 'Relay topics whose max.message.bytes is below the largest possible event and could not be raised',
+      registers: [registry],
+    }),
     consumerLag: new Gauge({
       name: 'bridge_consumer_lag_messages',
       help: 'Kafka messages not yet committed by a consumer group (projection, processor or bridge)',

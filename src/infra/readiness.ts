@@ -72,6 +72,8 @@ export const redisCheck = (redis: Redis): DependencyCheck => ({
 export const kafkaCheck = (admin: Admin): DependencyCheck => ({
   name: 'kafka',
   probe: async () => {
+    // A no-op once connected; connects the admin when the broker was down at start (or has been since).
+    await admin.connect();
     const cluster = await admin.describeCluster();
     if (cluster.brokers.length === 0) throw new Error('no broker in the cluster');
   },

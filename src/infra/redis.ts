@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from './logger';
+import { OutageLog } from './outage-log';
 
 /** How long Redis calls may take (config.ts REDIS_* settings). */
 export interface RedisLimits {
@@ -49,9 +51,17 @@ export const redisOptions = (
  * One Redis connection. Redis only holds caches, so a command never waits long: it fails after `commandTimeout`
  * (or once the reconnect attempt for it failed) and the caller falls back to PostgreSQL.
  */
-export const createRedis = (url: string, keyPrefix = '', limits: RedisLimits = defaultRedisLimits): Redis => {
+export const createRedis = (
+  url: string,
+  keyPrefix = '',
+  limits: RedisLimits = defaultRedisLimits,
+  logger?: Logger,
+): Redis => {
   const redis = new Redis(url, redisOptions(url, keyPrefix, limits));
-  redis.on('error', () => undefined); // reported through readiness and metrics, not as an unhandled event
+  // Reported through readiness and metrics, and (with a logger) once per outage rather than per reconnect attempt.
+  const outage = logger ? new OutageLog({ dependency: 'redis', logger }) : undefined;
+  redis.on('error', (error: Error) => outage?.failure(error.message));
+  redis.on('ready', () => outage?.recovered());
   return redis;
 };
 

@@ -9,6 +9,7 @@ import { cipherFromConfig } from '../tenants/credentials-cipher';
 import { TenantAdmin } from '../tenants/tenant-admin';
 import { TenantDirectory } from '../tenants/tenant-directory';
 import { TenantRepository } from '../tenants/tenant-repository';
+import { RelayHealth } from '../events/relay/relay-health';
 import { MappingResolver } from '../processors/outbound/mapping-resolver';
 import { ApiKeyRepository } from '../tenants/api-keys/api-key-repository';
 import { ApiKeys } from '../tenants/api-keys/api-keys';
@@ -35,6 +36,11 @@ export const buildServices = (
     metrics.cacheRequests.inc({ cache: 'mapping', outcome }),
   );
   const apiKeys = new ApiKeys(new ApiKeyRepository(connections.pool));
+  // Written by this process's relay, read by its health view and metrics.
+  const relayHealth = new RelayHealth({
+    unpublishable: (count) => metrics.relayUnpublishable.set(count),
+    topicsTooSmall: (count) => metrics.relayTopicsTooSmall.set(count),
+  });
   return {
     pool: connections.pool,
     store,
@@ -46,6 +52,7 @@ export const buildServices = (
     mappings,
     metrics,
     webhookStoreTimeoutMs: config.WEBHOOK_STORE_TIMEOUT_MS,
+    relayHealth,
   };
 };
 

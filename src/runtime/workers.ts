@@ -68,7 +68,13 @@ export const buildWorkers = (
   // Consumers must not subscribe before the topics exist: the broker would auto-create them with one partition.
   const topics = relayTopics(config.KAFKA_TOPIC_PREFIX, config.KAFKA_TOPIC_PARTITIONS);
   const workers: Worker[] = [
-    { name: 'topics', start: () => ensureTopics(kafka, topics), stop: async () => undefined },
+    {
+      name: 'topics',
+      start: async () => {
+        await ensureTopics(kafka, topics); // a limit it could not raise is reported by the relay
+      },
+      stop: async () => undefined,
+    },
   ];
 
   if (roles.has('relay')) {
@@ -81,6 +87,7 @@ export const buildWorkers = (
       topics,
       batchSize: 2000,
       pollIntervalMs: 250,
+      health: services.relayHealth,
     });
     workers.push({ name: 'relay', start: () => relay.start(), stop: () => relay.stop() });
   }

@@ -4,8 +4,10 @@ import { buildApps, type BridgeApps } from '../../src/http/app';
 import { loadConfig } from '../../src/infra/config';
 import { openConnections, type Connections } from '../../src/infra/connections';
 import { createLogger } from '../../src/infra/logger';
+import { createPool } from '../../src/infra/postgres';
+import { postgresCheck } from '../../src/infra/readiness';
 import { createS3, ensureBucket } from '../../src/infra/s3';
-import { buildServices } from '../../src/runtime/services';
+import { buildServices, type Services } from '../../src/runtime/services';
 import { createTestDatabase } from '../support/database';
 import { createNamespace, namespaceEnv } from '../support/namespace';
 import { freePort } from '../support/ports';
@@ -34,6 +36,7 @@ const startRedis = async (port: number): Promise<ChildProcess> => {
 describe('GET /readyz against the real dependencies', () => {
   const ns = createNamespace('readyz');
   let apps: BridgeApps;
+  let services: Services;
   let connections: Connections;
   let redisServer: ChildProcess;
   let redisPort: number;
@@ -56,12 +59,8 @@ describe('GET /readyz against the real dependencies', () => {
     );
     const logger = createLogger('silent');
     connections = await openConnections(config, logger);
-    apps = await buildApps({
-      logger,
-      checks: connections.checks,
-      ...buildServices(config, connections, logger),
-      adminToken: undefined,
-    });
+    services = buildServices(config, connections, logger);
+    apps = await buildApps({ logger, checks: connections.checks, ...services, adminToken: undefined });
   });
 
   afterAll(async () => {
@@ -92,17 +91,67 @@ describe('GET /readyz against the real dependencies', () => {
     expect(response.statusCode).toBe(200);
   });
 
-  it('turns to 503 naming Redis when Redis stops, and recovers when it is back', async () => {
+  it('shows an event the relay cannot publish, without a body, and stays ready', async () => {
+    services.relayHealth.refused({
+      eventId: 'e-1',
+      streamId: 'outbound-t-1',
+      type: 'WebhookReceived',
+      topic: 'outbound-messages',
+      bytes: 3_000_000,
+      error: 'The request included a message larger than the max message size the server will accept',
+    });
+    try {
+      const response = await apps.internal.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({
+        ready: true,
+        relay: { unpublishable: { eventId: 'e-1', streamId: 'outbound-t-1', bytes: 3_000_000, attempts: 1 } },
+      });
+      expect(
+        await services.metrics.registry.getSingleMetricAsString('bridge_relay_unpublishable_events'),
+      ).toMatch(/bridge_relay_unpublishable_events 1/);
+    } finally {
+      services.relayHealth.published();
+    }
+    const after = (await apps.internal.inject({ method: 'GET', url: '/readyz' })).json() as {
+      relay: { unpublishable: unknown };
+    };
+    expect(after.relay.unpublishable).toBeNull();
+  });
+
+  it('is 503 when PostgreSQL does not answer, naming it', async () => {
+    const closedPort = await freePort();
+    const deadPool = createPool(`postgres://postgres@127.0.0.1:${closedPort}/nothing`);
+    const logger = createLogger('silent');
+    const withoutPostgres = await buildApps({
+      logger,
+      checks: [postgresCheck(deadPool), ...connections.checks.filter((check) => check.name !== 'postgres')],
+      ...services,
+      adminToken: undefined,
+    });
+    try {
+      const response = await withoutPostgres.internal.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      const body = response.json() as { ready: boolean; dependencies: { name: string; up: boolean }[] };
+      expect(body.ready).toBe(false);
+      expect(body.dependencies.filter(({ up }) => !up).map(({ name }) => name)).toEqual(['postgres']);
+    } finally {
+      await Promise.all([withoutPostgres.public.close(), withoutPostgres.internal.close()]);
+      await deadPool.end();
+    }
+  });
+
+  it('stays 200 (webhooks can still be accepted) when Redis stops, naming Redis as down', async () => {
     redisServer.kill('SIGKILL');
     await new Promise((resolve) => redisServer.once('exit', resolve));
 
     const down = await apps.internal.inject({ method: 'GET', url: '/readyz' });
-    expect(down.statusCode).toBe(503);
+    expect(down.statusCode).toBe(200);
     const body = down.json() as {
       ready: boolean;
       dependencies: { name: string; up: boolean; error?: string }[];
     };
-    expect(body.ready).toBe(false);
+    expect(body.ready).toBe(true);
     expect(
       body.dependencies.filter((dependency) => !dependency.up).map((dependency) => dependency.name),
     ).toEqual(['redis']);
@@ -111,11 +160,12 @@ describe('GET /readyz against the real dependencies', () => {
     );
 
     redisServer = await startRedis(redisPort);
-    let recovered = 0;
-    for (let attempt = 0; attempt < 40 && recovered !== 200; attempt++) {
+    let redisUp = false;
+    for (let attempt = 0; attempt < 40 && !redisUp; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      recovered = (await apps.internal.inject({ method: 'GET', url: '/readyz' })).statusCode;
+      const again = (await apps.internal.inject({ method: 'GET', url: '/readyz' })).json() as typeof body;
+      redisUp = again.dependencies.find((dependency) => dependency.name === 'redis')?.up === true;
     }
-    expect(recovered).toBe(200);
+    expect(redisUp).toBe(true);
   });
 });

@@ -9,6 +9,7 @@
  */
 import amqp from 'amqplib';
 import type { Logger } from '../../infra/logger';
+import { OutageLog } from '../../infra/outage-log';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff';
 
 type ChannelModel = Awaited<ReturnType<typeof amqp.connect>>;
@@ -67,7 +68,12 @@ export class ConfirmPublisher {
   private readonly sleepers = new Set<() => void>();
   readonly stats: ConfirmPublisherStats = { connections: 0, retriedPublishes: 0 };
 
-  constructor(private readonly options: ConfirmPublisherOptions) {}
+  /** Connection attempts while RabbitMQ is down: one line when it starts, reminders, one when it ends. */
+  private readonly outage: OutageLog;
+
+  constructor(private readonly options: ConfirmPublisherOptions) {
+    this.outage = new OutageLog({ dependency: 'rabbitmq', logger: options.logger });
+  }
 
   get isConnected(): boolean {
     return this.link !== null;
@@ -133,15 +139,13 @@ export class ConfirmPublisher {
         }
         this.link = link;
         this.stats.connections++;
+        this.outage.recovered();
         this.options.logger.info({ queue: this.options.queue, attempt }, 'AMQP publisher connected');
         return link;
       } catch (error) {
         if (error instanceof PublisherStoppedError) throw error;
         const delay = backoffDelay(attempt, this.backoff);
-        this.options.logger.warn(
-          { err: (error as Error).message, attempt, retryInMs: delay },
-          'AMQP publisher cannot connect yet',
-        );
+        this.outage.failure((error as Error).message, { attempt, retryInMs: delay });
         await this.sleep(delay);
       }
     }

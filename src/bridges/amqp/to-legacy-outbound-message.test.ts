@@ -45,6 +45,13 @@ describe('toLegacyOutboundMessage', () => {
     );
   });
 
+  it('passes the full text from the raw body, though the event keeps only a preview', () => {
+    const long = 'é'.repeat(5000);
+    const data = dataOf(receiveWebhookFor(webhookBody({ text: long })));
+    expect(data.textPreview!.length).toBeLessThan(long.length);
+    expect(toLegacyOutboundMessage('tenant-001', data).text).toBe(long);
+  });
+
   it('keeps an empty text as the empty string the agent sent', () => {
     const data = dataOf(receiveWebhookFor(webhookBody({ text: '' })));
     expect(toLegacyOutboundMessage('tenant-001', data).text).toBe('');

@@ -2,7 +2,8 @@
  * WebhookReceived → the legacy queue body. The legacy webhook service published the Genesys webhook's own values
  * (original-outbound-flow.md: "Payload: {conversationId, messageId, type, text, tenantId}", "Include attachment
  * metadata"), so the attachment is read from the raw body the event keeps verbatim: the event's summary leaves out
- * a MIME string it cannot vouch for and caps the filename, which the legacy body never did.
+ * a MIME string it cannot vouch for and caps the filename, which the legacy body never did. The text too: the
+ * event keeps only a preview of it.
  */
 import { z } from 'zod';
 import type { WebhookReceivedData } from '../../events/schemas/webhook-received';
@@ -22,6 +23,7 @@ const rawAttachmentSchema = z.object({
 });
 
 const rawBodySchema = z.object({
+  text: z.string().optional(),
   content: z.array(z.object({ attachment: z.unknown().optional() })).optional(),
 });
 
@@ -46,8 +48,10 @@ const parseJson = (text: string): unknown => {
  * Falls back to the summary when the raw body cannot be read that way; the HTTP layer validated it, so that only
  * happens for an event written by some other tool.
  */
-const attachmentOf = (data: WebhookReceivedData): LegacyAttachment | undefined => {
-  const body = rawBodySchema.safeParse(parseJson(data.rawBody));
+const attachmentOf = (
+  data: WebhookReceivedData,
+  body: z.ZodSafeParseResult<z.output<typeof rawBodySchema>>,
+): LegacyAttachment | undefined => {
   const raw = body.success ? body.data.content?.find((item) => item.attachment !== undefined) : undefined;
   const parsed = raw === undefined ? undefined : rawAttachmentSchema.safeParse(raw.attachment);
   if (parsed?.success) return toLegacyAttachment(parsed.data);
@@ -62,12 +66,15 @@ export const toLegacyOutboundMessage = (
   tenantId: string,
   data: WebhookReceivedData,
 ): LegacyOutboundMessage => {
-  const attachment = attachmentOf(data);
+  const body = rawBodySchema.safeParse(parseJson(data.rawBody));
+  const attachment = attachmentOf(data, body);
+  // The event keeps only a preview of the text (WebhookReceived v2): the full text is the raw body's.
+  const text = body.success ? body.data.text : data.textPreview;
   return legacyOutboundMessageSchema.parse({
     conversationId: data.conversationId,
     messageId: data.genesysMessageId,
     type: data.messageType,
-    text: data.text ?? null,
+    text: text ?? null,
     tenantId,
     ...(attachment === undefined ? {} : { attachment }),
   });

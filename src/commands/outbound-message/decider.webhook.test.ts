@@ -13,8 +13,10 @@ describe('outbound message: receiving the Genesys webhook', () => {
 
   it.each(['Receipt', 'Event'] as const)('records a %s for audit but never as sendable', (messageType) =>
     givenMessage([])
-      .when(receiveWebhook({ messageType, text: undefined }))
-      .then([webhookReceived({ messageType, text: undefined, isSendable: false })]),
+      .when(receiveWebhook({ messageType, textPreview: undefined, textLength: undefined }))
+      .then([
+        webhookReceived({ messageType, textPreview: undefined, textLength: undefined, isSendable: false }),
+      ]),
   );
 
   it('keeps an older Genesys payload that carries no conversation id', () =>
@@ -27,6 +29,6 @@ describe('outbound message: receiving the Genesys webhook', () => {
 
   it('ignores a retry even when its body differs: the first webhook is the record', () =>
     givenMessage([webhookReceived()])
-      .when(receiveWebhook({ text: 'edited', receivedAt: '2024-05-01T10:00:09.000Z' }))
+      .when(receiveWebhook({ textPreview: 'edited', receivedAt: '2024-05-01T10:00:09.000Z' }))
       .then([]));
 });

@@ -63,10 +63,16 @@ export const webhookReceived = (overrides: Partial<WebhookReceivedData> = {}): O
   data: { ...eventExamples.WebhookReceived, ...overrides },
 });
 
-export const imageWebhookReceived = (): OutboundEvent => webhookReceived({ text: undefined, attachment });
+export const imageWebhookReceived = (): OutboundEvent =>
+  webhookReceived({ textPreview: undefined, textLength: undefined, attachment });
 
 export const receiptWebhookReceived = (): OutboundEvent =>
-  webhookReceived({ messageType: 'Receipt', isSendable: false, text: undefined });
+  webhookReceived({
+    messageType: 'Receipt',
+    isSendable: false,
+    textPreview: undefined,
+    textLength: undefined,
+  });
 
 export const mappingResolved = (): OutboundEvent => ({
   type: 'MappingResolved',

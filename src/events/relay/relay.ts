@@ -6,7 +6,9 @@ import { EVENTS_CHANNEL } from '../store/queries';
 import { cursorOf } from '../store/stored-event';
 import { START_OF_ALL, type AllCursor, type StoredEvent } from '../store/types';
 import { ensureTopics } from './ensure-topics';
-import { toProduceChunks } from './kafka-messages';
+import { RELAY_MAX_SEND_BYTES, TOPIC_MAX_MESSAGE_BYTES } from './event-size';
+import { toProduceChunks, type ProduceChunk } from './kafka-messages';
+import { RelayHealth } from './relay-health';
 import { LeaderLock } from './leader-lock';
 import { advanceCheckpointQuery, ensureCheckpointQuery, loadCheckpointQuery } from './queries';
 import type { TopicSpec } from './topic-routing';
@@ -27,10 +29,37 @@ export interface RelayDeps {
   /** Names the checkpoint row and the leader lock; relays with different names are independent. */
   name?: string;
   acquireIntervalMs?: number;
-  /** Upper bound of keys plus values per send (the broker's default message.max.bytes is 1 MiB). */
+  /** Upper bound of keys plus values per send; must stay under the topics' max.message.bytes (event-size.ts). */
   maxSendBytes?: number;
+  /** `max.message.bytes` the topics must allow (created so, raised at start when lower). */
+  topicMaxMessageBytes?: number;
+  /** First delay after a failed round; doubles while rounds keep failing, up to `maxRetryDelayMs`. */
   retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  /** Where an unpublishable event and too-small topics are reported (health view, metrics). */
+  health?: RelayHealth;
 }
+
+/** The broker refused a record as too large for its topic: retrying the same send cannot succeed by itself. */
+const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'MESSAGE_SIZE_TOO_LARGE']);
+
+const isTooLarge = (error: unknown, depth = 0): boolean => {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const { type, cause, originalError, errors } = error as {
+    type?: string;
+    cause?: unknown;
+    originalError?: unknown;
+    errors?: unknown[];
+  };
+  if (type !== undefined && TOO_LARGE.has(type)) return true;
+  return (
+    isTooLarge(cause, depth + 1) ||
+    isTooLarge(originalError, depth + 1) ||
+    (Array.isArray(errors) && errors.some((inner) => isTooLarge(inner, depth + 1)))
+  );
+};
+
+class UnpublishableEventError extends Error {}
 
 // While an append is in flight the relay cannot announce that it sleeps (and would miss its NOTIFY): look again soon.
 const BUSY_POLL_MS = 20;
@@ -57,9 +86,13 @@ export class Relay {
   /** The page after a full one, read while the full one is being sent. */
   private prefetched: { after: AllCursor; page: Promise<StoredEvent[]> } | null = null;
   private publishedCount = 0;
+  /** Keys plus values per send: RELAY_MAX_SEND_BYTES, less when a topic's limit could not be raised. */
+  private sendBytes = RELAY_MAX_SEND_BYTES;
+  readonly health: RelayHealth;
 
   constructor(private readonly deps: RelayDeps) {
     this.name = deps.name ?? 'kafka';
+    this.health = deps.health ?? new RelayHealth();
     this.lock = new LeaderLock(deps.pool, this.name, EVENTS_CHANNEL, () => this.wakeup.signal(), deps.logger);
   }
 
@@ -74,7 +107,7 @@ export class Relay {
 
   async start(): Promise<void> {
     if (this.loop) throw new Error(`relay ${this.name} already started`);
-    await ensureTopics(this.deps.kafka, this.deps.topics);
+    await this.checkTopics();
     const producer = this.deps.kafka.producer({
       allowAutoTopicCreation: false,
       idempotent: false,
@@ -125,7 +158,35 @@ export class Relay {
     }
   }
 
+  /**
+   * Creates missing topics and raises a `max.message.bytes` below what the largest event needs; what cannot be
+   * raised is said once per topic, in the health view and in `bridge_relay_topics_too_small`.
+   */
+  private async checkTopics(): Promise<void> {
+    const required = this.deps.topicMaxMessageBytes ?? TOPIC_MAX_MESSAGE_BYTES;
+    const problems = await ensureTopics(this.deps.kafka, this.deps.topics, required);
+    for (const problem of problems) {
+      this.deps.logger.error(
+        { relay: this.name, ...problem },
+        `topic ${problem.topic} accepts records up to ${problem.maxMessageBytes} bytes, the largest event needs ` +
+          `${problem.requiredBytes}, and it could not be raised: set its max.message.bytes`,
+      );
+    }
+    this.health.topicLimits(problems);
+    // A topic left at a smaller limit still takes every event that fits: send in chunks it accepts (the framing
+    // of up to a page of records fits in the 15 % left), so only an event too large by itself is held.
+    const smallest = Math.min(...problems.map((problem) => problem.maxMessageBytes).filter(Number.isFinite));
+    this.sendBytes = Number.isFinite(smallest)
+      ? Math.min(RELAY_MAX_SEND_BYTES, Math.floor(smallest * 0.85))
+      : RELAY_MAX_SEND_BYTES;
+  }
+
+  /**
+   * Rounds until stopped. A failed round is retried after a delay that doubles while failures last (up to
+   * maxRetryDelayMs), so a Kafka outage costs a line per retry at most, and fewer and fewer of them.
+   */
   private async run(): Promise<void> {
+    let failures = 0;
     while (!this.stopping) {
       try {
         if (!this.lock.isHeld) {
@@ -133,12 +194,22 @@ export class Relay {
           continue;
         }
         if (!(await this.relayOnePage())) await this.sleepUntilNotified();
+        failures = 0;
       } catch (error) {
-        this.deps.logger.error(
-          { err: (error as Error).message, relay: this.name },
-          'relay round failed; retrying',
-        );
-        await this.wakeup.wait(this.deps.retryDelayMs ?? 1000);
+        failures++;
+        if (!(error instanceof UnpublishableEventError)) {
+          this.deps.logger.error(
+            { err: (error as Error).message, relay: this.name, failures },
+            'relay round failed; retrying',
+          );
+        }
+        const base = this.deps.retryDelayMs ?? 1000;
+        const delay = Math.min(base * 2 ** Math.min(failures - 1, 16), this.deps.maxRetryDelayMs ?? 30_000);
+        await this.wakeup.wait(delay);
+        // The limits may have been raised since (or can be now): look again before retrying the held event.
+        if (error instanceof UnpublishableEventError && !this.stopping) {
+          await this.checkTopics().catch(() => undefined);
+        }
       }
     }
   }
@@ -161,13 +232,34 @@ export class Relay {
     const events = await this.readPage(this.cursor!);
     if (events.length === 0) return false;
     if (events.length === this.deps.batchSize) this.prefetch(cursorOf(events[events.length - 1]!));
-    for (const chunk of toProduceChunks(events, this.deps.topicFor, this.deps.maxSendBytes ?? 900_000)) {
+    for (const chunk of toProduceChunks(
+      events,
+      this.deps.topicFor,
+      this.deps.maxSendBytes ?? this.sendBytes,
+    )) {
       const connection = this.lock.connection; // throws if leadership was lost mid-page
       if (chunk.topicMessages.length > 0) {
-        await this.producer!.sendBatch({
-          topicMessages: chunk.topicMessages,
-          acks: -1,
-        });
+        try {
+          await this.producer!.sendBatch({
+            topicMessages: chunk.topicMessages,
+            acks: -1,
+          });
+        } catch (error) {
+          if (isTooLarge(error)) this.refused(chunk, events, error as Error);
+          throw error;
+        }
+        const cleared = this.health.published();
+        if (cleared) {
+          this.deps.logger.warn(
+            {
+              relay: this.name,
+              eventId: cleared.eventId,
+              streamId: cleared.streamId,
+              attempts: cleared.attempts,
+            },
+            'the held event was published; the relay moves on',
+          );
+        }
       }
       for (const event of chunk.unrouted) {
         this.deps.logger.error(
@@ -181,6 +273,45 @@ export class Relay {
       this.publishedCount += chunk.topicMessages.reduce((sum, { messages }) => sum + messages.length, 0);
     }
     return true;
+  }
+
+  /**
+   * The broker refused the chunk as too large. What happens next (ARCHITECTURE.md, "Relay"): the relay holds at
+   * this event, since publishing later events first would break per-conversation order and skipping it would lose
+   * it, and retries with a growing delay, re-checking (and raising) the topics' limits before each try. It says
+   * so loudly meanwhile: one error line when the event is first refused and then at every doubling of attempts,
+   * `bridge_relay_unpublishable_events` = 1, and the event in /readyz's `relay.unpublishable`. The body is never
+   * logged. With the limits of event-size.ts in place no event can get here.
+   */
+  private refused(chunk: ProduceChunk, events: StoredEvent[], error: Error): never {
+    const ids = new Set(
+      chunk.topicMessages.flatMap(({ messages }) => messages.map((m) => m.headers?.['event-id'])),
+    );
+    let largest: { event: StoredEvent; topic: string; bytes: number } | undefined;
+    for (const { topic, messages } of chunk.topicMessages) {
+      for (const message of messages) {
+        const event = events.find((candidate) => candidate.eventId === message.headers?.['event-id']);
+        if (!event) continue;
+        const bytes = Buffer.byteLength(message.value as string) + Buffer.byteLength(message.key as string);
+        if (!largest || bytes > largest.bytes) largest = { event, topic, bytes };
+      }
+    }
+    const held = largest ?? { event: chunk.last, topic: '?', bytes: 0 };
+    const record = this.health.refused({
+      eventId: held.event.eventId,
+      streamId: held.event.streamId,
+      type: held.event.type,
+      topic: held.topic,
+      bytes: held.bytes,
+      error: error.message,
+    });
+    if ((record.attempts & (record.attempts - 1)) === 0) {
+      this.deps.logger.error(
+        { relay: this.name, ...record, eventsInSend: ids.size },
+        'event cannot be published: the broker refuses it as too large; the relay holds here and retries',
+      );
+    }
+    throw new UnpublishableEventError(`event ${held.event.eventId} refused as too large`);
   }
 
   /** A full page suggests more is waiting: read it now, so PostgreSQL works while Kafka takes this page. */

@@ -2,10 +2,33 @@
  * WebhookReceived: Genesys POSTed an Open Messaging outbound message (or receipt, or event) to us. The first
  * event of every `outbound-{tenant}-{genesysMessageId}` stream; its append at expected position 0 is what makes
  * a Genesys retry harmless.
+ *
+ * v1 copied the message text (and template texts, quick replies) out of the raw body unbounded, so a text close
+ * to the 1 MiB body limit was stored twice and the event outgrew Kafka's record limit. v2 keeps the raw body as
+ * the only full copy: every text of the summary is a bounded preview, every list is capped, so an event is at most
+ * its raw body plus a constant (see src/events/relay/event-size.ts). Whoever needs the full text reads rawBody.
  */
 import { z } from 'zod';
 import { externalId, isoInstant, mimeType, webUrl } from './common';
-import { defineEvent } from './define';
+import { defineEvent, defineUpcaster } from './define';
+
+/** Longest text the summary keeps, in UTF-16 code units; the raw body has the rest. */
+export const SUMMARY_TEXT_MAX = 256;
+/** Most items of a list (template parameters, quick replies) the summary keeps. */
+export const SUMMARY_LIST_MAX = 32;
+
+/**
+ * The first `max` code units of a text, never ending inside a surrogate pair (a lone surrogate would be
+ * escaped as `\\uXXXX` and no longer be the text's prefix).
+ */
+export const preview = (text: string, max = SUMMARY_TEXT_MAX): string => {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+};
+
+const summaryText = () => z.string().max(SUMMARY_TEXT_MAX);
 
 /** Genesys Open Messaging message types. Only Text and Structured carry something to send to a customer. */
 export const GENESYS_MESSAGE_TYPES = ['Text', 'Structured', 'Receipt', 'Event'] as const;
@@ -31,7 +54,7 @@ export const genesysAttachmentSchema = z
   })
   .describe('The attachment of the message, as declared in the webhook (not yet downloaded).');
 
-export const genesysTemplateSchema = z
+export const genesysTemplateV1Schema = z
   .object({
     id: externalId()
       .optional()
@@ -51,12 +74,12 @@ export const genesysTemplateSchema = z
   })
   .describe('A notification template the agent chose (Genesys `content[].template`).');
 
-export const quickReplySchema = z.object({
+export const quickReplyV1Schema = z.object({
   text: z.string().min(1).describe('Button label shown to the customer.'),
   payload: z.string().describe('Value returned to Genesys when the customer taps it.'),
 });
 
-export const webhookReceivedDataSchema = z
+export const webhookReceivedV1DataSchema = z
   .object({
     integrationId: externalId().describe('Genesys Open Messaging integration that sent the webhook.'),
     genesysMessageId: externalId().describe('Genesys id of the outbound message; unique per integration.'),
@@ -70,9 +93,9 @@ export const webhookReceivedDataSchema = z
       .describe('Whether the bridge will try to deliver this to WhatsApp. Receipts and events never are.'),
     text: z.string().optional().describe('Message text as the agent wrote it.'),
     attachment: genesysAttachmentSchema.optional(),
-    template: genesysTemplateSchema.optional(),
+    template: genesysTemplateV1Schema.optional(),
     quickReplies: z
-      .array(quickReplySchema)
+      .array(quickReplyV1Schema)
       .optional()
       .describe('Quick-reply buttons of a Structured message, in display order.'),
     genesysMessageTime: isoInstant().optional().describe('When Genesys says the message was created.'),
@@ -96,13 +119,120 @@ export const webhookReceivedDataSchema = z
     }
   });
 
+const receivedFields = webhookReceivedV1DataSchema.shape;
+
+/** Longest MIME type the summary keeps (RFC 6838 caps each half at 127 characters). */
+export const SUMMARY_MIME_MAX = 255;
+
+/** v2: a MIME type too long to be real is left out. The URL is bounded by the HTTP layer (GENESYS_URL_MAX). */
+export const genesysAttachmentSummarySchema = genesysAttachmentSchema
+  .extend({ mime: mimeType().max(SUMMARY_MIME_MAX).optional().describe('MIME type declared by Genesys.') })
+  .describe('The attachment of the message, as declared in the webhook (not yet downloaded).');
+
+export const genesysTemplateSchema = z
+  .object({
+    id: receivedFields.template.unwrap().shape.id,
+    name: z.string().min(1).max(SUMMARY_TEXT_MAX).optional().describe('Template name, when Genesys sends one.'),
+    language: receivedFields.template.unwrap().shape.language,
+    headerText: summaryText().optional().describe('Rendered header text (a preview; the raw body has it all).'),
+    bodyText: summaryText()
+      .optional()
+      .describe('Body text with placeholders as Genesys sent it (a preview; the raw body has it all).'),
+    parameters: z
+      .array(
+        z.object({
+          name: summaryText().describe('Placeholder name or position.'),
+          text: summaryText().describe('Value substituted for the placeholder (a preview).'),
+        }),
+      )
+      .max(SUMMARY_LIST_MAX)
+      .describe(`Substitution values in the order Genesys listed them (the first ${SUMMARY_LIST_MAX}).`),
+  })
+  .describe('A notification template the agent chose (Genesys `content[].template`), summarised.');
+
+export const quickReplySchema = z.object({
+  text: summaryText().min(1).describe('Button label shown to the customer (a preview).'),
+  payload: summaryText().describe('Value returned to Genesys when the customer taps it (a preview).'),
+});
+
+export const webhookReceivedDataSchema = z
+  .object({
+    integrationId: receivedFields.integrationId,
+    genesysMessageId: receivedFields.genesysMessageId,
+    conversationId: receivedFields.conversationId,
+    customerId: receivedFields.customerId,
+    messageType: receivedFields.messageType,
+    isSendable: receivedFields.isSendable,
+    textPreview: summaryText()
+      .optional()
+      .describe(`The first ${SUMMARY_TEXT_MAX} characters of the message text; the full text is in rawBody.`),
+    textLength: z.int().nonnegative().optional().describe('Length of the full message text, in UTF-16 code units.'),
+    attachment: genesysAttachmentSummarySchema.optional(),
+    template: genesysTemplateSchema.optional(),
+    quickReplies: z
+      .array(quickReplySchema)
+      .max(SUMMARY_LIST_MAX)
+      .optional()
+      .describe(`Quick-reply buttons of a Structured message, in display order (the first ${SUMMARY_LIST_MAX}).`),
+    genesysMessageTime: receivedFields.genesysMessageTime,
+    rawBody: receivedFields.rawBody,
+    signature: receivedFields.signature,
+    receivedAt: receivedFields.receivedAt,
+  })
+  .superRefine((data, context) => {
+    // Receipts and events describe the conversation; they are recorded for audit but there is nothing to send.
+    if (data.isSendable && (data.messageType === 'Receipt' || data.messageType === 'Event')) {
+      context.addIssue({ code: 'custom', path: ['isSendable'], message: `${data.messageType} is never sendable` });
+    }
+  });
+
+type TemplateSummary = z.input<typeof genesysTemplateSchema>;
+type QuickReplySummary = z.input<typeof quickReplySchema>;
+
+/** The bounded summary of a template: previews of its texts, its first parameters. */
+export const summarizeTemplate = (template: z.output<typeof genesysTemplateV1Schema>): TemplateSummary => ({
+  ...(template.id !== undefined ? { id: template.id } : {}),
+  ...(template.name !== undefined ? { name: preview(template.name) } : {}),
+  ...(template.language !== undefined ? { language: template.language } : {}),
+  ...(template.headerText !== undefined ? { headerText: preview(template.headerText) } : {}),
+  ...(template.bodyText !== undefined ? { bodyText: preview(template.bodyText) } : {}),
+  parameters: template.parameters
+    .slice(0, SUMMARY_LIST_MAX)
+    .map((parameter) => ({ name: preview(parameter.name), text: preview(parameter.text) })),
+});
+
+/** The bounded summary of an attachment: a MIME type too long to be plausible stays in the raw body only. */
+export const summarizeAttachment = ({ mime, ...rest }: GenesysAttachment): GenesysAttachment => ({
+  ...rest,
+  ...(mime !== undefined && mime.length <= SUMMARY_MIME_MAX ? { mime } : {}),
+});
+
+/** The bounded summary of quick replies: the first ones, their texts as previews. */
+export const summarizeQuickReplies = (
+  replies: readonly { text: string; payload: string }[],
+): QuickReplySummary[] =>
+  replies.slice(0, SUMMARY_LIST_MAX).map((reply) => ({ text: preview(reply.text), payload: preview(reply.payload) }));
+
+const webhookReceivedV1ToV2 = defineUpcaster({
+  fromVersion: 1,
+  schema: webhookReceivedV1DataSchema,
+  upcast: ({ text, template, quickReplies, attachment, ...rest }): z.input<typeof webhookReceivedDataSchema> => ({
+    ...rest,
+    ...(attachment !== undefined ? { attachment: summarizeAttachment(attachment) } : {}),
+    ...(text !== undefined ? { textPreview: preview(text), textLength: text.length } : {}),
+    ...(template !== undefined ? { template: summarizeTemplate(template) } : {}),
+    ...(quickReplies !== undefined ? { quickReplies: summarizeQuickReplies(quickReplies) } : {}),
+  }),
+});
+
 export type WebhookReceivedData = z.output<typeof webhookReceivedDataSchema>;
 export type GenesysAttachment = z.output<typeof genesysAttachmentSchema>;
 
 export const webhookReceivedEvent = defineEvent({
   type: 'WebhookReceived',
-  version: 1,
+  version: 2,
   category: 'outbound-message',
   description: 'Genesys delivered an outbound Open Messaging webhook; the raw body is kept verbatim for audit.',
   schema: webhookReceivedDataSchema,
+  upcasters: [webhookReceivedV1ToV2],
 });

@@ -30,11 +30,15 @@ export const GENESYS_WEBHOOK_MEDIA_TYPES = ['Image', 'Video', 'Audio', 'File', '
  */
 const genesysId = () => z.string().min(1).max(256);
 
+/** Longest attachment URL accepted. */
+export const GENESYS_URL_MAX = 8192;
+
 const attachmentSchema = z.looseObject({
   id: genesysId().optional(),
   mediaType: z.enum(GENESYS_WEBHOOK_MEDIA_TYPES),
-  // We fetch this URL ourselves, so only web URLs; which hosts are allowed is decided where it is fetched.
-  url: z.url({ protocol: /^https?$/ }),
+  // We fetch this URL ourselves, so only web URLs; which hosts are allowed is decided where it is fetched. Bounded
+  // because the event copies it (src/events/relay/event-size.ts); real download URLs are a few hundred characters.
+  url: z.url({ protocol: /^https?$/ }).max(GENESYS_URL_MAX),
   mime: z.string().min(1).optional(),
   filename: z.string().min(1).optional(),
   contentSizeBytes: z.int().nonnegative().optional(),
