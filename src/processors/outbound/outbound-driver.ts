@@ -18,6 +18,7 @@ import type { MetaMessageBody } from '../../transform/meta-message';
 import type { MappingResolver } from './mapping-resolver';
 import type { MediaMover } from './media-mover';
 import { outboundView, type OutboundView } from './outbound-view';
+import { planAfterSendError } from './send-error-plan';
 
 export interface OutboundDriverSettings {
   graphUrl: string;
@@ -345,12 +346,13 @@ export class OutboundDriver {
       }
       const error = result.error;
       context.ownedAttempt = undefined;
-      if (error.kind === 'permanent') {
+      const plan = planAfterSendError(error, state.attempt, this.backoffOptions());
+      if (plan.action === 'fail') {
         this.observeSend('failed', error.code);
         await run({
           type: 'RecordSendFailed',
           stage: 'send',
-          reason: error.code !== undefined ? `meta_${error.code}` : 'MetaRefused',
+          reason: plan.reason,
           message: error.title,
           ...(error.code !== undefined ? { metaErrorCode: error.code } : {}),
           metaErrorTitle: error.title,
@@ -358,22 +360,23 @@ export class OutboundDriver {
         });
         return 'done';
       }
-      if (error.kind === 'unknown-outcome') {
+      if (plan.action === 'reconcile') {
         this.observeSend('unknown', error.code);
-        log.warn({ title: error.title }, 'send outcome unknown: waiting for Meta before any resend');
+        log.warn(
+          { title: error.title, httpStatus: error.httpStatus },
+          'send outcome unknown: waiting for Meta before any resend',
+        );
         context.unknownPart = { attempt: state.attempt, partIndex };
         return 'continue';
       }
-      // Meta answered with an error, so it did not take this part: the attempt is settled and may be retried.
+      // Meta answered that it did not take this part: the attempt is settled and may be retried.
       this.observeSend('retry', error.code);
       context.settledAttempt = state.attempt;
-      const decision = backoffFor(error, state.attempt, this.backoffOptions());
-      const delayMs = decision.resend ? decision.delayMs : 0;
       log.warn(
-        { code: error.code, attempt: state.attempt, delayMs },
+        { code: error.code, attempt: state.attempt, delayMs: plan.delayMs },
         'Meta did not take the message; backing off',
       );
-      await this.pause(context, delayMs);
+      await this.pause(context, plan.delayMs);
       return 'continue';
     }
     return 'done';
