@@ -9,6 +9,7 @@ import { decodeOutboundEvent } from '../../events/decode';
 import { outboundStreamId } from '../../events/schemas/stream-ids';
 import type { MetaMessageType } from '../../events/schemas/send-requested';
 import type { EventStore, StoredEvent } from '../../events/store/types';
+import { TransientError } from '../../projections/runtime/transient-errors';
 import { genesysWebhookSchema, summarizeWebhook } from '../../http/schemas/genesys-webhook';
 import type { Logger } from '../../infra/logger';
 import type { TenantDirectory, WhatsappCredentials } from '../../tenants/tenant-directory';
@@ -18,6 +19,7 @@ import type { MetaMessageBody } from '../../transform/meta-message';
 import type { MappingResolver } from './mapping-resolver';
 import type { MediaMover } from './media-mover';
 import { outboundView, type OutboundView } from './outbound-view';
+import { processingFailure } from './processing-failure';
 import { planAfterSendError } from './send-error-plan';
 
 export interface OutboundDriverSettings {
@@ -26,7 +28,10 @@ export interface OutboundDriverSettings {
   metaTimeoutMs: number;
   /** Send attempts (SendRequested) before a message fails with RetriesExhausted. */
   maxSendAttempts: number;
-  /** Media transfer attempts before the message fails. */
+  /**
+   * Media transfer attempts within one run; after them a retryable failure goes back to the consumer, which
+   * retries it for as long as it lasts. A permanent one fails the message at once.
+   */
   maxMediaAttempts: number;
   /**
    * After a send whose outcome is unknown (a timeout, a crash), wait this long for Meta's status webhook to name
@@ -42,7 +47,7 @@ export type SendOutcomeObserver = (
   metaCode?: number,
 ) => void;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 interface Loaded {
   stored: StoredEvent[];
@@ -71,7 +76,11 @@ export class OutboundDriver {
     private readonly observeSend: SendOutcomeObserver = () => undefined,
   ) {}
 
-  async drive(trigger: StoredEvent): Promise<void> {
+  /**
+   * `wait` is how the run pauses (backoffs, the reconciliation window): the consumer's, which frees the
+   * processing slot meanwhile so that a message waiting on one tenant's Meta does not hold up other tenants.
+   */
+  async drive(trigger: StoredEvent, wait: (ms: number) => Promise<void> = sleep): Promise<void> {
     if (trigger.type !== 'WebhookReceived') return;
     const ref = { tenantId: trigger.tenantId, genesysMessageId: String(trigger.data.genesysMessageId) };
     const correlationId = trigger.correlationId ?? trigger.eventId;
@@ -83,6 +92,7 @@ export class OutboundDriver {
     const context: DriveContext = {
       ref,
       log,
+      wait,
       mediaAttempts: 0,
       run: async (command) => {
         // Decided on the stream as this run last saw it, without reading it again; should another writer have
@@ -114,7 +124,7 @@ export class OutboundDriver {
         if (!(error instanceof CommandRejected)) throw error;
         log.info({ code: error.code }, 'step refused by the rules; re-reading the message');
         context.ownedAttempt = undefined;
-        await sleep(50);
+        await wait(50);
       }
     }
     // Only a bug gets here (the bound is above anything the settings allow): say so loudly, and end the message
@@ -311,6 +321,11 @@ export class OutboundDriver {
       await this.pause(context, delay.resend ? delay.delayMs : 0);
       return 'continue';
     }
+    if (outcome.isRetryable) {
+      // Genesys or Meta still failing for a while: a transient failure never ends the message. The consumer
+      // retries the whole run with its own capped backoff, holding only this conversation's lane.
+      throw new TransientError(`media transfer still failing (${outcome.reason}): ${outcome.message}`);
+    }
     await context.run({
       type: 'RecordSendFailed',
       stage: 'media',
@@ -382,9 +397,33 @@ export class OutboundDriver {
     return 'done';
   }
 
+  /**
+   * Ends the message visibly after a permanent processing failure (see processingFailure): MessageFailed, so that
+   * Genesys gets a Failed receipt. Nothing to do when the message is final already.
+   */
+  async endAfterFailure(trigger: StoredEvent, error: unknown): Promise<void> {
+    if (trigger.type !== 'WebhookReceived') return;
+    const ref = { tenantId: trigger.tenantId, genesysMessageId: String(trigger.data.genesysMessageId) };
+    const loaded = await this.load(ref.tenantId, ref.genesysMessageId);
+    const command = loaded && processingFailure(loaded.state, error);
+    if (!command) return;
+    this.logger.error(
+      {
+        correlationId: trigger.correlationId ?? trigger.eventId,
+        tenantId: ref.tenantId,
+        genesysMessageId: ref.genesysMessageId,
+        stage: command.stage,
+      },
+      'message failed: the bridge could not process it',
+    );
+    await handleOutboundMessageCommand(this.store, ref, command, {
+      metadata: { correlationId: trigger.correlationId ?? trigger.eventId, causationId: trigger.eventId },
+    });
+  }
+
   /** Waits; what others appended meanwhile (a status, a reconciled send) is read again by the next pass. */
   private async pause(context: DriveContext, ms: number): Promise<void> {
-    await sleep(ms);
+    await context.wait(ms);
     context.known = undefined;
   }
 
@@ -412,6 +451,7 @@ export class OutboundDriver {
 interface DriveContext {
   ref: { tenantId: string; genesysMessageId: string };
   log: Logger;
+  wait: (ms: number) => Promise<void>;
   run: (command: OutboundMessageCommand) => Promise<{ newState: OutboundState }>;
   /**
    * The stream as this run last saw it: read, or extended by its own last command. Commands decide on it without

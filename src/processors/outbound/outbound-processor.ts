@@ -29,7 +29,9 @@ export const createOutboundProcessor = (options: OutboundProcessorOptions): Keye
     pool: options.pool,
     logger: options.logger.child({ component: 'processor.outbound' }),
     eventTypes: new Set(['WebhookReceived']),
-    handle: (event) => options.driver.drive(event),
+    handle: (event, runtime) => options.driver.drive(event, runtime.wait),
+    // A permanent failure ends the message with MessageFailed (and so a Failed receipt), never silently.
+    onPermanentFailure: (event, error) => options.driver.endAfterFailure(event, error),
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
     ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}),
   });
