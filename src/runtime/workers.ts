@@ -13,11 +13,14 @@ import { Relay } from '../events/relay/relay';
 import type { Config } from '../infra/config';
 import type { Connections } from '../infra/connections';
 import type { Logger } from '../infra/logger';
-import { createS3 } from '../infra/s3';
+import { createS3, type S3 } from '../infra/s3';
 import { GenesysTokenCache } from '../processors/outbound/genesys-token-cache';
 import { MediaMover } from '../processors/outbound/media-mover';
 import { OutboundDriver, type OutboundDriverSettings } from '../processors/outbound/outbound-driver';
-import { createOutboundProcessor } from '../processors/outbound/outbound-processor';
+import {
+  createOutboundProcessor,
+  type OutboundProcessorOptions,
+} from '../processors/outbound/outbound-processor';
 import {
   conversationMappingsProjection,
   messageTrackingProjection,
@@ -39,6 +42,10 @@ export interface Worker {
 export interface WorkerOptions {
   /** Overrides for tests (short reconciliation windows, quick backoff). */
   driver?: Partial<OutboundDriverSettings>;
+  /** Overrides for the outbound processor's consumer (tests: few slots, quick retries). */
+  outboundConsumer?: Pick<OutboundProcessorOptions, 'maxInFlight' | 'retryDelayMs'>;
+  /** The S3 client the media mover writes with (tests: one that can lose S3 without touching the shared one). */
+  mediaS3?: S3;
 }
 
 /** Every consumer group the bridge runs, with the topics it reads (before the deployment's prefix): for lag. */
@@ -122,7 +129,7 @@ export const buildWorkers = (
       config.GENESYS_REQUEST_TIMEOUT_MS,
       (outcome) => services.metrics.cacheRequests.inc({ cache: 'genesys-token', outcome }),
     );
-    const media = new MediaMover(s3, publicS3, services.directory, tokenCache, {
+    const media = new MediaMover(options.mediaS3 ?? s3, publicS3, services.directory, tokenCache, {
       bucket: config.S3_MEDIA_BUCKET,
       loginUrlTemplate: config.GENESYS_LOGIN_URL_TEMPLATE,
       downloadHosts: config.GENESYS_DOWNLOAD_HOSTS,
@@ -158,6 +165,7 @@ export const buildWorkers = (
       topic: `${config.KAFKA_TOPIC_PREFIX}${OUTBOUND_MESSAGES_TOPIC}`,
       groupId: groupId(config, 'processor.outbound'),
       onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),
+      ...options.outboundConsumer,
     });
     workers.push({ name: 'processor.outbound', start: () => outbound.start(), stop: () => outbound.stop() });
 

@@ -13,6 +13,7 @@ export interface OutboundProcessorOptions {
   topic: string;
   groupId: string;
   maxInFlight?: number;
+  retryDelayMs?: (attempt: number) => number;
   onDeadLetter?: (source: string) => void;
 }
 
@@ -33,5 +34,6 @@ export const createOutboundProcessor = (options: OutboundProcessorOptions): Keye
     // A permanent failure ends the message with MessageFailed (and so a Failed receipt), never silently.
     onPermanentFailure: (event, error) => options.driver.endAfterFailure(event, error),
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
+    ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
     ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}),
   });

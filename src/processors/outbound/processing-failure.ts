@@ -22,7 +22,8 @@ export const processingFailure = (state: OutboundState, error: unknown): RecordS
         : state.message.hasAttachment && !state.isMediaStored
           ? 'media'
           : 'transform';
-  const kind = error instanceof Error && /^[A-Za-z][A-Za-z0-9]*$/.test(error.name) ? error.name : 'Error';
+  const name = (error as { name?: unknown } | null)?.name;
+  const kind = typeof name === 'string' && /^[A-Za-z][A-Za-z0-9]{0,60}$/.test(name) ? name : 'Error';
   return {
     type: 'RecordSendFailed',
     stage,

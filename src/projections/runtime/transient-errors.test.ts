@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { isTransientError, TransientError } from './transient-errors';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
@@ -26,6 +27,10 @@ describe('isTransientError', () => {
       Object.assign(new Error('leader not available'), { retriable: true }),
     ],
     ['a failure its thrower knows is transient', new TransientError('Genesys answered 503')],
+    [
+      "a reset from Node's http module, whose Error is another realm's",
+      runInNewContext("Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })") as unknown,
+    ],
   ])('retries %s', (_name, error) => {
     expect(isTransientError(error)).toBe(true);
   });

@@ -54,24 +54,43 @@ export class TransientError extends Error {
   }
 }
 
+interface ErrorLike {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  cause?: unknown;
+  retriable?: unknown;
+  errors?: unknown;
+}
+
+/**
+ * Duck-typed, not `instanceof Error`: errors made by Node's own modules (http, net) come from another realm under
+ * jest's VM and in some bundlers, and would not count as errors at all.
+ */
+const asErrorLike = (error: unknown): ErrorLike | undefined =>
+  typeof error === 'object' && error !== null && typeof (error as ErrorLike).message === 'string'
+    ? (error as ErrorLike)
+    : undefined;
+
 export const isTransientError = (error: unknown, depth = 0): boolean => {
-  if (!(error instanceof Error) || depth > 4) return false;
+  const candidate = asErrorLike(error);
+  if (!candidate || depth > 4) return false;
   if (error instanceof TransientError) return true;
   // kafkajs marks the errors worth retrying.
-  if ((error as { retriable?: unknown }).retriable === true) return true;
-  if (TRANSIENT_NAMES.has(error.name)) return true;
-  const code = (error as { code?: unknown }).code;
+  if (candidate.retriable === true) return true;
+  if (typeof candidate.name === 'string' && TRANSIENT_NAMES.has(candidate.name)) return true;
+  const code = candidate.code;
   if (typeof code === 'string') {
     if (TRANSIENT_NODE_CODES.has(code) || TRANSIENT_S3_CODES.has(code)) return true;
     if (/^[0-9A-Z]{5}$/.test(code)) {
       return TRANSIENT_SQLSTATE_CLASSES.has(code.slice(0, 2)) || code === '55P03';
     }
   }
-  if (TRANSIENT_MESSAGES.test(error.message)) return true;
+  if (TRANSIENT_MESSAGES.test(candidate.message as string)) return true;
   // fetch reports "fetch failed" with the network error as its cause; Node reports a refused connection to
   // several addresses as an AggregateError.
-  if (error.cause !== undefined && isTransientError(error.cause, depth + 1)) return true;
-  if (error instanceof AggregateError)
-    return error.errors.some((inner) => isTransientError(inner, depth + 1));
+  if (candidate.cause !== undefined && isTransientError(candidate.cause, depth + 1)) return true;
+  if (Array.isArray(candidate.errors))
+    return candidate.errors.some((inner) => isTransientError(inner, depth + 1));
   return false;
 };
