@@ -14,6 +14,7 @@ import type { Config } from '../infra/config';
 import type { Connections } from '../infra/connections';
 import type { Logger } from '../infra/logger';
 import { createS3, type S3 } from '../infra/s3';
+import type { StoredEvent } from '../events/store/types';
 import { GenesysTokenCache } from '../processors/outbound/genesys-token-cache';
 import { MediaMover } from '../processors/outbound/media-mover';
 import { OutboundDriver, type OutboundDriverSettings } from '../processors/outbound/outbound-driver';
@@ -37,7 +38,14 @@ export interface Worker {
   name: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** For consumers: the dead_letters source they write, and how to hand them a dead-lettered event again. */
+  deadLetters?: {
+    source: string;
+    redeliver(event: StoredEvent): Promise<RedeliveryOutcome>;
+  };
 }
+
+export type RedeliveryOutcome = { outcome: 'handled' | 'ended' } | { outcome: 'failed'; error: string };
 
 export interface WorkerOptions {
   /** Overrides for tests (short reconciliation windows, quick backoff). */
@@ -110,6 +118,7 @@ export const buildWorkers = (
         name: `projection.${projection.name}`,
         start: () => runner.start(),
         stop: () => runner.stop(),
+        deadLetters: { source: projection.name, redeliver: (event) => runner.redeliver(event) },
       });
     }
   }
@@ -167,7 +176,12 @@ export const buildWorkers = (
       onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),
       ...options.outboundConsumer,
     });
-    workers.push({ name: 'processor.outbound', start: () => outbound.start(), stop: () => outbound.stop() });
+    workers.push({
+      name: 'processor.outbound',
+      start: () => outbound.start(),
+      stop: () => outbound.stop(),
+      deadLetters: { source: 'processor.outbound', redeliver: (event) => outbound.redeliver(event) },
+    });
 
     const statuses = createStatusProcessor({
       kafka,
@@ -180,7 +194,12 @@ export const buildWorkers = (
       onParkedExpired: (count) => services.metrics.parkedStatusesExpired.inc(count),
       onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),
     });
-    workers.push({ name: 'processor.statuses', start: () => statuses.start(), stop: () => statuses.stop() });
+    workers.push({
+      name: 'processor.statuses',
+      start: () => statuses.start(),
+      stop: () => statuses.stop(),
+      deadLetters: { source: 'processor.statuses', redeliver: (event) => statuses.redeliver(event) },
+    });
 
     const receipts = createReceiptProcessor({
       kafka,
@@ -197,7 +216,12 @@ export const buildWorkers = (
       observe: (outcome) => services.metrics.genesysReceipts.inc({ outcome }),
       onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),
     });
-    workers.push({ name: 'processor.receipts', start: () => receipts.start(), stop: () => receipts.stop() });
+    workers.push({
+      name: 'processor.receipts',
+      start: () => receipts.start(),
+      stop: () => receipts.stop(),
+      deadLetters: { source: 'processor.receipts', redeliver: (event) => receipts.redeliver(event) },
+    });
   }
 
   if (roles.has('amqp-bridge')) {

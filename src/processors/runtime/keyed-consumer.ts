@@ -247,6 +247,37 @@ export class KeyedConsumer {
     }
   }
 
+  /**
+   * Hands a dead-lettered event to this consumer's handler again (`bridge dead-letters retry`), outside Kafka: a
+   * few tries, a permanent failure ended through onPermanentFailure as in normal running. `failed` when it still
+   * fails (a dependency still down, or nothing can end it): the dead letter stays open.
+   */
+  async redeliver(
+    event: StoredEvent,
+  ): Promise<{ outcome: 'handled' | 'ended' } | { outcome: 'failed'; error: string }> {
+    if (this.options.eventTypes && !this.options.eventTypes.has(event.type)) return { outcome: 'handled' };
+    const runtime: HandlerRuntime = { wait: (ms) => sleep(Math.min(ms, 30_000)) };
+    const tries = this.options.maxAttempts ?? 3;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= tries; attempt++) {
+      try {
+        await this.options.handle(event, runtime);
+        return { outcome: 'handled' };
+      } catch (error) {
+        lastError = error;
+        if (attempt < tries) await sleep(Math.min(200 * 2 ** attempt, 2_000));
+      }
+    }
+    const hook = this.options.onPermanentFailure;
+    if (isTransientError(lastError) || !hook) return { outcome: 'failed', error: describe(lastError) };
+    try {
+      await hook(event, lastError);
+      return { outcome: 'ended' };
+    } catch (error) {
+      return { outcome: 'failed', error: `${describe(lastError)}; could not be ended: ${describe(error)}` };
+    }
+  }
+
   /** Sleeps without a slot; rejects with ConsumerStopping as soon as the consumer stops. */
   private wait(ms: number): Promise<void> {
     if (this.stopped) return Promise.reject(new ConsumerStopping());
@@ -314,5 +345,7 @@ export class KeyedConsumer {
     return this.committing;
   }
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
