@@ -26,7 +26,10 @@ export interface OutboundDriverSettings {
   graphUrl: string;
   graphVersion: string;
   metaTimeoutMs: number;
-  /** Send attempts (SendRequested) before a message fails with RetriesExhausted. */
+  /**
+   * Send attempts (SendRequested) in one run. After them the run hands the message back to the consumer as a
+   * transient failure: it is retried for as long as Meta refuses, never failed for it.
+   */
   maxSendAttempts: number;
   /**
    * Media transfer attempts within one run; after them a retryable failure goes back to the consumer, which
@@ -94,6 +97,7 @@ export class OutboundDriver {
       log,
       wait,
       mediaAttempts: 0,
+      sendAttempts: 0,
       run: async (command) => {
         // Decided on the stream as this run last saw it, without reading it again; should another writer have
         // moved it, the append fails and the handler reads and decides again.
@@ -247,13 +251,15 @@ export class OutboundDriver {
           return 'continue';
         }
       }
-      if (state.attempt >= this.settings.maxSendAttempts) {
-        return this.giveUp(
-          context,
-          'RetriesExhausted',
-          `Meta did not accept the message in ${state.attempt} attempts`,
+      if (context.sendAttempts >= this.settings.maxSendAttempts) {
+        // Meta kept refusing (429, "service unavailable") or kept leaving the outcome unknown: transient, so the
+        // message does not end. The consumer runs it again after its own capped backoff, holding only this
+        // conversation's lane; the attempts recorded so far keep the backoff long.
+        throw new TransientError(
+          `Meta did not take the message in ${context.sendAttempts} attempts of this run (attempt ${state.attempt})`,
         );
       }
+      context.sendAttempts++;
       const result = await run({
         type: 'RequestSend',
         partCount: planned.messages.length,
@@ -430,22 +436,6 @@ export class OutboundDriver {
   private backoffOptions() {
     return this.settings.backoffPolicy ? { policy: this.settings.backoffPolicy } : {};
   }
-
-  private async giveUp(
-    context: DriveContext,
-    reason: string,
-    message: string,
-    metaErrorCode?: number,
-  ): Promise<Step> {
-    await context.run({
-      type: 'RecordSendFailed',
-      stage: 'send',
-      reason,
-      message,
-      ...(metaErrorCode !== undefined ? { metaErrorCode } : {}),
-    });
-    return 'done';
-  }
 }
 
 interface DriveContext {
@@ -460,6 +450,8 @@ interface DriveContext {
    */
   known?: StoredEvent[] | undefined;
   mediaAttempts: number;
+  /** SendRequested recorded by this run (see maxSendAttempts). */
+  sendAttempts: number;
   tenant?: TenantRecord | undefined;
   whatsapp?: WhatsappCredentials | undefined;
   /** The attempt this run requested and may send: no other run sends under it. */
