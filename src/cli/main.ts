@@ -2,6 +2,7 @@
 import 'dotenv/config';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../infra/config';
+import { registerDeadLettersCommand } from './dead-letters-command';
 import { registerMigrateCommand } from './migrate-command';
 import { registerProjectionsCommand } from './projections-command';
 import { registerReplayCommand } from './replay-command';
@@ -18,6 +19,7 @@ registerMigrateCommand(program);
 registerReplayCommand(program);
 registerTenantCommands(program);
 registerProjectionsCommand(program);
+registerDeadLettersCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);

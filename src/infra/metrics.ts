@@ -79,6 +79,12 @@ export const createMetrics = (options: { defaultMetrics?: boolean } = {}) => {
       help: 'Meta statuses waiting for the MessageSent of their wamid (parked_meta_statuses), read at scrape time',
       registers: [registry],
     }),
+    openDeadLetters: new Gauge({
+      name: 'bridge_dead_letters_open',
+      help: 'Dead letters not yet retried successfully (bridge dead-letters list), by consumer; read at scrape time',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
     parkedStatusesExpired: new Counter({
       name: 'bridge_parked_statuses_expired_total',
       help: 'Meta statuses dropped after waiting PARKED_STATUS_RETENTION_HOURS for a message this bridge sent',

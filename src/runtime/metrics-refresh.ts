@@ -33,6 +33,12 @@ export const metricsRefresher = (
       .query<{ n: string }>('SELECT count(*) AS n FROM parked_meta_statuses')
       .catch(() => undefined);
     if (parked) services.metrics.parkedStatuses.set(Number(parked.rows[0]!.n));
+    // Every consumer's, projections' included: the count lives in PostgreSQL, not in the process that parked it.
+    const open = await connections.pool.query<{ source: string; count: number }>(
+      'SELECT source, count(*)::int AS count FROM dead_letters WHERE retried_at IS NULL GROUP BY source',
+    );
+    services.metrics.openDeadLetters.reset();
+    for (const { source, count } of open.rows) services.metrics.openDeadLetters.set({ source }, count);
     await Promise.all(
       CONSUMERS.map(async ({ name, topics }) => {
         const lag = await consumerLag(

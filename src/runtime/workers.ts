@@ -13,11 +13,15 @@ import { Relay } from '../events/relay/relay';
 import type { Config } from '../infra/config';
 import type { Connections } from '../infra/connections';
 import type { Logger } from '../infra/logger';
-import { createS3 } from '../infra/s3';
+import { createS3, type S3 } from '../infra/s3';
+import type { StoredEvent } from '../events/store/types';
 import { GenesysTokenCache } from '../processors/outbound/genesys-token-cache';
 import { MediaMover } from '../processors/outbound/media-mover';
 import { OutboundDriver, type OutboundDriverSettings } from '../processors/outbound/outbound-driver';
-import { createOutboundProcessor } from '../processors/outbound/outbound-processor';
+import {
+  createOutboundProcessor,
+  type OutboundProcessorOptions,
+} from '../processors/outbound/outbound-processor';
 import {
   conversationMappingsProjection,
   messageTrackingProjection,
@@ -34,11 +38,22 @@ export interface Worker {
   name: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** For consumers: the dead_letters source they write, and how to hand them a dead-lettered event again. */
+  deadLetters?: {
+    source: string;
+    redeliver(event: StoredEvent): Promise<RedeliveryOutcome>;
+  };
 }
+
+export type RedeliveryOutcome = { outcome: 'handled' | 'ended' } | { outcome: 'failed'; error: string };
 
 export interface WorkerOptions {
   /** Overrides for tests (short reconciliation windows, quick backoff). */
   driver?: Partial<OutboundDriverSettings>;
+  /** Overrides for the outbound processor's consumer (tests: few slots, quick retries). */
+  outboundConsumer?: Pick<OutboundProcessorOptions, 'maxInFlight' | 'retryDelayMs'>;
+  /** The S3 client the media mover writes with (tests: one that can lose S3 without touching the shared one). */
+  mediaS3?: S3;
 }
 
 /** Every consumer group the bridge runs, with the topics it reads (before the deployment's prefix): for lag. */
@@ -110,6 +125,7 @@ export const buildWorkers = (
         name: `projection.${projection.name}`,
         start: () => runner.start(),
         stop: () => runner.stop(),
+        deadLetters: { source: projection.name, redeliver: (event) => runner.redeliver(event) },
       });
     }
   }
@@ -130,7 +146,7 @@ export const buildWorkers = (
       config.GENESYS_REQUEST_TIMEOUT_MS,
       (outcome) => services.metrics.cacheRequests.inc({ cache: 'genesys-token', outcome }),
     );
-    const media = new MediaMover(s3, publicS3, services.directory, tokenCache, {
+    const media = new MediaMover(options.mediaS3 ?? s3, publicS3, services.directory, tokenCache, {
       bucket: config.S3_MEDIA_BUCKET,
       loginUrlTemplate: config.GENESYS_LOGIN_URL_TEMPLATE,
       downloadHosts: config.GENESYS_DOWNLOAD_HOSTS,
@@ -166,8 +182,14 @@ export const buildWorkers = (
       topic: `${config.KAFKA_TOPIC_PREFIX}${OUTBOUND_MESSAGES_TOPIC}`,
       groupId: groupId(config, 'processor.outbound'),
       onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),
+      ...options.outboundConsumer,
     });
-    workers.push({ name: 'processor.outbound', start: () => outbound.start(), stop: () => outbound.stop() });
+    workers.push({
+      name: 'processor.outbound',
+      start: () => outbound.start(),
+      stop: () => outbound.stop(),
+      deadLetters: { source: 'processor.outbound', redeliver: (event) => outbound.redeliver(event) },
+    });
 
     const statuses = createStatusProcessor({
       kafka,
@@ -180,7 +202,12 @@ export const buildWorkers = (
       onParkedExpired: (count) => services.metrics.parkedStatusesExpired.inc(count),
       onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),
     });
-    workers.push({ name: 'processor.statuses', start: () => statuses.start(), stop: () => statuses.stop() });
+    workers.push({
+      name: 'processor.statuses',
+      start: () => statuses.start(),
+      stop: () => statuses.stop(),
+      deadLetters: { source: 'processor.statuses', redeliver: (event) => statuses.redeliver(event) },
+    });
 
     const receipts = createReceiptProcessor({
       kafka,
@@ -197,7 +224,12 @@ export const buildWorkers = (
       observe: (outcome) => services.metrics.genesysReceipts.inc({ outcome }),
       onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),
     });
-    workers.push({ name: 'processor.receipts', start: () => receipts.start(), stop: () => receipts.stop() });
+    workers.push({
+      name: 'processor.receipts',
+      start: () => receipts.start(),
+      stop: () => receipts.stop(),
+      deadLetters: { source: 'processor.receipts', redeliver: (event) => receipts.redeliver(event) },
+    });
   }
 
   if (roles.has('amqp-bridge')) {

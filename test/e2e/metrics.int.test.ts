@@ -1,3 +1,4 @@
+import { recordDeadLetter } from '../../src/processors/runtime/dead-letter';
 import { randomUUID } from 'node:crypto';
 import { genesysSignature } from '../../src/http/signatures';
 import { fixtureBytes } from '../support/fixtures';
@@ -92,6 +93,20 @@ describe('GET /metrics after a scenario', () => {
         ? true
         : undefined;
     });
+  });
+
+  it('shows open dead letters by source, read from PostgreSQL, until they are retried', async () => {
+    await recordDeadLetter(pipeline.connections.pool, {
+      source: 'metrics-test',
+      error: 'parked for the gauge',
+      eventId: randomUUID(),
+      payload: null,
+    });
+    expect(sample(await metrics(), 'bridge_dead_letters_open', { source: 'metrics-test' })).toBe(1);
+    await pipeline.connections.pool.query(
+      `UPDATE dead_letters SET retried_at = now() WHERE source = 'metrics-test'`,
+    );
+    expect(sample(await metrics(), 'bridge_dead_letters_open', { source: 'metrics-test' })).toBeUndefined();
   });
 
   it('carries the webhook’s correlation id into every event of its message', async () => {

@@ -101,6 +101,28 @@ describe('outbound pipeline under faults (real services; Meta and Genesys simula
     ).toHaveLength(1);
   });
 
+  it('never fails a message for refusals that last longer than the attempts of one run (8)', async () => {
+    const conversationId = await linked(randomUUID());
+    const webhook = textWebhook('after a long rate limit', conversationId);
+    pipeline.meta.failNext({ metaErrorCode: 130429, count: 12, phoneNumberId: '106540352242922' });
+    await post(webhook.body);
+    const events = await waitForSettled(
+      pipeline.connections.pool,
+      webhook.streamId,
+      ['MessageSent', 'MessageFailed'],
+      60_000,
+    );
+    expect(withoutReceipts(events).filter((type) => type !== 'SendRequested')).toEqual([
+      'WebhookReceived',
+      'MappingResolved',
+      'MessageSent',
+    ]);
+    expect(events.filter((event) => event.type === 'SendRequested')).toHaveLength(13);
+    expect(
+      pipeline.meta.sentMessages.filter((m) => m.bizOpaqueCallbackData === webhook.messageId),
+    ).toHaveLength(1);
+  });
+
   it('records a permanent Meta error (131026) as MessageFailed and does not retry', async () => {
     const conversationId = await linked(randomUUID());
     const webhook = textWebhook('to an invalid number', conversationId);

@@ -27,11 +27,14 @@ describe('a send with an unknown outcome, reconciled from Meta status webhooks',
     pipeline.meta.sentMessages.filter((message) => message.bizOpaqueCallbackData === messageId);
 
   /** Posts the webhook with Meta's next answer lost, and waits until Meta has taken the message. */
-  const sendWithLostAnswer = async (text: string) => {
+  const sendWithLostAnswer = async (
+    text: string,
+    loseAnswer = () => pipeline.meta.timeoutNext(1, { processed: true }),
+  ) => {
     const conversationId = randomUUID();
     await pipeline.link(TENANT, conversationId, WA_ID);
     const webhook = textWebhook(text, conversationId);
-    pipeline.meta.timeoutNext(1, { processed: true });
+    loseAnswer();
     expect((await post(webhook.body)).statusCode).toBe(200);
     const [taken] = await waitFor('Meta to take the message', async () => {
       const sends = sendsOf(webhook.messageId);
@@ -76,6 +79,31 @@ describe('a send with an unknown outcome, reconciled from Meta status webhooks',
       (await streamEvents(pipeline.connections.pool, webhook.streamId)).map((e) => e.type),
     ).not.toContain('MessageFailed');
   });
+
+  it.each([
+    ['bare 500', { status: 500, body: '' }],
+    ['502 from a proxy', { status: 502, body: '<html>Bad Gateway</html>' }],
+  ])(
+    'does not resend after a %s once Meta took the message: the status reconciles it, sent once',
+    async (_label, failure) => {
+      const { webhook, taken } = await sendWithLostAnswer('taken, then answered 5xx', () =>
+        pipeline.meta.failNext({ ...failure, processed: true }),
+      );
+      await pipeline.meta.sendStatusWebhook(metaWebhookUrl, pipeline.config.META_APP_SECRET!, {
+        wamid: taken.wamid,
+        status: 'sent',
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        recipientId: WA_ID,
+      });
+      const events = await waitForSettled(pipeline.connections.pool, webhook.streamId, ['StatusSent']);
+      // A resend at once (the old reading of a bare 5xx) would be attempt 2 with another wamid.
+      expect(events.filter((event) => event.type === 'SendRequested')).toHaveLength(1);
+      expect(events.filter((event) => event.type === 'MessageSent').map((event) => event.data)).toEqual([
+        expect.objectContaining({ wamid: taken.wamid, attempt: 1 }),
+      ]);
+      expect(sendsOf(webhook.messageId)).toHaveLength(1);
+    },
+  );
 
   it('sends the rest of a split message once the part whose answer was lost is reconciled', async () => {
     // 5,000 characters: two WhatsApp messages; the answer to the first is lost.

@@ -69,6 +69,7 @@ export const startPipeline = async (
     bridge.services,
     bridge.app.log as never,
     {
+      ...options.workers,
       driver: { reconcileWindowMs: 1000, backoffPolicy: fastBackoff, ...options.workers?.driver },
     },
   );

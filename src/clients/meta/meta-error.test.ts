@@ -20,13 +20,33 @@ describe('Meta error classification', () => {
     expect(classifyMetaAnswer(500, 100)).toBe('permanent');
   });
 
-  it('falls back on the HTTP status for codes it does not know', () => {
-    expect(classifyMetaAnswer(503, 999_999)).toBe('retryable');
+  it('falls back on the HTTP status for 4xx codes it does not know', () => {
     expect(classifyMetaAnswer(429, undefined)).toBe('rate-limited');
     expect(classifyMetaAnswer(400, 131008)).toBe('permanent');
-    expect(classifyMetaAnswer(502, undefined)).toBe('retryable');
+    expect(classifyMetaAnswer(400, 1)).toBe('retryable');
   });
 
-  it('treats a bare gateway timeout as an unknown outcome: Meta may have acted behind the gateway', () =>
-    expect(classifyMetaAnswer(504, undefined)).toBe('unknown-outcome'));
+  describe('a 5xx is an unknown outcome unless its body proves Meta did not take the message', () => {
+    it.each([500, 502, 503, 504])('a bare %i (no Graph error body) may follow a send', (status) =>
+      expect(classifyMetaAnswer(status, undefined)).toBe('unknown-outcome'),
+    );
+
+    it('an unknown code, or code 1 ("possible server error"), proves nothing', () => {
+      expect(classifyMetaAnswer(503, 999_999)).toBe('unknown-outcome');
+      expect(classifyMetaAnswer(500, 1)).toBe('unknown-outcome');
+    });
+
+    it.each([
+      [500, 131000],
+      [503, 131016],
+      [503, 2],
+    ])('HTTP %i with code %i says the message failed to send: retryable', (status, code) =>
+      expect(classifyMetaAnswer(status, code)).toBe('retryable'),
+    );
+
+    it('throttling and permanent codes are refusals whatever the status', () => {
+      expect(classifyMetaAnswer(503, 130429)).toBe('rate-limited');
+      expect(classifyMetaAnswer(500, 131026)).toBe('permanent');
+    });
+  });
 });

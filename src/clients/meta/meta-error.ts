@@ -4,7 +4,7 @@
  * - `retryable`: Meta did not act on the request (a transient failure on its side, or we never reached it).
  * - `permanent`: sending the same request again will fail the same way (bad token, bad recipient, bad body).
  * - `unknown-outcome`: the request may have reached Meta and been acted upon (timeout, connection reset after
- *   sending). The message may already be on its way: reconcile through the status webhook
+ *   sending, a 5xx without an error body that proves refusal). The message may already be on its way: reconcile through the status webhook
  *   (`biz_opaque_callback_data`), never blindly resend.
  */
 export type MetaErrorKind = 'rate-limited' | 'retryable' | 'permanent' | 'unknown-outcome';
@@ -60,15 +60,37 @@ export const kindForMetaCode = (code: number): MetaErrorKind | undefined => {
 };
 
 /**
- * The kind for an error answer: the Meta code decides when it is one we know; otherwise the HTTP status does.
- * A bare 504 (no Meta body) comes from a gateway that gave up waiting for Meta, which may still have acted on the
- * request, so it is `unknown-outcome` rather than `retryable`.
+ * Codes whose error body proves Meta did not take the message, even when it comes with a 5xx: the Graph API
+ * answered after deciding, and its own words say nothing was sent. Source: the Cloud API "Error codes" table
+ * (developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes): 131000 "Message failed to send due to an
+ * unknown error" (HTTP 500), 131016 "A service is temporarily unavailable" (HTTP 503), 2 "Temporary due to
+ * downtime or due to being overloaded" (HTTP 503); plus every throttling and permanent code, which are refusals
+ * by definition. Code 1 ("Invalid request or possible server error") is left out on purpose: with a 5xx it says
+ * something broke, not that nothing was sent.
+ */
+const notTakenWith5xxCodes = new Set([2, 131000, 131016]);
+
+const provesNotTaken = (code: number | undefined): boolean => {
+  if (code === undefined) return false;
+  if (notTakenWith5xxCodes.has(code)) return true;
+  const kind = kindForMetaCode(code);
+  return kind === 'rate-limited' || kind === 'permanent';
+};
+
+/**
+ * The kind for an error answer. The rule, in order:
+ * 1. A 5xx whose body does not prove non-acceptance (no Graph error JSON, an unknown code, code 1) is an
+ *    `unknown-outcome`: the request reached Meta's edge, and a 500/502/503/504 from it (or from a proxy in front
+ *    of it) may come after the message was queued. Resending at once could reach the customer twice; the
+ *    message is reconciled through Meta's statuses within the window instead (README, "Where the design was
+ *    changed").
+ * 2. Otherwise a code we know decides (Meta recommends acting on `code`, not on the HTTP status).
+ * 3. Otherwise the status: 429 is a rate limit, any other 4xx is permanent.
  */
 export const classifyMetaAnswer = (httpStatus: number, code: number | undefined): MetaErrorKind => {
+  if (httpStatus >= 500 && !provesNotTaken(code)) return 'unknown-outcome';
   const byCode = code === undefined ? undefined : kindForMetaCode(code);
   if (byCode) return byCode;
   if (httpStatus === 429) return 'rate-limited';
-  if (httpStatus === 504 && code === undefined) return 'unknown-outcome';
-  if (httpStatus >= 500) return 'retryable';
   return 'permanent';
 };

@@ -113,9 +113,9 @@ describe('sendMessage against the Meta simulator', () => {
     expect(result).toMatchObject({ ok: false, error: { kind: 'retryable', code, httpStatus: status } });
   });
 
-  it('classifies a bare 502 from a proxy as retryable', async () => {
+  it('classifies a bare 502 from a proxy as an unknown outcome: Meta may have taken the message', async () => {
     sim.failNext({ status: 502, body: '<html>Bad Gateway</html>' });
-    expect(await send()).toMatchObject({ ok: false, error: { kind: 'retryable', httpStatus: 502 } });
+    expect(await send()).toMatchObject({ ok: false, error: { kind: 'unknown-outcome', httpStatus: 502 } });
   });
 
   it('classifies 131026 (undeliverable) as permanent', async () => {

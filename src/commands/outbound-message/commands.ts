@@ -26,9 +26,10 @@ export interface RequestSend {
   /**
    * Only for retrying an attempt whose outcome is unknown (SendRequested with neither all parts sent nor a
    * failure). Set it only once it is established that the outstanding parts did not reach Meta: Meta answered
-   * with an error that means "not accepted" (429, 5xx without a message id), or, after a crash, no status carrying
-   * this message's `biz_opaque_callback_data` arrived within the reconciliation window. If such a status did
-   * arrive, record RecordSent with its wamid instead of sending again.
+   * with an error that means "not accepted" (429, or an error body whose code says so, see classifyMetaAnswer; a
+   * bare 5xx is not one), or, after an unknown outcome (timeout, bare 5xx, crash), no status carrying this
+   * message's `biz_opaque_callback_data` arrived within the reconciliation window. If such a status did arrive,
+   * record RecordSent with its wamid instead of sending again.
    */
   isPreviousAttemptReconciled?: boolean;
 }

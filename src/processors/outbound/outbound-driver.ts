@@ -9,6 +9,7 @@ import { decodeOutboundEvent } from '../../events/decode';
 import { outboundStreamId } from '../../events/schemas/stream-ids';
 import type { MetaMessageType } from '../../events/schemas/send-requested';
 import type { EventStore, StoredEvent } from '../../events/store/types';
+import { TransientError } from '../../projections/runtime/transient-errors';
 import { genesysWebhookSchema, summarizeWebhook } from '../../http/schemas/genesys-webhook';
 import type { Logger } from '../../infra/logger';
 import type { TenantDirectory, WhatsappCredentials } from '../../tenants/tenant-directory';
@@ -18,14 +19,22 @@ import type { MetaMessageBody } from '../../transform/meta-message';
 import type { MappingResolver } from './mapping-resolver';
 import type { MediaMover } from './media-mover';
 import { outboundView, type OutboundView } from './outbound-view';
+import { processingFailure } from './processing-failure';
+import { planAfterSendError } from './send-error-plan';
 
 export interface OutboundDriverSettings {
   graphUrl: string;
   graphVersion: string;
   metaTimeoutMs: number;
-  /** Send attempts (SendRequested) before a message fails with RetriesExhausted. */
+  /**
+   * Send attempts (SendRequested) in one run. After them the run hands the message back to the consumer as a
+   * transient failure: it is retried for as long as Meta refuses, never failed for it.
+   */
   maxSendAttempts: number;
-  /** Media transfer attempts before the message fails. */
+  /**
+   * Media transfer attempts within one run; after them a retryable failure goes back to the consumer, which
+   * retries it for as long as it lasts. A permanent one fails the message at once.
+   */
   maxMediaAttempts: number;
   /**
    * After a send whose outcome is unknown (a timeout, a crash), wait this long for Meta's status webhook to name
@@ -41,7 +50,7 @@ export type SendOutcomeObserver = (
   metaCode?: number,
 ) => void;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 interface Loaded {
   stored: StoredEvent[];
@@ -70,7 +79,11 @@ export class OutboundDriver {
     private readonly observeSend: SendOutcomeObserver = () => undefined,
   ) {}
 
-  async drive(trigger: StoredEvent): Promise<void> {
+  /**
+   * `wait` is how the run pauses (backoffs, the reconciliation window): the consumer's, which frees the
+   * processing slot meanwhile so that a message waiting on one tenant's Meta does not hold up other tenants.
+   */
+  async drive(trigger: StoredEvent, wait: (ms: number) => Promise<void> = sleep): Promise<void> {
     if (trigger.type !== 'WebhookReceived') return;
     const ref = { tenantId: trigger.tenantId, genesysMessageId: String(trigger.data.genesysMessageId) };
     const correlationId = trigger.correlationId ?? trigger.eventId;
@@ -82,7 +95,9 @@ export class OutboundDriver {
     const context: DriveContext = {
       ref,
       log,
+      wait,
       mediaAttempts: 0,
+      sendAttempts: 0,
       run: async (command) => {
         // Decided on the stream as this run last saw it, without reading it again; should another writer have
         // moved it, the append fails and the handler reads and decides again.
@@ -113,7 +128,7 @@ export class OutboundDriver {
         if (!(error instanceof CommandRejected)) throw error;
         log.info({ code: error.code }, 'step refused by the rules; re-reading the message');
         context.ownedAttempt = undefined;
-        await sleep(50);
+        await wait(50);
       }
     }
     // Only a bug gets here (the bound is above anything the settings allow): say so loudly, and end the message
@@ -236,13 +251,15 @@ export class OutboundDriver {
           return 'continue';
         }
       }
-      if (state.attempt >= this.settings.maxSendAttempts) {
-        return this.giveUp(
-          context,
-          'RetriesExhausted',
-          `Meta did not accept the message in ${state.attempt} attempts`,
+      if (context.sendAttempts >= this.settings.maxSendAttempts) {
+        // Meta kept refusing (429, "service unavailable") or kept leaving the outcome unknown: transient, so the
+        // message does not end. The consumer runs it again after its own capped backoff, holding only this
+        // conversation's lane; the attempts recorded so far keep the backoff long.
+        throw new TransientError(
+          `Meta did not take the message in ${context.sendAttempts} attempts of this run (attempt ${state.attempt})`,
         );
       }
+      context.sendAttempts++;
       const result = await run({
         type: 'RequestSend',
         partCount: planned.messages.length,
@@ -310,6 +327,11 @@ export class OutboundDriver {
       await this.pause(context, delay.resend ? delay.delayMs : 0);
       return 'continue';
     }
+    if (outcome.isRetryable) {
+      // Genesys or Meta still failing for a while: a transient failure never ends the message. The consumer
+      // retries the whole run with its own capped backoff, holding only this conversation's lane.
+      throw new TransientError(`media transfer still failing (${outcome.reason}): ${outcome.message}`);
+    }
     await context.run({
       type: 'RecordSendFailed',
       stage: 'media',
@@ -345,12 +367,13 @@ export class OutboundDriver {
       }
       const error = result.error;
       context.ownedAttempt = undefined;
-      if (error.kind === 'permanent') {
+      const plan = planAfterSendError(error, state.attempt, this.backoffOptions());
+      if (plan.action === 'fail') {
         this.observeSend('failed', error.code);
         await run({
           type: 'RecordSendFailed',
           stage: 'send',
-          reason: error.code !== undefined ? `meta_${error.code}` : 'MetaRefused',
+          reason: plan.reason,
           message: error.title,
           ...(error.code !== undefined ? { metaErrorCode: error.code } : {}),
           metaErrorTitle: error.title,
@@ -358,57 +381,67 @@ export class OutboundDriver {
         });
         return 'done';
       }
-      if (error.kind === 'unknown-outcome') {
+      if (plan.action === 'reconcile') {
         this.observeSend('unknown', error.code);
-        log.warn({ title: error.title }, 'send outcome unknown: waiting for Meta before any resend');
+        log.warn(
+          { title: error.title, httpStatus: error.httpStatus },
+          'send outcome unknown: waiting for Meta before any resend',
+        );
         context.unknownPart = { attempt: state.attempt, partIndex };
         return 'continue';
       }
-      // Meta answered with an error, so it did not take this part: the attempt is settled and may be retried.
+      // Meta answered that it did not take this part: the attempt is settled and may be retried.
       this.observeSend('retry', error.code);
       context.settledAttempt = state.attempt;
-      const decision = backoffFor(error, state.attempt, this.backoffOptions());
-      const delayMs = decision.resend ? decision.delayMs : 0;
       log.warn(
-        { code: error.code, attempt: state.attempt, delayMs },
+        { code: error.code, attempt: state.attempt, delayMs: plan.delayMs },
         'Meta did not take the message; backing off',
       );
-      await this.pause(context, delayMs);
+      await this.pause(context, plan.delayMs);
       return 'continue';
     }
     return 'done';
   }
 
+  /**
+   * Ends the message visibly after a permanent processing failure (see processingFailure): MessageFailed, so that
+   * Genesys gets a Failed receipt. Nothing to do when the message is final already.
+   */
+  async endAfterFailure(trigger: StoredEvent, error: unknown): Promise<void> {
+    if (trigger.type !== 'WebhookReceived') return;
+    const ref = { tenantId: trigger.tenantId, genesysMessageId: String(trigger.data.genesysMessageId) };
+    const loaded = await this.load(ref.tenantId, ref.genesysMessageId);
+    const command = loaded && processingFailure(loaded.state, error);
+    if (!command) return;
+    this.logger.error(
+      {
+        correlationId: trigger.correlationId ?? trigger.eventId,
+        tenantId: ref.tenantId,
+        genesysMessageId: ref.genesysMessageId,
+        stage: command.stage,
+      },
+      'message failed: the bridge could not process it',
+    );
+    await handleOutboundMessageCommand(this.store, ref, command, {
+      metadata: { correlationId: trigger.correlationId ?? trigger.eventId, causationId: trigger.eventId },
+    });
+  }
+
   /** Waits; what others appended meanwhile (a status, a reconciled send) is read again by the next pass. */
   private async pause(context: DriveContext, ms: number): Promise<void> {
-    await sleep(ms);
+    await context.wait(ms);
     context.known = undefined;
   }
 
   private backoffOptions() {
     return this.settings.backoffPolicy ? { policy: this.settings.backoffPolicy } : {};
   }
-
-  private async giveUp(
-    context: DriveContext,
-    reason: string,
-    message: string,
-    metaErrorCode?: number,
-  ): Promise<Step> {
-    await context.run({
-      type: 'RecordSendFailed',
-      stage: 'send',
-      reason,
-      message,
-      ...(metaErrorCode !== undefined ? { metaErrorCode } : {}),
-    });
-    return 'done';
-  }
 }
 
 interface DriveContext {
   ref: { tenantId: string; genesysMessageId: string };
   log: Logger;
+  wait: (ms: number) => Promise<void>;
   run: (command: OutboundMessageCommand) => Promise<{ newState: OutboundState }>;
   /**
    * The stream as this run last saw it: read, or extended by its own last command. Commands decide on it without
@@ -417,6 +450,8 @@ interface DriveContext {
    */
   known?: StoredEvent[] | undefined;
   mediaAttempts: number;
+  /** SendRequested recorded by this run (see maxSendAttempts). */
+  sendAttempts: number;
   tenant?: TenantRecord | undefined;
   whatsapp?: WhatsappCredentials | undefined;
   /** The attempt this run requested and may send: no other run sends under it. */

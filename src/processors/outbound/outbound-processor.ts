@@ -13,6 +13,7 @@ export interface OutboundProcessorOptions {
   topic: string;
   groupId: string;
   maxInFlight?: number;
+  retryDelayMs?: (attempt: number) => number;
   onDeadLetter?: (source: string) => void;
 }
 
@@ -29,7 +30,10 @@ export const createOutboundProcessor = (options: OutboundProcessorOptions): Keye
     pool: options.pool,
     logger: options.logger.child({ component: 'processor.outbound' }),
     eventTypes: new Set(['WebhookReceived']),
-    handle: (event) => options.driver.drive(event),
+    handle: (event, runtime) => options.driver.drive(event, runtime.wait),
+    // A permanent failure ends the message with MessageFailed (and so a Failed receipt), never silently.
+    onPermanentFailure: (event, error) => options.driver.endAfterFailure(event, error),
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
+    ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
     ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}),
   });

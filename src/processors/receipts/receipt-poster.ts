@@ -1,3 +1,4 @@
+import { TransientError } from '../../projections/runtime/transient-errors';
 import type { Pool } from 'pg';
 import { postReceipt, urlFromTemplate, type GenesysError } from '../../clients/genesys';
 import { foldEvents } from '../../commands/decider';
@@ -25,7 +26,7 @@ export type ReceiptOutcome = 'posted' | 'not-due' | 'no-credentials' | 'refused'
 export type ReceiptObserver = (outcome: ReceiptOutcome) => void;
 
 /** Thrown for a failure that may pass (5xx, timeout, 429, expired token): the consumer retries with backoff. */
-export class ReceiptNotPostedYet extends Error {
+export class ReceiptNotPostedYet extends TransientError {
   constructor(readonly error: GenesysError) {
     super(`receipt not posted yet: ${error.title}`);
     this.name = 'ReceiptNotPostedYet';

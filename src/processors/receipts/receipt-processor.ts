@@ -26,8 +26,8 @@ export interface ReceiptProcessorOptions extends ReceiptPosterSettings {
   groupId: string;
   maxInFlight?: number;
   /**
-   * Attempts per event before it is dead-lettered. Default 12: with the consumer's doubling delays (capped at
-   * 30 s) that rides out about two and a half minutes of Genesys trouble before giving up.
+   * Tries for an error that is not transient before the event is dead-lettered. Genesys trouble (5xx, 429,
+   * timeouts: ReceiptNotPostedYet) is transient and retried for as long as it lasts, in the conversation's lane.
    */
   maxAttempts?: number;
   retryDelayMs?: (attempt: number) => number;
@@ -61,7 +61,7 @@ export const createReceiptProcessor = (options: ReceiptProcessorOptions): KeyedC
     eventTypes: RECEIPT_TRIGGERS,
     handle: (event) => poster.handle(event),
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
-    maxAttempts: options.maxAttempts ?? 12,
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
     ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}),
   });

@@ -25,6 +25,7 @@ describe('failureReason', () => {
     ['TemplateNameMissing', 'InvalidMessageStructure'],
     ['TenantCredentialsMissing', 'GeneralError'],
     ['RetriesExhausted', 'GeneralError'],
+    ['ProcessingFailed', 'ServerError'],
   ])("maps the bridge's %s to %s when Meta gave no code", (reason, expected) =>
     expect(failureReason({ reason })).toBe(expected),
   );

@@ -38,6 +38,8 @@ const byBridgeReason: ReadonlyMap<string, GenesysReceiptReason> = new Map([
   ['NothingToSend', 'UnsupportedMessage'],
   ['TemplateNameMissing', 'InvalidMessageStructure'],
   ['TemplateLanguageMissing', 'InvalidMessageStructure'],
+  // The bridge itself could not process the message (processing-failure.ts).
+  ['ProcessingFailed', 'ServerError'],
 ]);
 
 /** Meta's code wins when Meta gave one; then the bridge's reason; otherwise GeneralError. */

@@ -4,9 +4,28 @@ import { eventTypeHeader } from '../../events/relay/kafka-messages';
 import { storedEventEnvelopeSchema } from '../../events/schemas/envelope';
 import type { StoredEvent } from '../../events/store/types';
 import type { Logger } from '../../infra/logger';
+import { isTransientError } from '../../projections/runtime/transient-errors';
 import { recordDeadLetter } from './dead-letter';
 import { KeyedLanes } from './keyed-lanes';
 import { OffsetTracker } from './offset-tracker';
+import { Slots } from './slots';
+
+/** What a handler may use from the consumer. */
+export interface HandlerRuntime {
+  /**
+   * Waits without holding a processing slot (a backoff, a reconciliation window). Rejects with ConsumerStopping
+   * when the consumer stops: the message is then left unfinished, uncommitted, and redelivered after a restart.
+   */
+  wait(ms: number): Promise<void>;
+}
+
+/** The consumer is stopping: the work in hand is left for the next start. */
+export class ConsumerStopping extends Error {
+  constructor() {
+    super('consumer stopping');
+    this.name = 'ConsumerStopping';
+  }
+}
 
 export interface KeyedConsumerOptions {
   name: string;
@@ -15,13 +34,27 @@ export interface KeyedConsumerOptions {
   topics: string[];
   pool: Pool;
   logger: Logger;
-  /** Does the work for one event. Throwing means "not done": it is retried, then dead-lettered. */
-  handle: (event: StoredEvent) => Promise<void>;
+  /**
+   * Does the work for one event. Throwing means "not done": a transient error (isTransientError) is retried with
+   * capped backoff for as long as it lasts, in this key's lane only; any other is retried `maxAttempts` times and
+   * is then permanent (onPermanentFailure, else dead_letters).
+   */
+  handle: (event: StoredEvent, runtime: HandlerRuntime) => Promise<void>;
+  /**
+   * Ends the work visibly after a permanent failure (the outbound processor records MessageFailed, whose Failed
+   * receipt reaches Genesys). Without it, or when it fails permanently itself, the event goes to dead_letters.
+   */
+  onPermanentFailure?: (event: StoredEvent, error: unknown) => Promise<void>;
   /** Only events of these types reach `handle`; others are acknowledged at once. */
   eventTypes?: ReadonlySet<string>;
+  /** Handlers working at once (processing slots). A handler that waits gives its slot back meanwhile. */
   maxInFlight?: number;
+  /** Messages taken from Kafka and not finished (running, waiting, queued behind their key); default 8 × slots. */
+  maxBuffered?: number;
   commitIntervalMs?: number;
+  /** Tries for an error that is not transient before it counts as permanent (default 3). */
   maxAttempts?: number;
+  /** Delay before retry `attempt`; default doubling from 200 ms, capped at 30 s. */
   retryDelayMs?: (attempt: number) => number;
   /** Told of each message parked in dead_letters (metrics). */
   onDeadLetter?: (source: string) => void;
@@ -39,13 +72,16 @@ export class KeyedConsumer {
   /** Last offset committed per `topic:partition`. */
   private readonly committed = new Map<string, string>();
   private readonly idleWaiters: (() => void)[] = [];
-  private readonly slotWaiters: (() => void)[] = [];
+  private readonly bufferWaiters: (() => void)[] = [];
+  private readonly stopWaiters = new Set<() => void>();
+  private readonly slots: Slots;
   private inFlight = 0;
   private commitTimer: NodeJS.Timeout | undefined;
   private committing: Promise<void> = Promise.resolve();
   private stopped = false;
 
   constructor(private readonly options: KeyedConsumerOptions) {
+    this.slots = new Slots(options.maxInFlight ?? 256);
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: 30000,
@@ -71,6 +107,8 @@ export class KeyedConsumer {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    // Waiting handlers (backoffs, retries of a dependency that is down) give up now, their work uncommitted.
+    this.stopWaiters.forEach((wake) => wake());
     await this.consumer.stop();
     await this.whenIdle();
     clearInterval(this.commitTimer);
@@ -100,8 +138,9 @@ export class KeyedConsumer {
     this.trackers.set(trackerKey, tracker);
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
-      while (this.inFlight >= (this.options.maxInFlight ?? 256)) {
-        await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+      const maxBuffered = this.options.maxBuffered ?? 8 * (this.options.maxInFlight ?? 256);
+      while (this.inFlight >= maxBuffered) {
+        await new Promise<void>((resolve) => this.bufferWaiters.push(resolve));
         await heartbeat();
       }
       tracker.start(message.offset);
@@ -118,48 +157,145 @@ export class KeyedConsumer {
       this.inFlight++;
       const key = message.key?.toString() ?? `${batch.topic}:${batch.partition}`;
       void this.lanes
-        .run(key, () => this.process(message.value))
+        .run(key, async () => {
+          // Queued behind its key, a message holds no slot; it takes one to run.
+          await this.slots.acquire();
+          try {
+            // Left unfinished when the consumer stops: not committed, redelivered after a restart.
+            if ((await this.process(message.value)) === 'done') tracker.finish(message.offset);
+          } finally {
+            this.slots.release();
+          }
+        })
         .finally(() => {
-          tracker.finish(message.offset);
           this.inFlight--;
-          this.slotWaiters.shift()?.();
+          this.bufferWaiters.shift()?.();
           if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
         });
     }
   }
 
-  private async process(value: Buffer | null): Promise<void> {
+  private async process(value: Buffer | null): Promise<'done' | 'abandoned'> {
+    if (this.stopped) return 'abandoned';
     let event: StoredEvent;
     try {
       event = storedEventEnvelopeSchema.parse(JSON.parse(value?.toString('utf8') ?? 'null')) as StoredEvent;
     } catch (error) {
+      // Cannot even be attributed to a message: only an operator can look at it.
       await this.deadLetter({ error: `undecodable message: ${(error as Error).message}` });
-      return;
+      return 'done';
     }
-    if (this.options.eventTypes && !this.options.eventTypes.has(event.type)) return;
-    const maxAttempts = this.options.maxAttempts ?? 8;
+    if (this.options.eventTypes && !this.options.eventTypes.has(event.type)) return 'done';
+    const runtime: HandlerRuntime = { wait: (ms) => this.wait(ms) };
+    const outcome = await this.untilDone(event, () => this.options.handle(event, runtime));
+    if (outcome.ok) return 'done';
+    if (outcome.stopping) return 'abandoned';
+
+    this.options.logger.error(
+      { eventId: event.eventId, streamId: event.streamId, err: describe(outcome.error) },
+      `${this.options.name}: failed permanently`,
+    );
+    const hook = this.options.onPermanentFailure;
+    if (hook) {
+      const ended = await this.untilDone(event, () => hook(event, outcome.error));
+      if (ended.ok) return 'done';
+      if (ended.stopping) return 'abandoned';
+      await this.deadLetter({
+        error: `${describe(outcome.error)}; could not be ended: ${describe(ended.error)}`,
+        event,
+      });
+      return 'done';
+    }
+    await this.deadLetter({ error: describe(outcome.error), event });
+    return 'done';
+  }
+
+  /**
+   * Runs `work` until it succeeds, fails permanently (a non-transient error `maxAttempts` times) or the consumer
+   * stops. Transient errors are retried for as long as they last, with capped backoff, holding no slot while
+   * waiting: only this key's lane waits.
+   */
+  private async untilDone(
+    event: StoredEvent,
+    work: () => Promise<void>,
+  ): Promise<{ ok: true } | { ok: false; stopping: true } | { ok: false; stopping: false; error: unknown }> {
+    const maxAttempts = this.options.maxAttempts ?? 3;
+    let failures = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.options.handle(event);
-        return;
+        await work();
+        return { ok: true };
       } catch (error) {
-        const message = (error as Error).message;
-        if (attempt >= maxAttempts) {
-          this.options.logger.error(
-            { eventId: event.eventId, err: message },
-            `${this.options.name}: giving up`,
+        if (this.stopped || error instanceof ConsumerStopping) return { ok: false, stopping: true };
+        const isTransient = isTransientError(error);
+        if (!isTransient && ++failures >= maxAttempts) return { ok: false, stopping: false, error };
+        // Logged at the first failure and then every 10th: an outage must not write a line per retry.
+        if (attempt === 1 || attempt % 10 === 0) {
+          this.options.logger.warn(
+            { eventId: event.eventId, attempt, isTransient, err: describe(error) },
+            `${this.options.name}: retrying`,
           );
-          await this.deadLetter({ error: message, event });
-          return;
         }
-        this.options.logger.warn(
-          { eventId: event.eventId, attempt, err: message },
-          `${this.options.name}: retrying`,
-        );
-        const delay = this.options.retryDelayMs?.(attempt) ?? Math.min(100 * 2 ** attempt, 30000);
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        const delay =
+          this.options.retryDelayMs?.(attempt) ?? Math.min(200 * 2 ** Math.min(attempt - 1, 20), 30_000);
+        try {
+          await this.wait(delay);
+        } catch {
+          return { ok: false, stopping: true };
+        }
       }
     }
+  }
+
+  /**
+   * Hands a dead-lettered event to this consumer's handler again (`bridge dead-letters retry`), outside Kafka: a
+   * few tries, a permanent failure ended through onPermanentFailure as in normal running. `failed` when it still
+   * fails (a dependency still down, or nothing can end it): the dead letter stays open.
+   */
+  async redeliver(
+    event: StoredEvent,
+  ): Promise<{ outcome: 'handled' | 'ended' } | { outcome: 'failed'; error: string }> {
+    if (this.options.eventTypes && !this.options.eventTypes.has(event.type)) return { outcome: 'handled' };
+    const runtime: HandlerRuntime = { wait: (ms) => sleep(Math.min(ms, 30_000)) };
+    const tries = this.options.maxAttempts ?? 3;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= tries; attempt++) {
+      try {
+        await this.options.handle(event, runtime);
+        return { outcome: 'handled' };
+      } catch (error) {
+        lastError = error;
+        if (attempt < tries) await sleep(Math.min(200 * 2 ** attempt, 2_000));
+      }
+    }
+    const hook = this.options.onPermanentFailure;
+    if (isTransientError(lastError) || !hook) return { outcome: 'failed', error: describe(lastError) };
+    try {
+      await hook(event, lastError);
+      return { outcome: 'ended' };
+    } catch (error) {
+      return { outcome: 'failed', error: `${describe(lastError)}; could not be ended: ${describe(error)}` };
+    }
+  }
+
+  /** Sleeps without a slot; rejects with ConsumerStopping as soon as the consumer stops. */
+  private wait(ms: number): Promise<void> {
+    if (this.stopped) return Promise.reject(new ConsumerStopping());
+    return this.slots.whileWaiting(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const wake = () => {
+            clearTimeout(timer);
+            this.stopWaiters.delete(wake);
+            reject(new ConsumerStopping());
+          };
+          const timer = setTimeout(() => {
+            this.stopWaiters.delete(wake);
+            resolve();
+          }, ms);
+          this.stopWaiters.add(wake);
+        }),
+    );
   }
 
   private async deadLetter({ error, event }: { error: string; event?: StoredEvent }): Promise<void> {
@@ -209,3 +345,7 @@ export class KeyedConsumer {
     return this.committing;
   }
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -43,6 +43,8 @@ export interface StatusProcessor {
   sweep(): Promise<number>;
   /** Drops parked statuses older than the retention whose wamid is still unknown; answers how many. */
   expire(): Promise<number>;
+  /** Hands a dead-lettered event to the handler again (`bridge dead-letters retry`). */
+  redeliver: KeyedConsumer['redeliver'];
 }
 
 /**
@@ -116,5 +118,6 @@ export const createStatusProcessor = (options: StatusProcessorOptions): StatusPr
     whenIdle: () => consumer.whenIdle(),
     sweep: () => parked.sweep(),
     expire,
+    redeliver: (event) => consumer.redeliver(event),
   };
 };

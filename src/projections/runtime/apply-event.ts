@@ -59,6 +59,21 @@ const deadLetter = async (
   return recorded ? { outcome: 'dead-lettered', error: message } : { outcome: 'skipped' };
 };
 
+/**
+ * Applies an event this projection dead-lettered, on an operator's request (`bridge dead-letters retry`): its
+ * position was claimed when it was dead-lettered, so it is applied without a claim. Throws if it still fails.
+ */
+export const reapplyDeadLettered = async <E extends { type: string }>(
+  pool: Pool,
+  projection: Projection<E>,
+  event: StoredEvent,
+): Promise<void> => {
+  const handler = handlerFor(projection, event.type);
+  if (!handler) return;
+  const decoded = projection.decode(event);
+  await inTransaction(pool, (tx) => handler(decoded, tx));
+};
+
 /** A message that is not an event at all: recorded without a position (there is no stream to record it for). */
 export const deadLetterUnreadable = async (pool: Pool, letter: DeadLetter): Promise<void> => {
   await pool.query(insertDeadLetterQuery(letter));

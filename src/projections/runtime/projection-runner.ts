@@ -4,7 +4,7 @@ import type { Logger } from '../../infra/logger';
 import { eventTypeHeader } from '../../events/relay/kafka-messages';
 import type { StoredEvent } from '../../events/store/types';
 import { applyBatch } from './apply-batch';
-import { deadLetterUnreadable } from './apply-event';
+import { deadLetterUnreadable, describeError, reapplyDeadLettered } from './apply-event';
 import { handlerFor, type Projection } from './define-projection';
 import { parseEnvelope } from './envelope';
 import { isTransientError } from './transient-errors';
@@ -51,6 +51,17 @@ export class ProjectionRunner<E extends { type: string }> {
   constructor(private readonly deps: ProjectionRunnerDeps<E>) {
     this.groupId = deps.groupId ?? `${deps.topicPrefix}projection.${deps.projection.name}`;
     this.topics = deps.projection.topics.map((topic) => `${deps.topicPrefix}${topic}`);
+  }
+  /** Applies an event this projection dead-lettered again, on an operator's request (`bridge dead-letters retry`). */
+  async redeliver(
+    event: StoredEvent,
+  ): Promise<{ outcome: 'handled' } | { outcome: 'failed'; error: string }> {
+    try {
+      await reapplyDeadLettered(this.deps.pool, this.deps.projection, event);
+      return { outcome: 'handled' };
+    } catch (error) {
+      return { outcome: 'failed', error: describeError(error) };
+    }
   }
 
   async start(): Promise<void> {

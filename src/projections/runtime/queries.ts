@@ -27,13 +27,18 @@ export interface DeadLetter {
   eventType?: string | null;
 }
 
-/** Once per source and event id: a redelivered or replayed poison event does not pile up rows. */
+/**
+ * Once per source and event id: a redelivered or replayed poison event does not pile up rows. A row whose retry
+ * succeeded earlier is reopened with the new error, so a second failure is never swallowed.
+ */
 export const insertDeadLetterQuery = (letter: DeadLetter): QueryConfig => ({
   name: 'projection_insert_dead_letter',
   text: `INSERT INTO dead_letters (source, event_id, global_position, stream_id, stream_position, event_type, error,
       payload)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-    ON CONFLICT (source, event_id) WHERE event_id IS NOT NULL DO NOTHING`,
+    ON CONFLICT (source, event_id) WHERE event_id IS NOT NULL
+    DO UPDATE SET error = EXCLUDED.error, created_at = now(), retried_at = NULL
+      WHERE dead_letters.retried_at IS NOT NULL`,
   values: [
     letter.source,
     letter.eventId ?? null,

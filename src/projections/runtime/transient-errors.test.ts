@@ -1,4 +1,5 @@
-import { isTransientError } from './transient-errors';
+import { runInNewContext } from 'node:vm';
+import { isTransientError, TransientError } from './transient-errors';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -13,6 +14,23 @@ describe('isTransientError', () => {
     ['a refused TCP connection', withCode('ECONNREFUSED')],
     ['a reset TCP connection', withCode('ECONNRESET')],
     ['node-postgres losing its connection mid-query', new Error('Connection terminated unexpectedly')],
+    ['a pool that found no connection in time', new Error('timeout exceeded when trying to connect')],
+    ['a statement timeout', withCode('57014')],
+    ['S3 asking to slow down', withCode('SlowDown')],
+    ['S3 unavailable', withCode('ServiceUnavailable')],
+    ['Redis with its connection closed', new Error('Connection is closed.')],
+    ['a call aborted by its timeout', Object.assign(new Error('aborted'), { name: 'TimeoutError' })],
+    ['fetch failing to connect', new TypeError('fetch failed', { cause: withCode('ECONNREFUSED') })],
+    ['a refused connection to every address', new AggregateError([withCode('ECONNREFUSED')], 'x')],
+    [
+      'a kafkajs error marked retriable',
+      Object.assign(new Error('leader not available'), { retriable: true }),
+    ],
+    ['a failure its thrower knows is transient', new TransientError('Genesys answered 503')],
+    [
+      "a reset from Node's http module, whose Error is another realm's",
+      runInNewContext("Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })") as unknown,
+    ],
   ])('retries %s', (_name, error) => {
     expect(isTransientError(error)).toBe(true);
   });
@@ -24,6 +42,8 @@ describe('isTransientError', () => {
     ['an invalid text representation', withCode('22P02')],
     ['a plain handler bug', new TypeError("Cannot read properties of undefined (reading 'x')")],
     ['something that is not an Error', 'boom'],
+    ['S3 denying access', withCode('AccessDenied')],
+    ['a secret that cannot be opened', new Error('Unsupported state or unable to authenticate data')],
   ])('does not retry %s', (_name, error) => {
     expect(isTransientError(error)).toBe(false);
   });

@@ -40,6 +40,8 @@ export interface MetaFailure extends MetaFaultScope {
   delayMs?: number;
   /** Adds a Retry-After header (seconds). */
   retryAfterSeconds?: number;
+  /** Let the request take effect (the message is "sent") before answering the failure. Default false. */
+  processed?: boolean;
 }
 
 export interface MetaHoldOptions extends MetaFaultScope {
@@ -120,7 +122,14 @@ export class MetaSimulator {
       failure.retryAfterSeconds === undefined ? {} : { 'retry-after': String(failure.retryAfterSeconds) };
     this.faults.plan(
       this.scopeOf(failure),
-      { kind: 'fail', status, body, headers, delayMs: failure.delayMs ?? 0 },
+      {
+        kind: 'fail',
+        status,
+        body,
+        headers,
+        delayMs: failure.delayMs ?? 0,
+        ...(failure.processed === true ? { processed: true } : {}),
+      },
       failure.count ?? 1,
     );
   }

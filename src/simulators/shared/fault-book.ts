@@ -1,7 +1,17 @@
 /** One planned misbehaviour of a simulator. */
 export type Fault =
-  /** Answer with this status and body instead of the real answer (after `delayMs`). */
-  | { kind: 'fail'; status: number; body: string; headers: Record<string, string>; delayMs: number }
+  /**
+   * Answer with this status and body instead of the real answer (after `delayMs`). With `processed`, the request
+   * takes effect first (the message is "sent") and the error replaces the real answer: a 5xx after the send.
+   */
+  | {
+      kind: 'fail';
+      status: number;
+      body: string;
+      headers: Record<string, string>;
+      delayMs: number;
+      processed?: boolean;
+    }
   /**
    * Never answer (the connection stays open until the simulator stops or `holdMs` passes). With `processed`,
    * the request takes effect first (the message is "sent") and only the answer is lost: the case a client must

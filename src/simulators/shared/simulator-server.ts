@@ -73,6 +73,7 @@ export class SimulatorServer {
     if (latency > 0) await sleep(latency);
     const fault = this.faults.take(scopes);
     if (fault?.kind === 'fail') {
+      if (fault.processed === true) await work();
       if (fault.delayMs > 0) await sleep(fault.delayMs);
       return send(reply, fault);
     }
