@@ -45,9 +45,12 @@ export const openConnections = async (config: Config, logger: Logger): Promise<C
   const kafkaAdmin = kafka.admin();
   // Not awaited: a broker that is down must not hold up the API's start (kafkajs retries for tens of seconds);
   // readiness reports it, and the admin connects again at its first use.
-  void kafkaAdmin
+  const adminConnecting = kafkaAdmin
     .connect()
     .catch((error: Error) => logger.warn({ err: error.message }, 'Kafka not reachable yet'));
+  // A reachable broker answers in milliseconds: wait for it, since kafkajs leaks a socket when the admin is used
+  // (or disconnected) while its first connect is still in flight. An unreachable one holds the start 2 s at most.
+  await Promise.race([adminConnecting, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
   const s3 = createS3(config.S3_ENDPOINT, config.S3_ACCESS_KEY, config.S3_SECRET_KEY, config.S3_REGION, {
     requestTimeoutMs: config.S3_REQUEST_TIMEOUT_MS,
   });
