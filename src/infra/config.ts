@@ -163,6 +163,22 @@ export const configSchema = z.object({
   /** An S3 request with no byte sent or received for this long is aborted. */
   S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000).default(15000),
   // ---- end of timeouts
+  // ---- Inbound media (README "Inbound media"): a customer's image/audio/video/document/sticker is fetched from
+  // Meta, stored, and handed to Genesys as a presigned URL. processors/inbound/inbound-media.ts reads these.
+  /** Where inbound media is stored (keys `{tenant}/inbound/{kind folder}/{yyyy-MM-dd}/{uuid}.{ext}`). */
+  S3_INBOUND_MEDIA_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 of a-z 0-9 . -)')
+    .default('media-inbound'),
+  /** Lifetime of the presigned URL Genesys gets; SigV4 presigned URLs last at most 7 days (604800 s). */
+  INBOUND_MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(604800).default(604800),
+  /** Largest inbound file; Genesys takes attachments up to 25 MB, so larger files become a text for the agent. */
+  INBOUND_MEDIA_MAX_BYTES: z.coerce.number().int().min(1).max(25_000_000).default(25_000_000),
+  /** One download from Meta's CDN, body included (a 25 MB file on a slow link needs more than a Graph call). */
+  INBOUND_MEDIA_DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600000).default(60000),
+  /** Lookup-and-download attempts per file (each with a fresh URL) before the failure is reported. */
+  INBOUND_MEDIA_DOWNLOAD_ATTEMPTS: z.coerce.number().int().min(1).max(5).default(3),
+  // ---- end of inbound media
 });
 
 /** The first inconsistency among the Kafka security settings, as [variable, reason]. */

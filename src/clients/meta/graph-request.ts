@@ -16,22 +16,39 @@ export interface GraphPost {
 
 export type GraphAnswer = { ok: true; httpStatus: number; json: unknown } | { ok: false; error: MetaError };
 
+export interface GraphGet {
+  url: string;
+  accessToken: string;
+  timeoutMs: number;
+}
+
+/**
+ * One GET to the Graph API (a lookup), with the same answer handling as a POST. A GET changes nothing at Meta,
+ * so callers may repeat it after any failure, an `unknown-outcome` included.
+ */
+export const getFromGraph = (request: GraphGet): Promise<GraphAnswer> => callGraph('GET', request);
+
 /**
  * One POST to the Graph API. A 2xx answer is handed back parsed; every failure becomes a MetaError. The access
  * token goes into the Authorization header only and is scrubbed from anything Meta echoes back.
  */
-export const postToGraph = async (request: GraphPost): Promise<GraphAnswer> => {
+export const postToGraph = (request: GraphPost): Promise<GraphAnswer> => callGraph('POST', request);
+
+const callGraph = async (
+  method: 'GET' | 'POST',
+  request: GraphGet & Partial<GraphPost>,
+): Promise<GraphAnswer> => {
   const scrub = (text: string) => withoutSecrets(text, [request.accessToken]);
   const signal = AbortSignal.timeout(request.timeoutMs);
   let response: Response;
   try {
     response = await fetch(request.url, {
-      method: 'POST',
+      method,
       headers: {
         authorization: `Bearer ${request.accessToken}`,
         ...(request.contentType ? { 'content-type': request.contentType } : {}),
       },
-      body: request.body,
+      ...(request.body === undefined ? {} : { body: request.body }),
       signal,
       // Graph answers directly; a redirect would be unexpected and must not carry the token elsewhere.
       redirect: 'manual',

@@ -8,3 +8,12 @@ export {
   type SendMessageResult,
 } from './send-message';
 export { uploadMedia, type UploadMediaRequest, type UploadMediaResult } from './upload-media';
+export {
+  downloadMedia,
+  type DownloadMediaRequest,
+  type DownloadMediaResult,
+  type MediaDownloadError,
+  type MediaDownloadErrorKind,
+} from './download-media';
+export { lookupMedia, type LookupMediaRequest, type LookupMediaResult, type MediaInfo } from './lookup-media';
+export { checkMediaUrl, META_MEDIA_HOSTS, simulatorOriginFor, type MediaUrlCheck } from './media-url-policy';

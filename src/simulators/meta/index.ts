@@ -1,4 +1,10 @@
 export { fetchMediaLink, type MediaFetch } from './media-fetch';
+export {
+  MEDIA_DOWNLOAD_PATH,
+  type AddMediaOptions,
+  type InboundMedia,
+  type MediaRoute,
+} from './media-routes';
 export { defaultHttpStatusFor, metaErrorBody } from './meta-error-catalog';
 export type { SentMessage, UploadedMedia } from './meta-records';
 export {

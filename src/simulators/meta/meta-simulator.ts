@@ -4,6 +4,15 @@ import { SimulatorServer } from '../shared/simulator-server';
 import type { WebhookDelivery } from '../shared/post-signed';
 import { Waiters } from '../shared/waiters';
 import { defaultHttpStatusFor, metaErrorBody } from './meta-error-catalog';
+import {
+  newInboundMedia,
+  registerMediaRoutes,
+  type AddMediaOptions,
+  type InboundMedia,
+  type MediaRoute,
+  type MediaRouteState,
+  MEDIA_DOWNLOAD_PATH,
+} from './media-routes';
 import type { SentMessage, UploadedMedia } from './meta-records';
 import { registerMetaRoutes, type MetaRoute, type MetaRouteState } from './meta-routes';
 import { sendMetaStatusWebhook, type StatusUpdate, type StatusWebhookInput } from './status-webhook';
@@ -19,12 +28,16 @@ export interface MetaSimulatorOptions {
   maxMediaBytes?: number;
   /** How long `timeoutNext` holds a request before dropping it; longer than any client timeout. */
   holdMs?: number;
+  /** How long a media URL from a lookup stays valid (Meta: 5 minutes). */
+  mediaUrlTtlMs?: number;
+  /** The clock media URL expiry is judged by (tests move it instead of sleeping). */
+  now?: () => number;
 }
 
 /** Where a fault applies: one phone number id and/or one route; neither means every request. */
 export interface MetaFaultScope {
   phoneNumberId?: string;
-  route?: MetaRoute;
+  route?: MetaRoute | MediaRoute;
 }
 
 export interface MetaFailure extends MetaFaultScope {
@@ -63,6 +76,7 @@ export class MetaSimulator {
   private readonly server: SimulatorServer;
   private readonly tokens = new Map<string, Set<string>>();
   private readonly port: number;
+  private readonly media: MediaRouteState;
 
   constructor(options: MetaSimulatorOptions = {}) {
     this.port = options.port ?? 0;
@@ -81,6 +95,15 @@ export class MetaSimulator {
       maxMediaBytes,
       onChange: () => this.waiters.notify(),
     };
+    this.media = {
+      tokens: this.tokens,
+      media: new Map(),
+      urls: new Map(),
+      urlTtlMs: options.mediaUrlTtlMs ?? 5 * 60_000,
+      expireNextUrls: 0,
+      now: options.now ?? Date.now,
+    };
+    registerMediaRoutes(this.server, this.media);
     registerMetaRoutes(this.server, state);
   }
 
@@ -106,6 +129,36 @@ export class MetaSimulator {
     const tokens = this.tokens.get(phoneNumberId) ?? new Set<string>();
     for (const token of Array.isArray(accessTokens) ? accessTokens : [accessTokens]) tokens.add(token);
     this.tokens.set(phoneNumberId, tokens);
+  }
+
+  /**
+   * Registers media a customer sent (inbound), for `GET /{version}/{mediaId}` and the download URL it answers.
+   * With a phone number id, only that number's tokens reach it.
+   */
+  addMedia(mediaId: string, bytes: Buffer, mimeType: string, options: AddMediaOptions = {}): InboundMedia {
+    const media = newInboundMedia(mediaId, bytes, mimeType, options);
+    this.media.media.set(mediaId, media);
+    return media;
+  }
+
+  /** Forgets media (Meta deletes it after 30 days, or the business deleted it): lookups then answer code 100. */
+  removeMedia(mediaId: string): void {
+    this.media.media.delete(mediaId);
+  }
+
+  /** How long media URLs from later lookups stay valid. */
+  setMediaUrlTtl(ms: number): void {
+    this.media.urlTtlMs = ms;
+  }
+
+  /** The next `count` lookups answer a URL that has already expired (as if 5 minutes passed before the GET). */
+  expireNextMediaUrls(count = 1): void {
+    this.media.expireNextUrls += count;
+  }
+
+  /** Media downloads received (any outcome), in order. */
+  get mediaDownloads(): readonly RecordedRequest[] {
+    return this.server.requests.filter((request) => request.path === MEDIA_DOWNLOAD_PATH);
   }
 
   /** The next `count` matching requests fail with Meta's error body for `metaErrorCode`, or the given body. */

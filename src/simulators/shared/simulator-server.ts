@@ -1,11 +1,13 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fault, FaultBook } from './fault-book';
 import type { RecordedRequest } from './recorded-request';
 
 export interface SimulatorAnswer {
   status: number;
-  body: string | Buffer;
+  /** A stream is sent chunked, without Content-Length. */
+  body: string | Buffer | Readable;
   headers?: Record<string, string>;
 }
 
