@@ -84,7 +84,11 @@ export const registerServeCommand = (program: Command) =>
       const started: Worker[] = [];
       let starting: Worker | undefined;
       void (async () => {
-        for (const bucket of [config.S3_MEDIA_BUCKET, config.S3_ARCHIVE_BUCKET]) {
+        for (const bucket of [
+          config.S3_MEDIA_BUCKET,
+          config.S3_ARCHIVE_BUCKET,
+          config.S3_INBOUND_MEDIA_BUCKET,
+        ]) {
           const ensured = await withDeadline(ensureBucket(connections.s3, bucket, config.S3_REGION), 5_000);
           if (ensured.outcome === 'timeout' || ensured.error)
             logger.warn(

@@ -132,3 +132,33 @@ describe('secured connection settings', () => {
     expect(text).toContain('sslmode=verify-full');
   });
 });
+
+describe('inbound media settings', () => {
+  it('defaults to the media-inbound bucket, 7-day URLs, the Genesys 25 MB limit and 3 attempts', () => {
+    const config = loadConfig({});
+    expect(config.S3_INBOUND_MEDIA_BUCKET).toBe('media-inbound');
+    expect(config.INBOUND_MEDIA_URL_TTL_SECONDS).toBe(604800);
+    expect(config.INBOUND_MEDIA_MAX_BYTES).toBe(25_000_000);
+    expect(config.INBOUND_MEDIA_DOWNLOAD_TIMEOUT_MS).toBe(60000);
+    expect(config.INBOUND_MEDIA_DOWNLOAD_ATTEMPTS).toBe(3);
+  });
+
+  it.each([
+    ['INBOUND_MEDIA_URL_TTL_SECONDS', '604801'],
+    ['INBOUND_MEDIA_URL_TTL_SECONDS', '59'],
+    ['INBOUND_MEDIA_MAX_BYTES', '25000001'],
+    ['INBOUND_MEDIA_DOWNLOAD_ATTEMPTS', '0'],
+    ['INBOUND_MEDIA_DOWNLOAD_ATTEMPTS', '6'],
+    ['INBOUND_MEDIA_DOWNLOAD_TIMEOUT_MS', '999'],
+    ['S3_INBOUND_MEDIA_BUCKET', 'Media_Inbound'],
+    ['S3_INBOUND_MEDIA_BUCKET', 'ab'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(`Invalid configuration: ${name}`);
+  });
+
+  it('takes shorter URLs and a smaller limit', () => {
+    const config = loadConfig({ INBOUND_MEDIA_URL_TTL_SECONDS: '3600', INBOUND_MEDIA_MAX_BYTES: '1048576' });
+    expect(config.INBOUND_MEDIA_URL_TTL_SECONDS).toBe(3600);
+    expect(config.INBOUND_MEDIA_MAX_BYTES).toBe(1048576);
+  });
+});
