@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import {
   attemptDelayMs,
   downloadFailure,
   lookupFailure,
   MAX_ATTEMPT_DELAY_MS,
 } from './inbound-media-failure';
-import { sameDigest } from './inbound-media';
 
 describe('lookupFailure', () => {
   it('retries whatever did not prove a refusal, keeping Retry-After', () => {
@@ -54,15 +52,5 @@ describe('attemptDelayMs', () => {
     expect(attemptDelayMs(1, 100, 2000)).toBe(2000);
     expect(attemptDelayMs(1, 100, 60_000)).toBe(MAX_ATTEMPT_DELAY_MS);
     expect(attemptDelayMs(20, 100)).toBe(MAX_ATTEMPT_DELAY_MS);
-  });
-});
-
-describe('sameDigest', () => {
-  const digest = createHash('sha256').update('bytes').digest();
-  it('matches hex (any case) and base64, nothing else', () => {
-    expect(sameDigest(digest.toString('hex'), digest)).toBe(true);
-    expect(sameDigest(digest.toString('hex').toUpperCase(), digest)).toBe(true);
-    expect(sameDigest(digest.toString('base64'), digest)).toBe(true);
-    expect(sameDigest(createHash('sha256').update('other').digest('hex'), digest)).toBe(false);
   });
 });

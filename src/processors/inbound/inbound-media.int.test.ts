@@ -85,6 +85,7 @@ describe('storeInboundMedia against the Meta simulator and S3Proxy', () => {
       'content-type': 'image/jpeg',
       wamid: encodeURIComponent('wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQUE='),
       mediaid: 'img-1',
+      phonenumberid: phoneNumberId,
       sha256,
       direction: 'inbound',
       originalfilename: encodeURIComponent('façade.jpg'),

@@ -69,7 +69,7 @@ export interface InboundMediaInput {
   kind: MediaKind;
   /** The tenant's WhatsApp token: used for the lookup and, as Meta requires, for the download. */
   accessToken: string;
-  /** Lets Meta check the media was sent to this business number. */
+  /** The business number the message came to; kept in the object's metadata. */
   phoneNumberId?: string;
   /** The inbound message's wamid, kept in the object's metadata. */
   wamid?: string;
@@ -133,7 +133,8 @@ export const storeInboundMedia = async (
       version: settings.graphVersion,
       mediaId: input.mediaId,
       accessToken: input.accessToken,
-      ...(input.phoneNumberId === undefined ? {} : { phoneNumberId: input.phoneNumberId }),
+      // No phone_number_id: Meta documents it as "the number the media was uploaded on", which a customer's
+      // media never was; the token already limits the lookup to the tenant's business account.
       timeoutMs: settings.lookupTimeoutMs,
     });
     if (!lookup.ok) {
@@ -203,6 +204,7 @@ const store = async (
       'X-Amz-Meta-Tenantid': headerSafe(input.tenantId),
       'X-Amz-Meta-Wamid': headerSafe(input.wamid ?? ''),
       'X-Amz-Meta-Mediaid': headerSafe(input.mediaId),
+      'X-Amz-Meta-Phonenumberid': headerSafe(input.phoneNumberId ?? ''),
       'X-Amz-Meta-Sha256': file.sha256,
       'X-Amz-Meta-Originalfilename': headerSafe(input.filename ?? ''),
       'X-Amz-Meta-Direction': 'inbound',
