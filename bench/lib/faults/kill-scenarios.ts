@@ -1,0 +1,112 @@
+import type { FaultHarness } from './harness';
+import { settle, sleep, timeUntil, withHarness, type Scenario, type ScenarioContext } from './scenario';
+import { isAck, tally } from './tally';
+
+const healthz = (harness: FaultHarness) => async () =>
+  (await fetch(`${harness.bridge.url}/healthz`, { signal: AbortSignal.timeout(1000) })).status === 200;
+
+/** The first webhook due after `fromMs` that was acknowledged: seconds after `fromMs`. */
+const firstAckAfter = async (harness: FaultHarness, fromMs: number, timeoutMs: number) => {
+  const ms = await timeUntil(
+    async () => harness.traffic.sent.some((record) => record.dueAtMs >= fromMs && isAck(record)),
+    timeoutMs,
+  );
+  if (ms === null) return null;
+  const first = harness.traffic.sent.filter((record) => record.dueAtMs >= fromMs && isAck(record));
+  return (Math.min(...first.map((record) => record.answeredAtMs!)) - fromMs) / 1000;
+};
+
+/**
+ * kill -9 of the whole bridge (every role in one process) three times under load, started again at once each
+ * time, as a supervisor would. Measured: how soon the webhook listener answers after each restart (target 5 s),
+ * and what became of every acknowledged webhook.
+ */
+const killNine =
+  (statuses: boolean): Scenario =>
+  (context) =>
+    withHarness(context, { roles: ['all'], statuses, label: 'faultskill' }, async (harness) => {
+      const notes: string[] = [];
+      const listener: number[] = [];
+      const recovery: number[] = [];
+      harness.traffic.start(context.rate);
+      await sleep(context.scaled(10) * 1000);
+      for (let round = 1; round <= 3; round++) {
+        context.progress(`kill -9 ${round} of 3`);
+        await harness.bridge.kill9(0);
+        const restartedAt = Date.now();
+        await harness.bridge.restart(0);
+        const ms = await timeUntil(healthz(harness), 120_000);
+        listener.push(ms === null ? Number.NaN : ms / 1000);
+        recovery.push((await firstAckAfter(harness, restartedAt, 120_000)) ?? Number.NaN);
+        await sleep(context.scaled(10) * 1000);
+      }
+      await settle(harness, context, notes);
+      notes.push(
+        `listener answering /healthz after each restart: ${listener.map((s) => `${s.toFixed(1)} s`).join(', ')} (target ≤ 5 s)`,
+        `first webhook acknowledged after each restart: ${recovery.map((s) => `${s.toFixed(1)} s`).join(', ')}`,
+      );
+      return tally(harness, Math.max(...recovery), notes);
+    });
+
+export const kill9: Scenario = killNine(true);
+export const kill9NoStatuses: Scenario = killNine(false);
+
+/** Which child holds the relay's advisory lock: the OS pid owning the PostgreSQL connection that holds it. */
+export const relayLeaderIndex = async (harness: FaultHarness): Promise<number | undefined> => {
+  const { rows } = await harness.bridge.db.pool.query<{ port: number }>(
+    `SELECT a.client_port AS port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+  );
+  const { execFile } = await import('node:child_process');
+  for (const { port } of rows) {
+    const out = await new Promise<string>((resolve) =>
+      execFile('ss', ['-Htnp', 'state', 'established', `( sport = :${port} )`], (_error, stdout) =>
+        resolve(stdout),
+      ),
+    );
+    const pid = Number(/pid=(\d+)/.exec(out)?.[1]);
+    const index = harness.bridge.processes.findIndex((process) => process.pid === pid);
+    if (index >= 0) return index;
+  }
+  return undefined;
+};
+
+/**
+ * Two bridge processes (all roles, plus a second relay): kill -9 the one holding the relay's advisory lock; the
+ * other must take over and webhooks keep flowing to Meta. The killed one is not started again if it was the API.
+ */
+export const relayFailover: Scenario = (context: ScenarioContext) =>
+  withHarness(context, { roles: ['all', 'relay'], label: 'faultsrelay' }, async (harness) => {
+    const notes: string[] = [];
+    harness.traffic.start(context.rate);
+    await sleep(context.scaled(10) * 1000);
+    const leader = await relayLeaderIndex(harness);
+    if (leader === undefined) throw new Error('no bridge process holds the relay lock');
+    const role = harness.bridge.processes[leader]!.role;
+    context.progress(`kill -9 of the relay leader (--role ${role})`);
+    await harness.bridge.kill9(leader);
+    if (leader === 0) {
+      // The API went with it: start it again so that webhooks can come in; the relay must be the other's now.
+      await harness.bridge.restart(0);
+    }
+    const sentBefore = harness.meta.sentMessages.length;
+    const [takeover, flowing] = await Promise.all([
+      timeUntil(
+        async () => {
+          const now = await relayLeaderIndex(harness);
+          return now !== undefined && now !== leader;
+        },
+        60_000,
+        200,
+      ),
+      timeUntil(async () => harness.meta.sentMessages.length > sentBefore, 60_000, 100),
+    ]);
+    await sleep(context.scaled(10) * 1000);
+    await settle(harness, context, notes);
+    notes.push(
+      `relay leader was --role ${role}; the other process held the lock ${takeover === null ? 'NEVER (60 s)' : `${(takeover / 1000).toFixed(1)} s`} after the kill; sends at Meta resumed after ${flowing === null ? 'never' : `${(flowing / 1000).toFixed(1)} s`}`,
+    );
+    if (leader === 0)
+      notes.push('the leader was the API process: it was started again (as a relay follower)');
+    return tally(harness, flowing === null ? null : flowing / 1000, notes);
+  });
