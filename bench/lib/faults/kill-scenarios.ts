@@ -45,7 +45,11 @@ const killNine =
         `listener answering /healthz after each restart: ${listener.map((s) => `${s.toFixed(1)} s`).join(', ')} (target ≤ 5 s)`,
         `first webhook acknowledged after each restart: ${recovery.map((s) => `${s.toFixed(1)} s`).join(', ')}`,
       );
-      return tally(harness, Math.max(...recovery), notes);
+      const slow = listener.filter((s) => !(s <= 5)).length;
+      return tally(harness, Math.max(...recovery), notes, {
+        failures: slow ? [`listener answered later than 5 s after ${slow} of 3 restarts`] : [],
+        allowDuplicates: !statuses,
+      });
     });
 
 export const kill9: Scenario = killNine(true);
@@ -108,5 +112,8 @@ export const relayFailover: Scenario = (context: ScenarioContext) =>
     );
     if (leader === 0)
       notes.push('the leader was the API process: it was started again (as a relay follower)');
-    return tally(harness, flowing === null ? null : flowing / 1000, notes);
+    const failures = [];
+    if (takeover === null) failures.push('the other process did not take the relay lock within 60 s');
+    if (flowing === null) failures.push('no send reached Meta within 60 s of the kill');
+    return tally(harness, flowing === null ? null : flowing / 1000, notes, { failures });
   });

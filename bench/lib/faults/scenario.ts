@@ -51,9 +51,14 @@ export const withHarness = async (
 };
 
 /** Stops the load, then waits until every message, status, receipt and queue copy has settled. */
-export const settle = async (harness: FaultHarness, context: ScenarioContext, notes: string[]) => {
+export const settle = async (
+  harness: FaultHarness,
+  context: ScenarioContext,
+  notes: string[],
+  quietMs = 8000,
+) => {
   await harness.traffic.stop();
   context.progress('waiting for quiescence');
-  const quiet = await waitForQuiescence(harness, 5000, 180_000);
+  const quiet = await waitForQuiescence(harness, quietMs, 180_000);
   if (!quiet) notes.push('still moving after 3 minutes: counted anyway');
 };

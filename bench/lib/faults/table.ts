@@ -14,20 +14,29 @@ const COLUMNS: Array<[keyof ScenarioResult, string]> = [
   ['recoverySeconds', 'recov s'],
 ];
 
+const verdict = (result: ScenarioResult) => (result.failures.length ? 'FAIL' : 'pass');
+
 /** One line per scenario, then each scenario's notes. */
 export const renderFaultTable = (results: Record<string, ScenarioResult | { error: string }>): string => {
-  const header = ['scenario', ...COLUMNS.map(([, title]) => title)];
+  const header = ['scenario', ...COLUMNS.map(([, title]) => title), 'verdict'];
   const rows = Object.entries(results).map(([name, result]) =>
     'error' in result
-      ? [name, 'ERROR', ...COLUMNS.slice(1).map(() => '')]
-      : [name, ...COLUMNS.map(([key]) => (result[key] === null ? '-' : String(result[key])))],
+      ? [name, ...COLUMNS.map(() => ''), 'ERROR']
+      : [
+          name,
+          ...COLUMNS.map(([key]) => (result[key] === null ? '-' : String(result[key]))),
+          verdict(result),
+        ],
   );
   const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column]!.length)));
   const line = (row: string[]) => row.map((cell, column) => cell.padStart(widths[column]!)).join('  ');
   const notes = Object.entries(results).flatMap(([name, result]) =>
     'error' in result
       ? [`  ${name}: ERROR ${result.error.split('\n').slice(0, 3).join(' | ')}`]
-      : result.notes.map((note) => `  ${name}: ${note}`),
+      : [
+          ...result.failures.map((failure) => `  ${name}: FAILED: ${failure}`),
+          ...result.notes.map((note) => `  ${name}: ${note}`),
+        ],
   );
   return ['fault scenarios', line(header), ...rows.map(line), ...notes].join('\n');
 };

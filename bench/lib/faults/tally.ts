@@ -26,7 +26,18 @@ export interface ScenarioResult {
   legacyDuplicates: number;
   /** From the end of the fault to the first webhook acknowledged after it; null when not measured. */
   recoverySeconds: number | null;
+  /** Every expectation of the scenario that was not met; empty when it passed. */
+  failures: string[];
   notes: string[];
+}
+
+export interface Expectations {
+  /** Failures the scenario found itself (listener too slow, a 2xx while PostgreSQL was down…). */
+  failures?: string[];
+  /** Duplicates at Meta are reported but allowed (no status webhooks to reconcile with). */
+  allowDuplicates?: boolean;
+  /** A message that never reached Meta is fine when Genesys got a Failed receipt for it (never silent). */
+  allowFailedWithReceipt?: boolean;
 }
 
 const AMQP_DIRECT = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -104,6 +115,7 @@ export const tally = async (
   harness: FaultHarness,
   recoverySeconds: number | null,
   notes: string[] = [],
+  expectations: Expectations = {},
   sent: readonly SentWebhook[] = harness.traffic.sent,
 ): Promise<ScenarioResult> => {
   const acked = sent.filter(isAck);
@@ -211,7 +223,22 @@ export const tally = async (
       : []),
     ...(harness.statusesOn ? [] : ['no status webhooks from Meta in this run']),
   );
+  const failures = [...(expectations.failures ?? [])];
+  const silent = expectations.allowFailedWithReceipt ? never - failedReceipts : never;
+  if (silent > 0)
+    failures.push(
+      `${silent} acknowledged webhooks never reached Meta${expectations.allowFailedWithReceipt ? ' and got no Failed receipt' : ''}`,
+    );
+  if (duplicates > 0 && !expectations.allowDuplicates)
+    failures.push(`${duplicates} sent to Meta more than once`);
+  if (orderViolations > 0) failures.push(`${orderViolations} order violations`);
+  if (statusesLost > 0) failures.push(`${statusesLost} statuses lost`);
+  if (receiptsLost > 0) failures.push(`${receiptsLost} receipts lost`);
+  if (receiptsDuplicated > 0) failures.push(`${receiptsDuplicated} receipts duplicated`);
+  if (legacyLost > 0) failures.push(`${legacyLost} missing from the legacy queue`);
+  if (acked.length === 0) failures.push('nothing was acknowledged');
   return {
+    failures,
     acknowledged: acked.length,
     reachedMetaOnce: once,
     never,
