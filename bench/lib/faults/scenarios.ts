@@ -1,5 +1,6 @@
 import { kill9, kill9NoStatuses, relayFailover } from './kill-scenarios';
 import { kafka, metaStorm, postgres, postgresReset, rabbitmq, receipts, redis, s3 } from './outage-scenarios';
+import { poison } from './poison-scenarios';
 import type { Scenario } from './scenario';
 
 /** Every scenario by its --only name, in the order a full run takes them. */
@@ -15,4 +16,5 @@ export const SCENARIOS: Record<string, Scenario> = {
   s3,
   meta: metaStorm,
   receipts,
+  poison,
 };
