@@ -59,6 +59,6 @@ export const settle = async (
 ) => {
   await harness.traffic.stop();
   context.progress('waiting for quiescence');
-  const quiet = await waitForQuiescence(harness, quietMs, 180_000);
-  if (!quiet) notes.push('still moving after 3 minutes: counted anyway');
+  const quiet = await waitForQuiescence(harness, quietMs, 240_000);
+  if (!quiet) notes.push('still moving after 4 minutes: counted anyway');
 };

@@ -44,12 +44,15 @@ const AMQP_DIRECT = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 /**
  * Waits until nothing moves any more: no new send at Meta, no receipt at Genesys, no status still being echoed,
- * no new message on the legacy queue, for `quietMs` (or `maxMs` in all).
+ * no new message on the legacy queue, for `quietMs`, and every acknowledged webhook is accounted for (at Meta, or
+ * a Failed receipt). Messages held back by a retry backoff or a reconciliation window move again later: while
+ * some are unaccounted for, it waits for `patienceMs` of stillness (or `maxMs` in all) before counting them lost.
  */
 export const waitForQuiescence = async (
   harness: FaultHarness,
   quietMs: number,
   maxMs: number,
+  patienceMs = 60_000,
 ): Promise<boolean> => {
   const started = Date.now();
   let last = '';
@@ -60,10 +63,22 @@ export const waitForQuiescence = async (
     if (now !== last) {
       last = now;
       since = Date.now();
-    } else if (!harness.echo?.busy && Date.now() - since >= quietMs) return true;
+    } else if (!harness.echo?.busy) {
+      const still = Date.now() - since;
+      if (still >= patienceMs || (still >= quietMs && unaccounted(harness) === 0)) return true;
+    }
     if (Date.now() - started > maxMs) return false;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+};
+
+/** Acknowledged webhooks neither at Meta nor answered with a Failed receipt. */
+const unaccounted = (harness: FaultHarness): number => {
+  const done = new Set(harness.meta.sentMessages.map((m) => m.bizOpaqueCallbackData ?? ''));
+  for (const receipt of harness.genesys.receipts) {
+    if (receipt.body.status === 'Failed') done.add(String(receipt.body.id));
+  }
+  return harness.traffic.sent.filter((record) => isAck(record) && !done.has(record.messageId)).length;
 };
 
 const queueDepth = async (harness: FaultHarness): Promise<number> => {

@@ -1,0 +1,12 @@
+import { rabbitmq } from '../../bench/lib/faults/outage-scenarios';
+import { runScenario } from './run-scenario';
+
+jest.setTimeout(120_000);
+
+it('RabbitMQ unreachable (fault proxy) under load: webhooks acknowledged, the legacy queue complete afterwards, nothing lost', async () => {
+  const result = await runScenario(rabbitmq);
+  expect(result.failures).toEqual([]);
+  expect(result.acknowledged).toBeGreaterThan(10);
+  expect(result.reachedMetaOnce).toBe(result.acknowledged);
+  expect(result.legacyLost).toBe(0);
+});

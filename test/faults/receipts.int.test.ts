@@ -1,0 +1,12 @@
+import { receipts } from '../../bench/lib/faults/outage-scenarios';
+import { runScenario } from './run-scenario';
+
+jest.setTimeout(120_000);
+
+it('Genesys receipts endpoint failing: receipts delayed, none lost or posted twice', async () => {
+  const result = await runScenario(receipts, 30);
+  expect(result.failures).toEqual([]);
+  expect(result.acknowledged).toBeGreaterThan(10);
+  expect(result.receiptsLost).toBe(0);
+  expect(result.receiptsDuplicated).toBe(0);
+});
