@@ -42,13 +42,18 @@ export default defineBench({
       for (const name of only) {
         progress(`scenario ${name}`);
         try {
-          results[name] = await SCENARIOS[name]!({
+          const loadBefore = os.loadavg()[0]!.toFixed(2);
+          const result = await SCENARIOS[name]!({
             mainJs: build.mainJs,
             rate,
             conversations,
             scaled: (nominal) => Math.max(2, Math.round((nominal * seconds) / 60)),
             progress: (message) => progress(`${name}: ${message}`),
           });
+          result.notes.push(
+            `machine load average (1 min) ${loadBefore} before, ${os.loadavg()[0]!.toFixed(2)} after`,
+          );
+          results[name] = result;
         } catch (error) {
           results[name] = { error: (error as Error).stack ?? String(error) };
         }
