@@ -1,3 +1,4 @@
+import { leaderBackendQuery } from '../../../src/events/relay/queries';
 import type { FaultHarness } from './harness';
 import { settle, sleep, timeUntil, withHarness, type Scenario, type ScenarioContext } from './scenario';
 import { isAck, tally } from './tally';
@@ -57,10 +58,12 @@ export const kill9NoStatuses: Scenario = killNine(false);
 
 /** Which child holds the relay's advisory lock: the OS pid owning the PostgreSQL connection that holds it. */
 export const relayLeaderIndex = async (harness: FaultHarness): Promise<number | undefined> => {
-  const { rows } = await harness.bridge.db.pool.query<{ port: number }>(
-    `SELECT a.client_port AS port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-      WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-  );
+  // Only the relay's lock: appends hold per-stream advisory locks too, on the API's connections.
+  const leader = leaderBackendQuery('kafka');
+  const { rows } = await harness.bridge.db.pool.query<{ port: number }>({
+    text: `SELECT client_port AS port FROM pg_stat_activity WHERE pid IN (${leader.text})`,
+    values: leader.values,
+  });
   const { execFile } = await import('node:child_process');
   for (const { port } of rows) {
     const out = await new Promise<string>((resolve) =>
