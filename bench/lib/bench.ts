@@ -19,6 +19,8 @@ export interface BenchReport {
   metrics: Metric[];
   /** Anything a reader needs to interpret the numbers (sizes, settings, what was skipped and why). */
   notes: string[];
+  /** Structured results beyond the metrics (e.g. per-scenario counts), written as they are into the JSON. */
+  extra?: Record<string, unknown>;
 }
 
 export interface Bench {

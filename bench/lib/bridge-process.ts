@@ -68,7 +68,7 @@ const SERVER_SETTINGS = [
  * The environment of a bench bridge. Every other bridge setting in the bench's own environment is dropped, so a
  * colleague's shell (a KAFKA_TOPIC_PREFIX, a LOG_LEVEL) cannot leak into the measurement.
  */
-const bridgeEnv = (
+export const bridgeEnv = (
   ns: BenchNamespace,
   db: FreshDatabase,
   port: number,

@@ -60,6 +60,7 @@ export const writeReport = async (
     },
     metrics: report.metrics.map((metric) => ({ ...metric, met: meetsTarget(metric) })),
     notes: report.notes,
+    ...report.extra,
   };
   await writeFile(file, `${JSON.stringify(body, null, 2)}\n`);
   return file;
