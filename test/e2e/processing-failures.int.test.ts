@@ -4,7 +4,7 @@ import { fixtureBytes } from '../support/fixtures';
 import { genesysTextWebhook, postGenesysWebhook } from '../support/genesys-webhooks';
 import { startPipeline, type TestPipeline } from '../support/pipeline';
 import { streamEvents, waitForSettled } from '../support/streams';
-import { SwitchableProxy } from '../support/switchable-proxy';
+import { TcpFaultProxy } from '../../bench/lib/faults/tcp-proxy';
 import { waitFor } from '../support/wait';
 
 const TENANT = 'acme';
@@ -21,10 +21,7 @@ const WA_ID = '447700900125';
  */
 describe('processing failures (real services; S3 lost through a proxy of its own)', () => {
   let pipeline: TestPipeline;
-  const s3 = new SwitchableProxy(
-    '127.0.0.1',
-    Number(new URL(process.env.S3_ENDPOINT ?? 'http://127.0.0.1:9000').port),
-  );
+  const s3 = new TcpFaultProxy(Number(new URL(process.env.S3_ENDPOINT ?? 'http://127.0.0.1:9000').port));
   const deadLetters = async () =>
     (await pipeline.connections.pool.query('SELECT source, error FROM dead_letters')).rows;
 
@@ -69,7 +66,7 @@ describe('processing failures (real services; S3 lost through a proxy of its own
     pipeline.genesys.addAttachment(url.split('/').pop()!, Buffer.from('%PDF-1.4 terms'), 'application/pdf');
     const streamId = `outbound-${TENANT}-${messageId}`;
 
-    s3.down();
+    s3.reset(true);
     expect((await postGenesysWebhook(pipeline.app, SECRET, body)).statusCode).toBe(200);
     // Well past the 8 tries after which the message used to go to dead_letters.
     await waitFor(
@@ -82,7 +79,7 @@ describe('processing failures (real services; S3 lost through a proxy of its own
     expect(during).not.toContain('MediaStored');
     expect(await deadLetters()).toEqual([]);
 
-    s3.up();
+    s3.resume();
     const events = await waitForSettled(
       pipeline.connections.pool,
       streamId,

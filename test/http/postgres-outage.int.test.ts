@@ -3,7 +3,7 @@ import { metaSignature } from '../../src/http/signatures';
 import { startTestBridge, type TestBridge } from '../support/bridge';
 import { fixtureBytes } from '../support/fixtures';
 import { genesysTextWebhook, postGenesysWebhook } from '../support/genesys-webhooks';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { TcpFaultProxy } from '../../bench/lib/faults/tcp-proxy';
 
 /**
  * PostgreSQL stalled (a paused server or a partition: connections stay open, nothing answers, nothing is refused),
@@ -20,12 +20,17 @@ const TENANT_ID = 'tenant-outage';
 const FAST_MS = 3000;
 
 describe('webhooks while PostgreSQL is stalled', () => {
-  let proxy: TcpProxy;
+  let proxy: TcpFaultProxy;
   let bridge: TestBridge;
 
   beforeAll(async () => {
-    proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
-    bridge = await startTestBridge('pg-outage', { META_APP_SECRET }, { databaseUrl: proxy.urlFor });
+    proxy = new TcpFaultProxy(5432);
+    await proxy.start();
+    bridge = await startTestBridge(
+      'pg-outage',
+      { META_APP_SECRET },
+      { databaseUrl: (url) => proxy.urlFor(url) },
+    );
     const created = await bridge.internal.inject({
       method: 'POST',
       url: '/admin/tenants',
@@ -43,7 +48,7 @@ describe('webhooks while PostgreSQL is stalled', () => {
   afterAll(async () => {
     proxy?.resume();
     await bridge?.close();
-    await proxy?.close();
+    await proxy?.stop();
   });
 
   const genesys = () =>
@@ -80,7 +85,7 @@ describe('webhooks while PostgreSQL is stalled', () => {
   it('accepts both webhooks through the proxy while PostgreSQL answers', async () => {
     expect((await timed(genesys)).status).toBe(200);
     expect((await timed(meta)).status).toBe(200);
-    expect(proxy.connections()).toBeGreaterThan(0);
+    expect(proxy.connections).toBeGreaterThan(0);
   });
 
   it('answers 503 within 2 s while PostgreSQL is stalled, then accepts again once it answers', async () => {

@@ -39,7 +39,7 @@ export const startTestBridge = async (
   label: string,
   env: Record<string, string> = {},
   /** logDestination: where the bridge's log lines go (default stdout), e.g. a collector searched for secrets. */
-  /** databaseUrl: rewrites the URL of the bridge's database (e.g. through a test/support/tcp-proxy.ts). */
+  /** databaseUrl: rewrites the URL of the bridge's database (e.g. through bench/lib/faults/tcp-proxy.ts). */
   options: { logDestination?: DestinationStream; databaseUrl?: (url: string) => string } = {},
 ): Promise<TestBridge> => {
   const ns = createNamespace(label);

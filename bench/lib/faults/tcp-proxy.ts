@@ -2,8 +2,8 @@ import net from 'node:net';
 
 /**
  * A TCP proxy on a free loopback port in front of one shared server (PostgreSQL, RabbitMQ, S3Proxy), so that a
- * bench can take that server away from one bridge without touching the server itself: colleagues' tests keep
- * using it directly.
+ * bench or a test can take that server away from one bridge without touching the server itself: everyone else
+ * keeps using it directly. The one fault proxy of the repository (bench/faults and the integration tests).
  *
  * - `pause()`: accepted connections stay open but nothing is forwarded either way, and new connections are
  *   accepted and held too: what a client sees of a hung server or a silent network partition.
@@ -17,6 +17,8 @@ export class TcpFaultProxy {
   private paused = false;
   private refusing = false;
   port = 0;
+  /** Connections refused while refusing: how a test knows the client kept trying. */
+  refused = 0;
 
   constructor(
     private readonly targetPort: number,
@@ -25,6 +27,14 @@ export class TcpFaultProxy {
 
   get url(): string {
     return `127.0.0.1:${this.port}`;
+  }
+
+  /** The URL with its host and port replaced by the proxy's (e.g. a DATABASE_URL through the proxy). */
+  urlFor(url: string): string {
+    const parsed = new URL(url);
+    parsed.hostname = '127.0.0.1';
+    parsed.port = String(this.port);
+    return parsed.toString();
   }
 
   async start(): Promise<number> {
@@ -78,6 +88,7 @@ export class TcpFaultProxy {
 
   private accept(client: net.Socket): void {
     if (this.refusing) {
+      this.refused++;
       client.destroy();
       return;
     }
