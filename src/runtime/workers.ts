@@ -1,11 +1,13 @@
 import { createAmqpBridge } from '../bridges/amqp';
 import {
   CONVERSATIONS_TOPIC,
+  INBOUND_MESSAGES_TOPIC,
   META_WEBHOOKS_TOPIC,
   OUTBOUND_MESSAGES_TOPIC,
   relayTopics,
   topicRouter,
 } from '../events/relay/topic-routing';
+import { createInboundProcessor } from '../processors/inbound/inbound-processor';
 import { createReceiptProcessor } from '../processors/receipts/receipt-processor';
 import { createStatusProcessor } from '../processors/statuses/status-processor';
 import { ensureTopics } from '../events/relay/ensure-topics';
@@ -14,6 +16,7 @@ import type { Config } from '../infra/config';
 import type { Connections } from '../infra/connections';
 import type { Logger } from '../infra/logger';
 import { createS3, type S3 } from '../infra/s3';
+import { TenantRepository } from '../tenants/tenant-repository';
 import type { StoredEvent } from '../events/store/types';
 import { GenesysTokenCache } from '../processors/outbound/genesys-token-cache';
 import { MediaMover } from '../processors/outbound/media-mover';
@@ -64,6 +67,7 @@ export const CONSUMERS: ReadonlyArray<{ name: string; topics: string[] }> = [
   { name: 'projection.webhook-archive', topics: [OUTBOUND_MESSAGES_TOPIC] },
   { name: 'processor.statuses', topics: [META_WEBHOOKS_TOPIC, OUTBOUND_MESSAGES_TOPIC] },
   { name: 'processor.receipts', topics: [OUTBOUND_MESSAGES_TOPIC] },
+  { name: 'processor.inbound', topics: [META_WEBHOOKS_TOPIC, INBOUND_MESSAGES_TOPIC] },
   { name: 'bridge.amqp', topics: [OUTBOUND_MESSAGES_TOPIC] },
 ];
 
@@ -229,6 +233,23 @@ export const buildWorkers = (
       start: () => receipts.start(),
       stop: () => receipts.stop(),
       deadLetters: { source: 'processor.receipts', redeliver: (event) => receipts.redeliver(event) },
+    });
+
+    const inbound = createInboundProcessor({
+      kafka,
+      pool,
+      store: services.store,
+      owners: new TenantRepository(pool),
+      logger,
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      groupId: groupId(config, 'processor.inbound'),
+      onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),
+    });
+    workers.push({
+      name: 'processor.inbound',
+      start: () => inbound.start(),
+      stop: () => inbound.stop(),
+      deadLetters: { source: 'processor.inbound', redeliver: (event) => inbound.redeliver(event) },
     });
   }
 
