@@ -7,6 +7,8 @@ import {
   relayTopics,
   topicRouter,
 } from '../events/relay/topic-routing';
+import type { InboundMediaResolver } from '../processors/inbound/inbound-media';
+import { InboundPoster, type InboundPosterSettings } from '../processors/inbound/inbound-poster';
 import { createInboundProcessor } from '../processors/inbound/inbound-processor';
 import { createReceiptProcessor } from '../processors/receipts/receipt-processor';
 import { createStatusProcessor } from '../processors/statuses/status-processor';
@@ -57,6 +59,12 @@ export interface WorkerOptions {
   outboundConsumer?: Pick<OutboundProcessorOptions, 'maxInFlight' | 'retryDelayMs'>;
   /** The S3 client the media mover writes with (tests: one that can lose S3 without touching the shared one). */
   mediaS3?: S3;
+  /** Settings of the inbound poster (tests: a short Retry-After cap). */
+  inboundPoster?: Partial<InboundPosterSettings>;
+  /** The inbound media module (fetchInboundMedia behind InboundMediaResolver); unset: media reach Genesys as text. */
+  inboundMedia?: InboundMediaResolver;
+  /** Consumer settings of processor.inbound (tests: faster retries). */
+  inboundConsumer?: { retryDelayMs?: (attempt: number) => number; maxInFlight?: number };
 }
 
 /** Every consumer group the bridge runs, with the topics it reads (before the deployment's prefix): for lag. */
@@ -241,6 +249,20 @@ export const buildWorkers = (
       store: services.store,
       owners: new TenantRepository(pool),
       logger,
+      poster: new InboundPoster(
+        services.store,
+        services.directory,
+        tokenCache,
+        {
+          apiUrlTemplate: config.GENESYS_API_URL_TEMPLATE,
+          loginUrlTemplate: config.GENESYS_LOGIN_URL_TEMPLATE,
+          timeoutMs: config.GENESYS_REQUEST_TIMEOUT_MS,
+          ...options.inboundPoster,
+        },
+        logger.child({ component: 'processor.inbound' }),
+        options.inboundMedia,
+      ),
+      ...options.inboundConsumer,
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       groupId: groupId(config, 'processor.inbound'),
       onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),

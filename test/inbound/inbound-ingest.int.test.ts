@@ -2,13 +2,17 @@ import { buildInboundWebhook, signMetaWebhook } from '../../src/simulators/meta'
 import { customerStreamId } from '../../src/events/schemas/stream-ids';
 import { fixtureBytes } from '../support/fixtures';
 import { startPipeline, PHONE_NUMBER_ID, type TestPipeline } from '../support/pipeline';
-import { streamEvents } from '../support/streams';
+import { streamEvents as allStreamEvents } from '../support/streams';
 import { waitFor } from '../support/wait';
 
 // Consumers joining their groups take a few seconds on a fresh namespace.
 jest.setTimeout(90_000);
 
 const TENANT = 'tenant-inbound';
+
+/** The recorded messages of a stream (the poster adds their outcomes at Genesys beside them). */
+const streamEvents = async (...args: Parameters<typeof allStreamEvents>) =>
+  (await allStreamEvents(...args)).filter((event) => event.type === 'InboundMessageReceived');
 
 describe('inbound ingestion: Meta messages → InboundMessageReceived on customer streams', () => {
   let pipeline: TestPipeline;

@@ -12,6 +12,8 @@ export const inboundPostedToGenesysDataSchema = z.object({
   conversationId: externalId().optional().describe('Genesys conversation id (prefetchConversationId=true).'),
 });
 
+export type InboundPostedToGenesysData = z.output<typeof inboundPostedToGenesysDataSchema>;
+
 export const inboundPostedToGenesysEvent = defineEvent({
   type: 'InboundPostedToGenesys',
   version: 1,
@@ -26,6 +28,8 @@ export const inboundPostFailedDataSchema = z.object({
   message: z.string().max(2000).describe('What happened, for people; never holds a secret.'),
   httpStatus: z.int().optional().describe('HTTP status of the refusal, when Genesys answered.'),
 });
+
+export type InboundPostFailedData = z.output<typeof inboundPostFailedDataSchema>;
 
 export const inboundPostFailedEvent = defineEvent({
   type: 'InboundPostFailed',

@@ -36,10 +36,24 @@ export class InboundRecorder {
     const rawBody =
       decoded.data.partCount === 1 ? decoded.data.rawBody : await this.wholeBody(event.streamId);
     if (!rawBody.includes('"messages"')) return; // a statuses-only batch: the common case, no parse needed
-    const { messages, invalid } = metaInboundMessagesOf(JSON.parse(rawBody), decoded.data.webhookId);
+    await this.recordBody(JSON.parse(rawBody), decoded.data.webhookId, event);
+  }
+
+  /**
+   * Records the inbound messages of a webhook body. Called by the webhook route right after MetaWebhookReceived is
+   * stored (so that webhooks Meta sends one after the other are recorded in that order: the Kafka lanes of two
+   * webhooks run side by side and keep no order between them), and again by the processor for every stored
+   * webhook, which then records only what the route could not (a no-op otherwise: same event ids).
+   */
+  async recordBody(
+    body: unknown,
+    webhookId: string,
+    cause: Pick<StoredEvent, 'eventId' | 'correlationId'>,
+  ): Promise<void> {
+    const { messages, invalid } = metaInboundMessagesOf(body, webhookId);
     if (invalid.length > 0) {
       this.logger.warn(
-        { webhookId: decoded.data.webhookId, invalid: invalid.slice(0, 5), invalidCount: invalid.length },
+        { webhookId, invalid: invalid.slice(0, 5), invalidCount: invalid.length },
         'Meta webhook holds malformed inbound messages: recorded without them (they stay in the raw body)',
       );
       this.observe('invalid', invalid.length);
@@ -59,7 +73,7 @@ export class InboundRecorder {
         this.observe('no-tenant', 1);
         continue;
       }
-      const duplicate = await this.record(tenants[0]!, message, event);
+      const duplicate = await this.record(tenants[0]!, message, cause);
       this.observe(duplicate ? 'duplicate' : 'recorded', 1);
     }
   }
@@ -67,7 +81,7 @@ export class InboundRecorder {
   private async record(
     tenantId: string,
     data: InboundMessageReceivedData,
-    cause: StoredEvent,
+    cause: Pick<StoredEvent, 'eventId' | 'correlationId'>,
   ): Promise<boolean> {
     const streamId = customerStreamId(tenantId, data.phoneNumberId, customerKey(data.customer));
     const newEvent = encodeEvent(

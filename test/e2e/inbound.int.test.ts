@@ -1,0 +1,176 @@
+import { customerStreamId } from '../../src/events/schemas/stream-ids';
+import { buildInboundWebhook } from '../../src/simulators/meta';
+import { genesysTextWebhook, postGenesysWebhook } from '../support/genesys-webhooks';
+import { startPipeline, PHONE_NUMBER_ID, type TestPipeline } from '../support/pipeline';
+import { streamEvents } from '../support/streams';
+import { waitFor } from '../support/wait';
+
+// Consumers joining their groups take a few seconds on a fresh namespace.
+jest.setTimeout(120_000);
+
+const TENANT = 'tenant-inbound-e2e';
+/** The integration of genesys/outbound-text.json, so that an agent reply built from it finds this tenant. */
+const INTEGRATION_ID = '73cb7fb7-c2db-4996-88f3-0a83a4fea1da';
+const SECRET = 'inbound-e2e-webhook-secret';
+
+describe('inbound end to end: WhatsApp customer → Genesys → agent reply → WhatsApp', () => {
+  let pipeline: TestPipeline;
+  let target: string;
+
+  const bodiesFor = (waId: string) =>
+    pipeline.genesys.inboundMessages.filter(
+      (message) => (message.body.channel as { from: { id: string } }).from.id === waId,
+    );
+
+  beforeAll(async () => {
+    pipeline = await startPipeline('inbound-e2e', {
+      workers: { inboundPoster: { maxRetryAfterMs: 200 }, inboundConsumer: { retryDelayMs: () => 20 } },
+    });
+    await pipeline.addTenant({
+      tenantId: TENANT,
+      integrationId: INTEGRATION_ID,
+      region: 'mypurecloud.com',
+      webhookSecret: SECRET,
+    });
+    // The Meta simulator signs and POSTs like Meta: the public listener must be reachable over HTTP.
+    target = `${await pipeline.app.listen({ host: '127.0.0.1', port: 0 })}/webhook/meta`;
+  });
+  afterAll(() => pipeline.stop());
+
+  it("posts a customer's text to Genesys, links the conversation, and the agent's reply reaches the customer", async () => {
+    const waId = '447700900001';
+    const delivery = await pipeline.meta.sendInboundWebhook(target, pipeline.config.META_APP_SECRET!, {
+      customer: { waId, name: 'Asha' },
+      messages: [{ type: 'text', id: 'wamid.e2e-hello', text: { body: 'Hello, I need help' } }],
+    });
+    expect(delivery.status).toBe(200);
+
+    const [posted] = await pipeline.genesys.waitForInboundMessages(1, 60_000);
+    expect(posted!.integrationId).toBe(INTEGRATION_ID);
+    expect(posted!.body).toMatchObject({
+      channel: {
+        messageId: 'wamid.e2e-hello',
+        platform: 'Open',
+        type: 'Private',
+        from: { id: waId, idType: 'Phone', nickname: 'Asha' },
+        to: { id: INTEGRATION_ID },
+      },
+      direction: 'Inbound',
+      type: 'Text',
+      text: 'Hello, I need help',
+    });
+
+    const conversationId = posted!.conversationId;
+    await waitFor('the conversation mapping', async () => {
+      const { rows } = await pipeline.connections.pool.query(
+        'SELECT wa_id, contact_name, phone_number_id FROM conversation_mappings WHERE tenant_id = $1 AND conversation_id = $2',
+        [TENANT, conversationId],
+      );
+      return rows[0];
+    }).then((row) =>
+      expect(row).toEqual({ wa_id: waId, contact_name: 'Asha', phone_number_id: PHONE_NUMBER_ID }),
+    );
+    const stream = await streamEvents(
+      pipeline.connections.pool,
+      customerStreamId(TENANT, PHONE_NUMBER_ID, `wa.${waId}`),
+    );
+    expect(stream.map((event) => event.type)).toEqual(['InboundMessageReceived', 'InboundPostedToGenesys']);
+    expect(stream[1]!.data).toEqual({
+      wamid: 'wamid.e2e-hello',
+      genesysMessageId: posted!.id,
+      conversationId,
+    });
+
+    const reply = genesysTextWebhook({ tenantId: TENANT, conversationId, text: 'Happy to help, Asha' });
+    expect((await postGenesysWebhook(pipeline.app, SECRET, reply.body)).statusCode).toBe(200);
+    const sent = await waitFor('the reply at Meta', async () =>
+      pipeline.meta.sentMessages.find(
+        (message) => message.body.text && JSON.stringify(message.body).includes('Happy to help'),
+      ),
+    );
+    expect(sent.waId.replace(/^\+/, '')).toBe(waId);
+  });
+
+  it('posts a batch once when Meta retries it', async () => {
+    const waId = '447700900002';
+    const body = Buffer.from(
+      JSON.stringify(
+        buildInboundWebhook({
+          customer: { waId },
+          messages: [{ type: 'text', id: 'wamid.e2e-retried', text: { body: 'Are you there?' } }],
+        }),
+      ),
+    );
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const delivery = await pipeline.meta.sendInboundWebhook(target, pipeline.config.META_APP_SECRET!, body);
+      expect(delivery.status).toBe(200);
+    }
+    // A later message of the same customer is posted after the retried one (one lane): once it is there, the
+    // retries have had every chance to post twice.
+    await pipeline.meta.sendInboundWebhook(target, pipeline.config.META_APP_SECRET!, {
+      customer: { waId },
+      messages: [{ type: 'text', id: 'wamid.e2e-after', text: { body: 'Hello?' } }],
+    });
+    await waitFor(
+      'the later message at Genesys',
+      async () => (bodiesFor(waId).length >= 2 ? true : undefined),
+      60_000,
+    );
+    expect(
+      bodiesFor(waId).map((message) => (message.body.channel as { messageId: string }).messageId),
+    ).toEqual(['wamid.e2e-retried', 'wamid.e2e-after']);
+  });
+
+  it('carries ten messages sent within a second to Genesys in order, once each', async () => {
+    const waId = '447700900003';
+    const wamids = Array.from({ length: 10 }, (_, index) => `wamid.e2e-burst-${index}`);
+    // One webhook per message, like Meta, as fast as the bridge answers (well within a second).
+    for (const [index, id] of wamids.entries()) {
+      const delivery = await pipeline.meta.sendInboundWebhook(target, pipeline.config.META_APP_SECRET!, {
+        customer: { waId },
+        messages: [{ type: 'text', id, text: { body: `message ${index}` } }],
+      });
+      expect(delivery.status).toBe(200);
+    }
+    await waitFor(
+      'ten messages at Genesys',
+      async () => (bodiesFor(waId).length >= 10 ? true : undefined),
+      60_000,
+    );
+    const posted = bodiesFor(waId);
+    expect(posted.map((message) => (message.body.channel as { messageId: string }).messageId)).toEqual(
+      wamids,
+    );
+    expect(new Set(posted.map((message) => message.conversationId)).size).toBe(1);
+  });
+
+  it('retries a 429 (honouring Retry-After) and posts the message once', async () => {
+    const waId = '447700900004';
+    pipeline.genesys.failNext({ route: 'inbound-message', status: 429, retryAfterSeconds: 1 });
+    const requestsBefore = pipeline.genesys.requests.filter((request) =>
+      request.url.includes('/inbound/open/message'),
+    ).length;
+    await pipeline.meta.sendInboundWebhook(target, pipeline.config.META_APP_SECRET!, {
+      customer: { waId },
+      messages: [{ type: 'text', id: 'wamid.e2e-429', text: { body: 'Busy?' } }],
+    });
+    await waitFor(
+      'the message at Genesys',
+      async () => (bodiesFor(waId).length >= 1 ? true : undefined),
+      60_000,
+    );
+    const tries = pipeline.genesys.requests.filter((request) =>
+      request.url.includes('/inbound/open/message'),
+    ).length;
+    expect(tries - requestsBefore).toBe(2);
+    expect(bodiesFor(waId)).toHaveLength(1);
+    const stream = await waitFor('the post recorded', async () => {
+      const events = await streamEvents(
+        pipeline.connections.pool,
+        customerStreamId(TENANT, PHONE_NUMBER_ID, `wa.${waId}`),
+      );
+      return events.length >= 2 ? events : undefined;
+    });
+    expect(stream.map((event) => event.type)).toEqual(['InboundMessageReceived', 'InboundPostedToGenesys']);
+  });
+});
