@@ -70,7 +70,10 @@ export interface WorkerOptions {
 /** Every consumer group the bridge runs, with the topics it reads (before the deployment's prefix): for lag. */
 export const CONSUMERS: ReadonlyArray<{ name: string; topics: string[] }> = [
   { name: 'processor.outbound', topics: [OUTBOUND_MESSAGES_TOPIC] },
-  { name: 'projection.conversation-mappings', topics: [CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC] },
+  {
+    name: 'projection.conversation-mappings',
+    topics: [CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC, INBOUND_MESSAGES_TOPIC],
+  },
   { name: 'projection.message-tracking', topics: [OUTBOUND_MESSAGES_TOPIC] },
   { name: 'projection.webhook-archive', topics: [OUTBOUND_MESSAGES_TOPIC] },
   { name: 'processor.statuses', topics: [META_WEBHOOKS_TOPIC, OUTBOUND_MESSAGES_TOPIC] },

@@ -40,8 +40,15 @@ describe('inbound end to end: WhatsApp customer → Genesys → agent reply → 
   it("posts a customer's text to Genesys, links the conversation, and the agent's reply reaches the customer", async () => {
     const waId = '447700900001';
     const delivery = await pipeline.meta.sendInboundWebhook(target, pipeline.config.META_APP_SECRET!, {
-      customer: { waId, name: 'Asha' },
-      messages: [{ type: 'text', id: 'wamid.e2e-hello', text: { body: 'Hello, I need help' } }],
+      customer: { waId, name: 'Asha', userId: 'US.7700900001', username: '@asha' },
+      messages: [
+        {
+          type: 'text',
+          id: 'wamid.e2e-hello',
+          timestamp: '1749416383',
+          text: { body: 'Hello, I need help' },
+        },
+      ],
     });
     expect(delivery.status).toBe(200);
 
@@ -79,7 +86,36 @@ describe('inbound end to end: WhatsApp customer → Genesys → agent reply → 
       wamid: 'wamid.e2e-hello',
       genesysMessageId: posted!.id,
       conversationId,
+      sentAt: '2025-06-08T20:59:43.000Z',
+      customer: { waId, name: 'Asha', userId: 'US.7700900001', username: '@asha' },
     });
+
+    const state = await waitFor('the customer state with its last inbound time', async () => {
+      const response = await pipeline.internal.inject({
+        method: 'GET',
+        url: `/state/customer/${waId}`,
+        headers: await pipeline.apiKeyHeaders(TENANT, ['state:read']),
+      });
+      return response.statusCode === 200 && response.json<{ lastInboundAt: unknown }>().lastInboundAt
+        ? response.json<Record<string, unknown>>()
+        : undefined;
+    });
+    expect(state).toMatchObject({
+      waId,
+      tenantId: TENANT,
+      conversationId,
+      contactName: 'Asha',
+      phoneNumberId: PHONE_NUMBER_ID,
+      lastInboundAt: '2025-06-08T20:59:43.000Z',
+      customerUserId: 'US.7700900001',
+      customerUsername: '@asha',
+    });
+    const unknown = await pipeline.internal.inject({
+      method: 'GET',
+      url: '/state/customer/447700999999',
+      headers: await pipeline.apiKeyHeaders(TENANT, ['state:read']),
+    });
+    expect(unknown.statusCode).toBe(404);
 
     const reply = genesysTextWebhook({ tenantId: TENANT, conversationId, text: 'Happy to help, Asha' });
     expect((await postGenesysWebhook(pipeline.app, SECRET, reply.body)).statusCode).toBe(200);

@@ -12,7 +12,12 @@ const received: CustomerEvent = {
   data: eventExamples.InboundMessageReceived,
 };
 const wamid = eventExamples.InboundMessageReceived.wamid;
-const posted = { wamid, genesysMessageId: 'g-1', conversationId: 'conv-1' };
+const posted = {
+  ...eventExamples.InboundPostedToGenesys,
+  wamid,
+  genesysMessageId: 'g-1',
+  conversationId: 'conv-1',
+};
 
 describe('customer stream', () => {
   it('records the post of a received message', () =>

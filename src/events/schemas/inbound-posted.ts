@@ -3,13 +3,16 @@
  * put it in), or refused for good (InboundPostFailed). Both on the customer's stream, beside the message.
  */
 import { z } from 'zod';
-import { externalId, machineCode, wamid } from './common';
+import { externalId, isoInstant, machineCode, wamid } from './common';
+import { inboundCustomerSchema } from './inbound-message-received';
 import { defineEvent } from './define';
 
 export const inboundPostedToGenesysDataSchema = z.object({
   wamid: wamid().describe('The inbound message posted (`channel.messageId`).'),
   genesysMessageId: externalId().describe('Id Genesys gave the message.'),
   conversationId: externalId().optional().describe('Genesys conversation id (prefetchConversationId=true).'),
+  sentAt: isoInstant().describe('When the customer sent the message (its InboundMessageReceived `sentAt`).'),
+  customer: inboundCustomerSchema.describe('Who sent it, as recorded on the message: read models key on it.'),
 });
 
 export type InboundPostedToGenesysData = z.output<typeof inboundPostedToGenesysDataSchema>;

@@ -145,6 +145,8 @@ export class InboundPoster {
         type: 'RecordInboundPosted',
         wamid: message.wamid,
         genesysMessageId: posted.id,
+        sentAt: message.sentAt,
+        customer: message.customer,
         ...(posted.conversationId !== undefined ? { conversationId: posted.conversationId } : {}),
       },
       { metadata, known: stream },
