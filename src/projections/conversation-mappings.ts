@@ -82,11 +82,13 @@ export const applyInboundPosted = async (
   if (linked.length === 0) return;
   assertOneEventPerRow(linked, (event) => `${event.envelope.tenantId}/${event.data.conversationId}`);
   await tx.query(
-    `INSERT INTO ${table} AS m (tenant_id, conversation_id, wa_id, contact_name, created_at, last_activity_at,
-                             last_inbound_at, customer_user_id, customer_username)
-     SELECT u.tenant_id, u.conversation_id, u.wa_id, u.contact_name, u.at, u.at, u.at, u.user_id, u.username
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
-              AS u (tenant_id, conversation_id, wa_id, contact_name, at, user_id, username)
+    `INSERT INTO ${table} AS m (tenant_id, conversation_id, wa_id, contact_name, phone_number_id, created_at,
+                             last_activity_at, last_inbound_at, customer_user_id, customer_username)
+     SELECT u.tenant_id, u.conversation_id, u.wa_id, u.contact_name, u.phone_number_id, u.at, u.at, u.at, u.user_id,
+            u.username
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
+                   $8::text[])
+              AS u (tenant_id, conversation_id, wa_id, contact_name, at, user_id, username, phone_number_id)
      ON CONFLICT (tenant_id, conversation_id) DO UPDATE
        SET last_inbound_at = GREATEST(m.last_inbound_at, EXCLUDED.last_inbound_at),
            last_activity_at = GREATEST(m.last_activity_at, EXCLUDED.last_activity_at),
@@ -100,6 +102,7 @@ export const applyInboundPosted = async (
       linked.map((event) => event.data.sentAt),
       linked.map((event) => event.data.customer.userId ?? null),
       linked.map((event) => event.data.customer.username ?? null),
+      linked.map((event) => event.data.phoneNumberId),
     ],
   );
 };

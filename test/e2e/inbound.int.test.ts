@@ -70,7 +70,8 @@ describe('inbound end to end: WhatsApp customer → Genesys → agent reply → 
     const conversationId = posted!.conversationId;
     await waitFor('the conversation mapping', async () => {
       const { rows } = await pipeline.connections.pool.query(
-        'SELECT wa_id, contact_name, phone_number_id FROM conversation_mappings WHERE tenant_id = $1 AND conversation_id = $2',
+        `SELECT wa_id, contact_name, phone_number_id FROM conversation_mappings
+          WHERE tenant_id = $1 AND conversation_id = $2 AND display_phone_number IS NOT NULL`,
         [TENANT, conversationId],
       );
       return rows[0];
@@ -86,6 +87,7 @@ describe('inbound end to end: WhatsApp customer → Genesys → agent reply → 
       wamid: 'wamid.e2e-hello',
       genesysMessageId: posted!.id,
       conversationId,
+      phoneNumberId: PHONE_NUMBER_ID,
       sentAt: '2025-06-08T20:59:43.000Z',
       customer: { waId, name: 'Asha', userId: 'US.7700900001', username: '@asha' },
     });
@@ -208,5 +210,53 @@ describe('inbound end to end: WhatsApp customer → Genesys → agent reply → 
       return events.length >= 2 ? events : undefined;
     });
     expect(stream.map((event) => event.type)).toEqual(['InboundMessageReceived', 'InboundPostedToGenesys']);
+  });
+
+  it('retries a 503 and posts once; a permanent refusal ends that message and the next one goes on', async () => {
+    const waId = '447700900005';
+    const streamId = customerStreamId(TENANT, PHONE_NUMBER_ID, `wa.${waId}`);
+    pipeline.genesys.failNext({ route: 'inbound-message', status: 503 });
+    await pipeline.meta.sendInboundWebhook(target, pipeline.config.META_APP_SECRET!, {
+      customer: { waId },
+      messages: [{ type: 'text', id: 'wamid.e2e-503', text: { body: 'One' } }],
+    });
+    await waitFor('the message at Genesys after a 503', async () =>
+      bodiesFor(waId).length >= 1 ? true : undefined,
+    );
+
+    pipeline.genesys.failNext({ route: 'inbound-message', status: 400 });
+    await pipeline.meta.sendInboundWebhook(target, pipeline.config.META_APP_SECRET!, {
+      customer: { waId },
+      messages: [
+        { type: 'text', id: 'wamid.e2e-400', text: { body: 'Two' } },
+        { type: 'text', id: 'wamid.e2e-after-400', text: { body: 'Three' } },
+      ],
+    });
+    const events = await waitFor(
+      'the refusal and the next post recorded',
+      async () => {
+        const found = await streamEvents(pipeline.connections.pool, streamId);
+        return found.filter((event) => event.type !== 'InboundMessageReceived').length >= 3
+          ? found
+          : undefined;
+      },
+      60_000,
+    );
+    expect(
+      events
+        .filter((event) => event.type !== 'InboundMessageReceived')
+        .map((event) => [event.type, event.data.wamid]),
+    ).toEqual([
+      ['InboundPostedToGenesys', 'wamid.e2e-503'],
+      ['InboundPostFailed', 'wamid.e2e-400'],
+      ['InboundPostedToGenesys', 'wamid.e2e-after-400'],
+    ]);
+    expect(events.find((event) => event.type === 'InboundPostFailed')!.data).toMatchObject({
+      reason: 'GenesysRejected',
+      httpStatus: 400,
+    });
+    expect(
+      bodiesFor(waId).map((message) => (message.body.channel as { messageId: string }).messageId),
+    ).toEqual(['wamid.e2e-503', 'wamid.e2e-after-400']);
   });
 });

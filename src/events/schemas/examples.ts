@@ -121,6 +121,7 @@ export const eventExamples: EventExamples = {
     wamid: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=',
     genesysMessageId: '5c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f',
     conversationId: 'abc-123',
+    phoneNumberId: '106540352242922',
     sentAt: '2025-06-08T20:59:43.000Z',
     customer: { waId: '16505551234', name: 'Sheena Nelson' },
   },

@@ -11,6 +11,7 @@ export const inboundPostedToGenesysDataSchema = z.object({
   wamid: wamid().describe('The inbound message posted (`channel.messageId`).'),
   genesysMessageId: externalId().describe('Id Genesys gave the message.'),
   conversationId: externalId().optional().describe('Genesys conversation id (prefetchConversationId=true).'),
+  phoneNumberId: externalId().describe('Business phone number id the customer wrote to.'),
   sentAt: isoInstant().describe('When the customer sent the message (its InboundMessageReceived `sentAt`).'),
   customer: inboundCustomerSchema.describe('Who sent it, as recorded on the message: read models key on it.'),
 });

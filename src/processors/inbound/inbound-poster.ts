@@ -145,6 +145,7 @@ export class InboundPoster {
         type: 'RecordInboundPosted',
         wamid: message.wamid,
         genesysMessageId: posted.id,
+        phoneNumberId: message.phoneNumberId,
         sentAt: message.sentAt,
         customer: message.customer,
         ...(posted.conversationId !== undefined ? { conversationId: posted.conversationId } : {}),
