@@ -18,6 +18,7 @@ export interface BenchNamespace {
   queue: string;
   mediaBucket: string;
   archiveBucket: string;
+  inboundMediaBucket: string;
 }
 
 export const createBenchNamespace = (label: string): BenchNamespace => {
@@ -29,6 +30,7 @@ export const createBenchNamespace = (label: string): BenchNamespace => {
     queue: `OUTBOUND_GENESYS_MESSAGES.bench-${id}`,
     mediaBucket: `bench-${id}-media`,
     archiveBucket: `bench-${id}-archive`,
+    inboundMediaBucket: `bench-${id}-inbound`,
   };
 };
 
@@ -98,7 +100,7 @@ export const removeBenchNamespace = async (ns: BenchNamespace, config: Config): 
   }
 
   const s3 = createS3(config.S3_ENDPOINT, config.S3_ACCESS_KEY, config.S3_SECRET_KEY, config.S3_REGION);
-  for (const bucket of [ns.mediaBucket, ns.archiveBucket]) {
+  for (const bucket of [ns.mediaBucket, ns.archiveBucket, ns.inboundMediaBucket]) {
     try {
       if (!(await s3.bucketExists(bucket))) continue;
       const names: string[] = [];

@@ -95,6 +95,7 @@ export const bridgeEnv = (
     AMQP_OUTBOUND_QUEUE: ns.queue,
     S3_MEDIA_BUCKET: ns.mediaBucket,
     S3_ARCHIVE_BUCKET: ns.archiveBucket,
+    S3_INBOUND_MEDIA_BUCKET: ns.inboundMediaBucket,
     META_GRAPH_URL: options.metaGraphUrl,
     META_APP_SECRET: randomBytes(16).toString('hex'),
     META_VERIFY_TOKEN: randomBytes(16).toString('hex'),

@@ -9,6 +9,7 @@ import { findEventDefinition, isEventOfCategory, type DomainEvent } from './regi
 import type { ConversationEvent } from './schemas/conversation-events';
 import type { EventCategory } from './schemas/define';
 import type { OutboundEvent } from './schemas/outbound-events';
+import type { CustomerEvent } from './schemas/customer-events';
 
 /** Where and when an event was stored; everything of the envelope except the payload. */
 export interface EventEnvelope {
@@ -105,3 +106,4 @@ const decoderFor =
 
 export const decodeOutboundEvent = decoderFor<OutboundEvent>('outbound-message');
 export const decodeConversationEvent = decoderFor<ConversationEvent>('conversation');
+export const decodeCustomerEvent = decoderFor<CustomerEvent>('customer');

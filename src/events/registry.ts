@@ -3,18 +3,20 @@
  * and JSON Schema generation all read this one table.
  */
 import { conversationEventDefinitions, type ConversationEvent } from './schemas/conversation-events';
+import { customerEventDefinitions, type CustomerEvent } from './schemas/customer-events';
 import type { EventCategory, EventDefinition } from './schemas/define';
 import { metaWebhookEventDefinitions, type MetaWebhookEvent } from './schemas/meta-webhook-events';
 import { outboundEventDefinitions, type OutboundEvent } from './schemas/outbound-events';
 
 /** Any event a decider emits or folds, as a `{ type, data }` pair at its current version. */
-export type DomainEvent = OutboundEvent | ConversationEvent | MetaWebhookEvent;
+export type DomainEvent = OutboundEvent | ConversationEvent | MetaWebhookEvent | CustomerEvent;
 export type DomainEventType = DomainEvent['type'];
 
 export const eventDefinitions: readonly EventDefinition[] = [
   ...outboundEventDefinitions,
   ...conversationEventDefinitions,
   ...metaWebhookEventDefinitions,
+  ...customerEventDefinitions,
 ];
 
 const definitionsByType: ReadonlyMap<string, EventDefinition> = new Map(

@@ -17,6 +17,8 @@ import { auditPlugin } from './plugins/audit';
 import { genesysWebhookPlugin } from './plugins/genesys-webhook';
 import { livenessPlugin, readinessPlugin } from './plugins/health';
 import { metaWebhookPlugin } from './plugins/meta-webhook';
+import { InboundRecorder } from '../processors/inbound/inbound-recorder';
+import { TenantRepository } from '../tenants/tenant-repository';
 import { metricsPlugin, webhookLatencyPlugin } from './plugins/metrics';
 import { statePlugin } from './plugins/state';
 
@@ -90,6 +92,11 @@ export const buildPublicApp = async (deps: AppDeps): Promise<FastifyInstance> =>
     onInvalidStatuses: (count: number) => deps.metrics.metaInvalidStatuses.inc(count),
     appSecret: deps.metaAppSecret,
     verifyToken: deps.metaVerifyToken,
+    inbound: new InboundRecorder(
+      deps.store,
+      new TenantRepository(deps.pool),
+      deps.logger.child({ component: 'webhook.meta' }),
+    ),
   });
   return app;
 };

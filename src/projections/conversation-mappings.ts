@@ -1,10 +1,12 @@
 import type { PoolClient } from 'pg';
 import type { DecodedEvent } from '../events/decode';
 import type { ConversationEvent } from '../events/schemas/conversation-events';
+import type { CustomerEvent } from '../events/schemas/customer-events';
 import type { OutboundEvent } from '../events/schemas/outbound-events';
 import { assertOneEventPerRow } from './runtime/one-event-per-row';
 
 type Linked = DecodedEvent<Extract<ConversationEvent, { type: 'ConversationLinked' }>>;
+type InboundPosted = DecodedEvent<Extract<CustomerEvent, { type: 'InboundPostedToGenesys' }>>;
 type Resolved = DecodedEvent<Extract<OutboundEvent, { type: 'MappingResolved' }>>;
 
 /*
@@ -60,6 +62,47 @@ export const applyMappingsResolved = async (
       touched.map((event) => event.envelope.tenantId),
       touched.map((event) => event.envelope.conversationId),
       touched.map((event) => event.envelope.occurredAt),
+    ],
+  );
+};
+
+/**
+ * An inbound message reached a conversation: `last_inbound_at` (the start of the customer's 24-hour window) moves to
+ * its send time, and the customer's business-scoped id and username are kept. It may be projected before the
+ * conversation's ConversationLinked (another topic): it then creates the row with the wa_id it carries, and the link
+ * completes it; a link never touches these columns, and these events never touch the link's, so either order gives
+ * the same row. Messages of customers without a wa_id have no row (replies go out by wa_id).
+ */
+export const applyInboundPosted = async (
+  events: readonly InboundPosted[],
+  tx: PoolClient,
+  table = 'conversation_mappings',
+): Promise<void> => {
+  const linked = events.filter((event) => event.data.conversationId && event.data.customer.waId);
+  if (linked.length === 0) return;
+  assertOneEventPerRow(linked, (event) => `${event.envelope.tenantId}/${event.data.conversationId}`);
+  await tx.query(
+    `INSERT INTO ${table} AS m (tenant_id, conversation_id, wa_id, contact_name, phone_number_id, created_at,
+                             last_activity_at, last_inbound_at, customer_user_id, customer_username)
+     SELECT u.tenant_id, u.conversation_id, u.wa_id, u.contact_name, u.phone_number_id, u.at, u.at, u.at, u.user_id,
+            u.username
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
+                   $8::text[])
+              AS u (tenant_id, conversation_id, wa_id, contact_name, at, user_id, username, phone_number_id)
+     ON CONFLICT (tenant_id, conversation_id) DO UPDATE
+       SET last_inbound_at = GREATEST(m.last_inbound_at, EXCLUDED.last_inbound_at),
+           last_activity_at = GREATEST(m.last_activity_at, EXCLUDED.last_activity_at),
+           customer_user_id = coalesce(EXCLUDED.customer_user_id, m.customer_user_id),
+           customer_username = coalesce(EXCLUDED.customer_username, m.customer_username)`,
+    [
+      linked.map((event) => event.envelope.tenantId),
+      linked.map((event) => event.data.conversationId!),
+      linked.map((event) => event.data.customer.waId!),
+      linked.map((event) => event.data.customer.name ?? null),
+      linked.map((event) => event.data.sentAt),
+      linked.map((event) => event.data.customer.userId ?? null),
+      linked.map((event) => event.data.customer.username ?? null),
+      linked.map((event) => event.data.phoneNumberId),
     ],
   );
 };

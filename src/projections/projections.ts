@@ -1,7 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { Client as S3 } from 'minio';
 import { decodeEvent, type DecodedEvent } from '../events/decode';
-import { CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC } from '../events/relay/topic-routing';
+import {
+  CONVERSATIONS_TOPIC,
+  INBOUND_MESSAGES_TOPIC,
+  OUTBOUND_MESSAGES_TOPIC,
+} from '../events/relay/topic-routing';
 import type { Logger } from '../infra/logger';
 import { writeMappingToCache } from './mapping-cache';
 import { conversationMappingsTarget, liveHandlers, messageTrackingTarget } from './rebuild/table-targets';
@@ -17,7 +21,7 @@ export const conversationMappingsProjection = (redis: Redis, logger: Logger) => 
   const table = liveHandlers(conversationMappingsTarget);
   return defineProjection<DecodedEvent>({
     name: conversationMappingsTarget.name,
-    topics: [CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC],
+    topics: [CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC, INBOUND_MESSAGES_TOPIC],
     decode: decodeEvent,
     handlers: {
       ...table,

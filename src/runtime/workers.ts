@@ -1,11 +1,16 @@
 import { createAmqpBridge } from '../bridges/amqp';
 import {
   CONVERSATIONS_TOPIC,
+  INBOUND_MESSAGES_TOPIC,
   META_WEBHOOKS_TOPIC,
   OUTBOUND_MESSAGES_TOPIC,
   relayTopics,
   topicRouter,
 } from '../events/relay/topic-routing';
+import { storedMediaResolver, type InboundMediaResolver } from '../processors/inbound/inbound-media-resolver';
+import { inboundMediaSettingsFrom } from '../processors/inbound/inbound-media';
+import { InboundPoster, type InboundPosterSettings } from '../processors/inbound/inbound-poster';
+import { createInboundProcessor } from '../processors/inbound/inbound-processor';
 import { createReceiptProcessor } from '../processors/receipts/receipt-processor';
 import { createStatusProcessor } from '../processors/statuses/status-processor';
 import { ensureTopics } from '../events/relay/ensure-topics';
@@ -14,6 +19,7 @@ import type { Config } from '../infra/config';
 import type { Connections } from '../infra/connections';
 import type { Logger } from '../infra/logger';
 import { createS3, type S3 } from '../infra/s3';
+import { TenantRepository } from '../tenants/tenant-repository';
 import type { StoredEvent } from '../events/store/types';
 import { GenesysTokenCache } from '../processors/outbound/genesys-token-cache';
 import { MediaMover } from '../processors/outbound/media-mover';
@@ -54,16 +60,26 @@ export interface WorkerOptions {
   outboundConsumer?: Pick<OutboundProcessorOptions, 'maxInFlight' | 'retryDelayMs'>;
   /** The S3 client the media mover writes with (tests: one that can lose S3 without touching the shared one). */
   mediaS3?: S3;
+  /** Settings of the inbound poster (tests: a short Retry-After cap). */
+  inboundPoster?: Partial<InboundPosterSettings>;
+  /** The inbound media module (fetchInboundMedia behind InboundMediaResolver); unset: media reach Genesys as text. */
+  inboundMedia?: InboundMediaResolver;
+  /** Consumer settings of processor.inbound (tests: faster retries). */
+  inboundConsumer?: { retryDelayMs?: (attempt: number) => number; maxInFlight?: number };
 }
 
 /** Every consumer group the bridge runs, with the topics it reads (before the deployment's prefix): for lag. */
 export const CONSUMERS: ReadonlyArray<{ name: string; topics: string[] }> = [
   { name: 'processor.outbound', topics: [OUTBOUND_MESSAGES_TOPIC] },
-  { name: 'projection.conversation-mappings', topics: [CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC] },
+  {
+    name: 'projection.conversation-mappings',
+    topics: [CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC, INBOUND_MESSAGES_TOPIC],
+  },
   { name: 'projection.message-tracking', topics: [OUTBOUND_MESSAGES_TOPIC] },
   { name: 'projection.webhook-archive', topics: [OUTBOUND_MESSAGES_TOPIC] },
   { name: 'processor.statuses', topics: [META_WEBHOOKS_TOPIC, OUTBOUND_MESSAGES_TOPIC] },
   { name: 'processor.receipts', topics: [OUTBOUND_MESSAGES_TOPIC] },
+  { name: 'processor.inbound', topics: [META_WEBHOOKS_TOPIC, INBOUND_MESSAGES_TOPIC] },
   { name: 'bridge.amqp', topics: [OUTBOUND_MESSAGES_TOPIC] },
 ];
 
@@ -229,6 +245,41 @@ export const buildWorkers = (
       start: () => receipts.start(),
       stop: () => receipts.stop(),
       deadLetters: { source: 'processor.receipts', redeliver: (event) => receipts.redeliver(event) },
+    });
+
+    const inbound = createInboundProcessor({
+      kafka,
+      pool,
+      store: services.store,
+      owners: new TenantRepository(pool),
+      logger,
+      poster: new InboundPoster(
+        services.store,
+        services.directory,
+        tokenCache,
+        {
+          apiUrlTemplate: config.GENESYS_API_URL_TEMPLATE,
+          loginUrlTemplate: config.GENESYS_LOGIN_URL_TEMPLATE,
+          timeoutMs: config.GENESYS_REQUEST_TIMEOUT_MS,
+          ...options.inboundPoster,
+        },
+        logger.child({ component: 'processor.inbound' }),
+        options.inboundMedia ??
+          storedMediaResolver({
+            directory: services.directory,
+            storage: { s3, publicS3, settings: inboundMediaSettingsFrom(config, graphUrl) },
+          }),
+      ),
+      ...options.inboundConsumer,
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      groupId: groupId(config, 'processor.inbound'),
+      onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),
+    });
+    workers.push({
+      name: 'processor.inbound',
+      start: () => inbound.start(),
+      stop: () => inbound.stop(),
+      deadLetters: { source: 'processor.inbound', redeliver: (event) => inbound.redeliver(event) },
     });
   }
 

@@ -10,6 +10,7 @@ import { archiveKey } from '../../src/projections/webhook-archive';
 import { startPipeline, type TestPipeline } from '../support/pipeline';
 import { waitFor } from '../support/wait';
 import { waitCaughtUp } from '../support/caught-up';
+import { buildInboundWebhook, signMetaWebhook } from '../../src/simulators/meta';
 import { rowsOf } from './support/reference';
 import { postWebhook, setUpTenant, TENANT, textWebhook } from './support/traffic';
 
@@ -76,6 +77,40 @@ describe('each projection rebuilt from the event store equals the live one (real
       },
       60_000,
     );
+    // A customer writing in: Genesys opens a conversation, and the mapping carries the inbound columns.
+    const inbound = Buffer.from(
+      JSON.stringify(
+        buildInboundWebhook({
+          customer: { waId: '447700900555', name: 'Inbound Customer', userId: 'US.555', username: '@in' },
+          messages: ['first', 'second'].map((body, index) => ({
+            type: 'text',
+            id: `wamid.rebuild-${body}`,
+            timestamp: String(1749416383 + index),
+            text: { body },
+          })),
+        }),
+      ),
+    );
+    const answer = await pipeline.app.inject({
+      method: 'POST',
+      url: '/webhook/meta',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signMetaWebhook(pipeline.config.META_APP_SECRET!, inbound),
+      },
+      payload: inbound,
+    });
+    expect(answer.statusCode).toBe(200);
+    await waitFor(
+      'the inbound conversation mapped',
+      async () => {
+        const { rows } = await pipeline.connections.pool.query(
+          `SELECT 1 FROM conversation_mappings WHERE last_inbound_at = '2025-06-08T20:59:44Z' AND contact_name IS NOT NULL`,
+        );
+        return rows.length === 1 ? true : undefined;
+      },
+      60_000,
+    );
     await waitCaughtUp(pipeline, 60_000);
     for (const table of ['conversation_mappings', 'message_tracking']) {
       live[table] = await rowsOf(pipeline.connections.pool, table);
@@ -86,7 +121,7 @@ describe('each projection rebuilt from the event store equals the live one (real
   it('has statuses in the live read model to rebuild', () => {
     const statuses = live.message_tracking!.map((row) => (JSON.parse(row) as { status: string }).status);
     expect(new Set(statuses)).toEqual(new Set(['sent', 'delivered', 'read', 'failed']));
-    expect(live.conversation_mappings).toHaveLength(3);
+    expect(live.conversation_mappings).toHaveLength(4);
   });
 
   it('rebuilds message_tracking to the live rows, repairing a damaged table', async () => {
@@ -100,7 +135,10 @@ describe('each projection rebuilt from the event store equals the live one (real
 
   it('rebuilds conversation_mappings to the live rows and re-warms the Redis mapping cache', async () => {
     const { pool, redis } = pipeline.connections;
-    await pool.query(`UPDATE conversation_mappings SET wa_id = '0000', last_activity_at = now()`);
+    await pool.query(
+      `UPDATE conversation_mappings SET wa_id = '0000', last_activity_at = now(), last_inbound_at = NULL,
+              customer_username = NULL`,
+    );
     await redis.del(conversationKey(TENANT, conversations[0]!));
     await redis.set(
       conversationKey(TENANT, conversations[1]!),

@@ -438,8 +438,15 @@ describe('fuzzing the public webhook routes over HTTP', () => {
       stream_id: string;
       type: string;
       data: { rawBody: string; signature: string; part?: number; partCount?: number };
-    }>('SELECT event_id, stream_id, type, data FROM events WHERE global_position > $1', [eventsBefore]);
+      metadata: { causationId?: string };
+    }>('SELECT event_id, stream_id, type, data, metadata FROM events WHERE global_position > $1', [
+      eventsBefore,
+    ]);
     expect(rows.length).toBeGreaterThan(0);
+    // The inbound messages of an accepted Meta webhook are recorded by the route too, each caused by that webhook.
+    const inbound = rows.filter((row) => row.type === 'InboundMessageReceived');
+    for (const row of inbound) expect(acceptedEventIds).toContain(row.metadata.causationId);
+    rows.splice(0, rows.length, ...rows.filter((row) => row.type !== 'InboundMessageReceived'));
     // Every stored event belongs to a stream some signed 200 answer named.
     const { rows: acceptedStreams } = await bridge.connections.pool.query<{ stream_id: string }>(
       'SELECT DISTINCT stream_id FROM events WHERE event_id = ANY($1::uuid[])',

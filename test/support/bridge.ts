@@ -55,7 +55,7 @@ export const startTestBridge = async (
   });
   const logger = createLogger(config.LOG_LEVEL, options.logDestination);
   const connections = await openConnections(config, logger);
-  for (const bucket of [config.S3_MEDIA_BUCKET, config.S3_ARCHIVE_BUCKET]) {
+  for (const bucket of [config.S3_MEDIA_BUCKET, config.S3_ARCHIVE_BUCKET, config.S3_INBOUND_MEDIA_BUCKET]) {
     await ensureBucket(connections.s3, bucket, config.S3_REGION);
   }
   const services = buildServices(config, connections, logger);
@@ -102,7 +102,7 @@ export const startTestBridge = async (
       // Topics, the legacy queue (declared by an amqp bridge), Redis keys and buckets: nothing stays behind.
       await removeNamespace(ns, {
         queues: [config.AMQP_OUTBOUND_QUEUE],
-        buckets: [config.S3_MEDIA_BUCKET, config.S3_ARCHIVE_BUCKET],
+        buckets: [config.S3_MEDIA_BUCKET, config.S3_ARCHIVE_BUCKET, config.S3_INBOUND_MEDIA_BUCKET],
       });
       await db.drop();
     },

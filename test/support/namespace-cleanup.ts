@@ -54,7 +54,12 @@ export const removeNamespace = async (
   });
   await step('s3 buckets', async () => {
     const s3 = createS3(config.S3_ENDPOINT, config.S3_ACCESS_KEY, config.S3_SECRET_KEY, config.S3_REGION);
-    for (const bucket of new Set([ns.mediaBucket, ns.archiveBucket, ...(also.buckets ?? [])])) {
+    for (const bucket of new Set([
+      ns.mediaBucket,
+      ns.archiveBucket,
+      ns.inboundMediaBucket,
+      ...(also.buckets ?? []),
+    ])) {
       if (!(await s3.bucketExists(bucket))) continue;
       const names: string[] = [];
       for await (const item of s3.listObjectsV2(bucket, '', true)) if (item.name) names.push(item.name);

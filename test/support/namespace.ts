@@ -11,6 +11,7 @@ export interface TestNamespace {
   queue: string;
   mediaBucket: string;
   archiveBucket: string;
+  inboundMediaBucket: string;
 }
 
 export const createNamespace = (label: string): TestNamespace => {
@@ -25,6 +26,7 @@ export const createNamespace = (label: string): TestNamespace => {
     queue: `OUTBOUND_GENESYS_MESSAGES.t-${id}`,
     mediaBucket: `t-${id}-media`,
     archiveBucket: `t-${id}-archive`,
+    inboundMediaBucket: `t-${id}-inbound`,
   };
 };
 
@@ -37,5 +39,6 @@ export const namespaceEnv = (ns: TestNamespace, databaseUrl: string): Record<str
   AMQP_OUTBOUND_QUEUE: ns.queue,
   S3_MEDIA_BUCKET: ns.mediaBucket,
   S3_ARCHIVE_BUCKET: ns.archiveBucket,
+  S3_INBOUND_MEDIA_BUCKET: ns.inboundMediaBucket,
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
 });

@@ -6,6 +6,7 @@
 import type { EventCategory } from '../../events/schemas/define';
 import {
   CONVERSATIONS_TOPIC,
+  INBOUND_MESSAGES_TOPIC,
   META_WEBHOOKS_TOPIC,
   OUTBOUND_MESSAGES_TOPIC,
 } from '../../events/relay/topic-routing';
@@ -50,6 +51,16 @@ const CHANNEL_BY_CATEGORY: Record<EventCategory, TopicChannel> = {
     description:
       'Signed Meta webhooks as received (`meta-webhook-{sha256}`), before their statuses are applied to ' +
       'outbound messages.',
+  },
+  customer: {
+    id: 'inboundMessages',
+    topic: INBOUND_MESSAGES_TOPIC,
+    title: 'Inbound messages',
+    description:
+      'What customers write on WhatsApp and what became of it at Genesys ' +
+      '(`customer-{tenant}-{phoneNumberId}-{customerKey}`; the phone number id is escaped like the tenant, the ' +
+      'customer key is `wa.{digits}` or `bsu.{business-scoped id}`). Keyed by the stream: one customer in order. ' +
+      STREAM_ID_TENANT_NOTE,
   },
 };
 

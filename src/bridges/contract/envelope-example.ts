@@ -6,7 +6,7 @@
 import type { EventDefinition } from '../../events/schemas/define';
 import { eventExamples } from '../../events/schemas/examples';
 import { META_WEBHOOK_TENANT_ID } from '../../events/schemas/meta-webhook-received';
-import { conversationStreamId, outboundStreamId } from '../../events/schemas/stream-ids';
+import { conversationStreamId, customerStreamId, outboundStreamId } from '../../events/schemas/stream-ids';
 import type { StoredEvent } from '../../events/store/types';
 
 type Placement = Pick<StoredEvent, 'streamId' | 'tenantId' | 'conversationId'>;
@@ -30,6 +30,12 @@ const PLACEMENT_BY_CATEGORY: Record<EventDefinition['category'], Placement> = {
   'meta-webhook': {
     streamId: `meta-webhook-${'0'.repeat(64)}`,
     tenantId: META_WEBHOOK_TENANT_ID,
+    conversationId: null,
+  },
+  // Keyed by the customer stream on Kafka: the envelope names no conversation (topic-routing.ts).
+  customer: {
+    streamId: customerStreamId('tenant-001', '106540352242922', 'wa.16505551234'),
+    tenantId: 'tenant-001',
     conversationId: null,
   },
 };

@@ -16,3 +16,11 @@ export {
   type GenesysHosts,
 } from './regions';
 export { requestToken, type RequestTokenRequest, type RequestTokenResult } from './request-token';
+export {
+  postInboundMessage,
+  toOpenMessagingInbound,
+  type InboundAttachment,
+  type InboundOpenMessage,
+  type PostInboundMessageRequest,
+  type PostInboundMessageResult,
+} from './post-inbound-message';

@@ -15,6 +15,12 @@ describe('topicRouter', () => {
     expect(topicFor({ streamId: `meta-webhook-${'0'.repeat(64)}` })).toBe('prod.bridge.meta-webhooks.v1');
   });
 
+  it('puts customer streams on the inbound-messages topic', () => {
+    expect(topicFor({ streamId: 'customer-tenant%2D1-106540352242922-wa.16505551234' })).toBe(
+      'prod.bridge.inbound-messages.v1',
+    );
+  });
+
   it('routes no other stream family, including look-alikes without the dash', () => {
     expect(topicFor({ streamId: 'outboundx-1' })).toBeNull();
     expect(topicFor({ streamId: 'tenant-outbound-1' })).toBeNull();
@@ -32,6 +38,7 @@ describe('relayTopics', () => {
       { name: 't-1.bridge.outbound-messages.v1', partitions: 6 },
       { name: 't-1.bridge.conversations.v1', partitions: 6 },
       { name: 't-1.bridge.meta-webhooks.v1', partitions: 6 },
+      { name: 't-1.bridge.inbound-messages.v1', partitions: 6 },
     ]);
   });
 });

@@ -45,3 +45,17 @@ export const metaTimestampToIso = (unixSeconds: string): string | null => {
   const date = new Date(millis);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 };
+
+/**
+ * Meta's timestamp of an inbound message as an ISO instant. Meta documents Unix seconds, but some webhooks carry
+ * milliseconds; a value of 10^12 or more is read as milliseconds (as seconds it would be after the year 33000,
+ * as milliseconds it is after 2001). Null for anything that is not a plain non-negative integer.
+ */
+export const metaSecondsOrMillisToIso = (timestamp: string | number): string | null => {
+  const text = String(timestamp);
+  if (!/^[0-9]{1,15}$/.test(text)) return null;
+  const value = Number(text);
+  const millis = value >= 1e12 ? value : value * 1000;
+  const date = new Date(millis);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+};

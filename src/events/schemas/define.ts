@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 /** Which stream family (and Kafka topic) an event belongs to. */
-export type EventCategory = 'outbound-message' | 'conversation' | 'meta-webhook';
+export type EventCategory = 'outbound-message' | 'conversation' | 'meta-webhook' | 'customer';
 
 /** Result of one upcasting step; issues come from validating the *old* version's data. */
 export type UpcastResult =

@@ -4,10 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { ConversationEvent } from './conversation-events';
+import type { CustomerEvent } from './customer-events';
 import type { MetaWebhookEvent } from './meta-webhook-events';
 import type { OutboundEvent } from './outbound-events';
 
-type AnyEvent = OutboundEvent | ConversationEvent | MetaWebhookEvent;
+type AnyEvent = OutboundEvent | ConversationEvent | MetaWebhookEvent | CustomerEvent;
 export type EventExamples = { [T in AnyEvent['type']]: Extract<AnyEvent, { type: T }>['data'] };
 
 const genesysBody = JSON.stringify({
@@ -105,5 +106,29 @@ export const eventExamples: EventExamples = {
         wabaId: '102290129340398',
       },
     ],
+  },
+  InboundMessageReceived: {
+    wamid: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=',
+    phoneNumberId: '106540352242922',
+    displayPhoneNumber: '15550783881',
+    customer: { waId: '16505551234', name: 'Sheena Nelson' },
+    sentAt: '2025-06-08T20:59:43.000Z',
+    type: 'text',
+    content: { kind: 'text', body: 'Does it come in another color?' },
+    webhookId: createHash('sha256').update(metaStatusBody).digest('hex'),
+  },
+  InboundPostedToGenesys: {
+    wamid: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=',
+    genesysMessageId: '5c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f',
+    conversationId: 'abc-123',
+    phoneNumberId: '106540352242922',
+    sentAt: '2025-06-08T20:59:43.000Z',
+    customer: { waId: '16505551234', name: 'Sheena Nelson' },
+  },
+  InboundPostFailed: {
+    wamid: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=',
+    reason: 'GenesysRejected',
+    message: 'Genesys inbound message: Genesys answered HTTP 400 (bad request)',
+    httpStatus: 400,
   },
 };

@@ -18,3 +18,6 @@ export * from './outbound-events';
 export * from './conversation-events';
 export * from './meta-webhook-received';
 export * from './meta-webhook-events';
+export * from './inbound-message-received';
+export * from './inbound-posted';
+export * from './customer-events';

@@ -23,6 +23,12 @@ const badPayloads: Record<string, { data: Record<string, unknown>; path: string 
   Read: { data: { ...eventExamples.Read, readAt: 1714557900 }, path: 'readAt' },
   ReceiptPosted: { data: { status: 'Sent' }, path: 'status' },
   ConversationLinked: { data: { ...eventExamples.ConversationLinked, waId: '+1 555 0100' }, path: 'waId' },
+  InboundMessageReceived: {
+    data: { ...eventExamples.InboundMessageReceived, sentAt: '1749416383' },
+    path: 'sentAt',
+  },
+  InboundPostedToGenesys: { data: { ...eventExamples.InboundPostedToGenesys, wamid: '' }, path: 'wamid' },
+  InboundPostFailed: { data: { ...eventExamples.InboundPostFailed, reason: 'no reason!' }, path: 'reason' },
   MetaWebhookReceived: {
     data: { ...eventExamples.MetaWebhookReceived, signature: 'sha256=3q2+7w==' },
     path: 'signature',

@@ -1,4 +1,7 @@
 import {
+  customerKey,
+  customerStreamId,
+  parseCustomerStreamId,
   conversationStreamId,
   escapeTenantId,
   genesysMessageIdOfStream,
@@ -103,6 +106,26 @@ describe('stream ids', () => {
       );
       expect(() => genesysMessageIdOfStream({ streamId: 'conversation-demo-c', tenantId: 'demo' })).toThrow();
       expect(() => genesysMessageIdOfStream({ streamId: 'outbound-demo-eu-', tenantId: 'demo-eu' })).toThrow();
+    });
+  });
+
+  describe('customer streams', () => {
+    it('keeps a wa_id and a business-scoped id apart, and escapes tenant and phone number id', () => {
+      expect(customerKey({ waId: '+16505551234' })).toBe('wa.16505551234');
+      expect(customerKey({ waId: '', userId: 'US.1349' })).toBe('bsu.US.1349');
+      expect(customerStreamId('demo-eu', '1065-40', 'wa.1')).toBe('customer-demo%2Deu-1065%2D40-wa.1');
+      expect(() => customerKey({})).toThrow(TypeError);
+    });
+
+    it('parses only what it builds', () => {
+      const id = customerStreamId('demo-eu', '106540352242922', 'bsu.US-1-2');
+      expect(parseCustomerStreamId(id)).toEqual({
+        tenantId: 'demo-eu',
+        phoneNumberId: '106540352242922',
+        customerKey: 'bsu.US-1-2',
+      });
+      expect(parseCustomerStreamId('customer-demo-106540352242922-x.1')).toBeUndefined();
+      expect(parseCustomerStreamId('conversation-demo-abc')).toBeUndefined();
     });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Stream ids: the one place that builds and parses them (ARCHITECTURE.md, "Streams"). One stream per outbound
  * Genesys message, `outbound-{tenant}-{genesysMessageId}`, and one per conversation link,
- * `conversation-{tenant}-{conversationId}`.
+ * `conversation-{tenant}-{conversationId}`, and one per customer of a business number,
+ * `customer-{tenant}-{phoneNumberId}-{customerKey}` (inbound messages).
  *
  * `{tenant}` is the tenant id with `%` written `%25` and `-` written `%2D`, so it never contains a `-`: the first
  * `-` after the prefix ends it and everything after is the (unescaped, may hold anything) second part. Unescaped,
@@ -28,6 +29,7 @@ const unescapeTenantId = (escaped: string): string | undefined => {
 
 const OUTBOUND = 'outbound-';
 const CONVERSATION = 'conversation-';
+const CUSTOMER = 'customer-';
 
 const build = (prefix: string, tenantId: string, partName: string, part: string): string =>
   `${prefix}${escapeTenantId(requirePart('tenantId', tenantId))}-${requirePart(partName, part)}`;
@@ -86,4 +88,39 @@ export const genesysMessageIdOfStream = (envelope: {
     return envelope.streamId.slice(legacyPrefix.length);
   }
   throw new TypeError(`Stream ${envelope.streamId} is not an outbound stream of tenant ${envelope.tenantId}`);
+};
+
+/**
+ * The customer part of a customer stream id: `wa.{digits}` for a WhatsApp id (phone number, no `+`), `bsu.{id}`
+ * for a business-scoped user id (Meta, 2026: `from` may be empty, `from_user_id` then names the customer). The
+ * two prefixes keep a wa_id and a business-scoped id apart whatever characters the latter holds.
+ */
+export const customerKey = (customer: { waId?: string | undefined; userId?: string | undefined }): string => {
+  if (customer.waId !== undefined && customer.waId.length > 0) return `wa.${customer.waId.replace(/^\+/, '')}`;
+  if (customer.userId !== undefined && customer.userId.length > 0) return `bsu.${customer.userId}`;
+  throw new TypeError('A customer key needs a wa_id or a business-scoped user id');
+};
+
+/**
+ * `customer-{tenant}-{phoneNumberId}-{customerKey}`: every inbound message of one customer to one business number,
+ * in the order they were received. The phone number id is escaped like the tenant (Meta sends digits, but the id
+ * is not ours to trust); the customer key comes last and may hold anything.
+ */
+export const customerStreamId = (tenantId: string, phoneNumberId: string, key: string): string =>
+  build(CUSTOMER, tenantId, 'phoneNumberId', `${escapeTenantId(requirePart('phoneNumberId', phoneNumberId))}-${requirePart('customerKey', key)}`);
+
+export const isCustomerStreamId = (streamId: string): boolean => streamId.startsWith(CUSTOMER);
+
+/** The tenant, business number and customer key of a customer stream id, or undefined for any other string. */
+export const parseCustomerStreamId = (
+  streamId: string,
+): { tenantId: string; phoneNumberId: string; customerKey: string } | undefined => {
+  const parsed = parse(CUSTOMER, streamId);
+  if (!parsed) return undefined;
+  const dash = parsed.rest.indexOf('-');
+  if (dash <= 0 || dash === parsed.rest.length - 1) return undefined;
+  const phoneNumberId = unescapeTenantId(parsed.rest.slice(0, dash));
+  const key = parsed.rest.slice(dash + 1);
+  if (phoneNumberId === undefined || !/^(wa|bsu)\./.test(key)) return undefined;
+  return { tenantId: parsed.tenantId, phoneNumberId, customerKey: key };
 };

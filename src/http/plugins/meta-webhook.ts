@@ -15,6 +15,7 @@ import { parseBody } from '../request-input';
 import { DEFAULT_WEBHOOK_STORE_TIMEOUT_MS, withinDeadline } from '../store-deadline';
 import { metaStatusesOf, metaWebhookSchema } from '../schemas/meta-webhook';
 import { isValidMetaSignature } from '../signatures';
+import type { InboundRecorder } from '../../processors/inbound/inbound-recorder';
 
 export interface MetaWebhookOptions {
   store: EventStore;
@@ -27,6 +28,12 @@ export interface MetaWebhookOptions {
   onInvalidStatuses?: (count: number) => void;
   /** WEBHOOK_STORE_TIMEOUT_MS: the append answers 503 past it. */
   storeTimeoutMs?: number;
+  /**
+   * Records the inbound customer messages of a stored webhook on their customer streams, before the answer, so that
+   * webhooks Meta sends one after the other keep their order. A failure here does not fail the webhook: it is
+   * stored, and processor.inbound records the messages from it.
+   */
+  inbound?: Pick<InboundRecorder, 'recordBody'>;
 }
 
 /**
@@ -234,6 +241,21 @@ export const metaWebhookPlugin: FastifyPluginAsync<MetaWebhookOptions> = async (
           throw new HttpError(503, 'StoreUnavailable', 'The webhook could not be stored; retry later');
         });
 
+      if (
+        options.inbound &&
+        webhook.entry.some((entry) => entry.changes.some((change) => change.value.messages?.length))
+      ) {
+        const webhookId = parts[0]!.webhookId;
+        await withinDeadline(
+          options.inbound.recordBody(json.value, webhookId, {
+            eventId: events[0]!.eventId,
+            correlationId: request.id,
+          }),
+          options.storeTimeoutMs ?? DEFAULT_WEBHOOK_STORE_TIMEOUT_MS,
+        ).catch((error: Error) =>
+          request.log.warn({ err: error.message, webhookId }, 'inbound messages left to processor.inbound'),
+        );
+      }
       options.onAccepted?.({ duplicate, statuses: statuses.length });
       return {
         accepted: true,

@@ -42,6 +42,18 @@ const statusBody = z.object({
   errorTitle: z.string().optional(),
 });
 
+interface CustomerRow {
+  conversation_id: string;
+  wa_id: string;
+  contact_name: string | null;
+  phone_number_id: string | null;
+  display_phone_number: string | null;
+  last_inbound_at: Date | null;
+  last_activity_at: Date;
+  customer_user_id: string | null;
+  customer_username: string | null;
+}
+
 interface IndexRow {
   tenant_id: string;
   genesys_message_id: string;
@@ -79,6 +91,43 @@ export const statePlugin: FastifyPluginAsync<StateOptions> = async (
       return { waId: mapping.waId, tenantId, contactName: mapping.contactName ?? null };
     },
   );
+
+  /**
+   * The customer's side of the mapping: the conversation this WhatsApp id was last active in (there may be several
+   * over time), when the customer last wrote (the 24-hour window) and the identifiers WhatsApp gave. From the read
+   * model only: the Redis direction carries no inbound time.
+   */
+  app.get<{ Params: { waId: string } }>('/state/customer/:waId', canRead, async (request, reply) => {
+    const { tenantId } = principalOf(request);
+    const waId = request.params.waId.replace(/^\+/, '');
+    const { rows } = await pool.query<CustomerRow>(
+      `SELECT conversation_id, wa_id, contact_name, phone_number_id, display_phone_number, last_inbound_at,
+              last_activity_at, customer_user_id, customer_username
+         FROM conversation_mappings
+        WHERE tenant_id = $1 AND wa_id IN ($2, '+' || $2)
+        ORDER BY last_activity_at DESC, conversation_id
+        LIMIT 1`,
+      [tenantId, waId],
+    );
+    const row = rows[0];
+    if (!row) {
+      return reply
+        .code(404)
+        .send({ error: 'NoMappingFound', message: 'No conversation is linked to this WhatsApp id' });
+    }
+    return {
+      waId,
+      tenantId,
+      conversationId: row.conversation_id,
+      contactName: row.contact_name,
+      phoneNumberId: row.phone_number_id,
+      displayPhoneNumber: row.display_phone_number,
+      lastInboundAt: row.last_inbound_at?.toISOString() ?? null,
+      lastActivityAt: row.last_activity_at.toISOString(),
+      customerUserId: row.customer_user_id,
+      customerUsername: row.customer_username,
+    };
+  });
 
   /**
    * A caller reporting that a message of this bridge was sent: Meta's wamid for a send whose answer we lost is

@@ -2,7 +2,11 @@ import type { PoolClient } from 'pg';
 import type { DecodedEvent } from '../../events/decode';
 import type { DomainEvent } from '../../events/registry';
 import type { Handlers } from '../runtime/define-projection';
-import { applyConversationsLinked, applyMappingsResolved } from '../conversation-mappings';
+import {
+  applyConversationsLinked,
+  applyInboundPosted,
+  applyMappingsResolved,
+} from '../conversation-mappings';
 import {
   applyDeliveries,
   applyMessagesFailed,
@@ -56,6 +60,14 @@ export const conversationMappingsTarget: TableTarget = {
       // last_activity_at = GREATEST(last_activity_at, at): applying both is applying the later time.
       absorb: (earlier, later) =>
         Date.parse(later.envelope.occurredAt) >= Date.parse(earlier.envelope.occurredAt) ? later : earlier,
+    },
+    InboundPostedToGenesys: {
+      applyMany: applyInboundPosted,
+      // A message without a conversation touches no row: a key of its own keeps it out of every other's way.
+      rowKey: (event) =>
+        event.data.conversationId === undefined
+          ? event.envelope.streamId
+          : `${event.envelope.tenantId}/${event.data.conversationId}`,
     },
   },
 };

@@ -16,3 +16,14 @@ export interface RecordedReceipt {
   raw: Buffer;
   receivedAt: Date;
 }
+
+/** An inbound Open Messaging message POSTed to …/inbound/open/message, and what the simulator answered. */
+export interface RecordedInboundMessage {
+  integrationId: string;
+  body: Record<string, unknown>;
+  raw: Buffer;
+  receivedAt: Date;
+  /** The message id and conversation id the simulator gave it. */
+  id: string;
+  conversationId: string;
+}

@@ -1,9 +1,9 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { everyScope } from '../shared/fault-book';
 import { bearerToken, type SimulatorAnswer, type SimulatorServer } from '../shared/simulator-server';
 import { genesysErrorBody } from './genesys-error-body';
-import type { RecordedReceipt, SimulatedAttachment } from './genesys-records';
+import type { RecordedInboundMessage, RecordedReceipt, SimulatedAttachment } from './genesys-records';
 
 /** What the routes read and write; owned by GenesysSimulator. */
 export interface GenesysRouteState {
@@ -14,6 +14,9 @@ export interface GenesysRouteState {
   tokenTtlSeconds: number;
   attachments: Map<string, SimulatedAttachment>;
   receipts: RecordedReceipt[];
+  inboundMessages: RecordedInboundMessage[];
+  /** `{integrationId}/{channel.from.id}` → the conversation Genesys keeps that customer in. */
+  conversations: Map<string, string>;
   counters: { tokenRequests: number; tokensIssued: number };
   /** Signs the simulated signed-download URLs. */
   signingKey: Buffer;
@@ -22,7 +25,7 @@ export interface GenesysRouteState {
   onChange: () => void;
 }
 
-export type GenesysRoute = 'token' | 'download' | 'receipt';
+export type GenesysRoute = 'token' | 'download' | 'receipt' | 'inbound-message';
 
 /** Fault scopes of a request, most specific first: route and key (attachment or integration id), route, all. */
 export const genesysScopes = (route: GenesysRoute, key?: string): string[] => [
@@ -175,6 +178,46 @@ const receipt = (
   return json(202, receiptBody);
 };
 
+/**
+ * POST …/inbound/open/message: a customer's message into Genesys. Like Genesys, one conversation per customer of an
+ * integration (stable across messages), answered 202 with the message id and, when `prefetchConversationId=true`,
+ * the conversation id.
+ */
+const inboundMessage = (
+  state: GenesysRouteState,
+  request: FastifyRequest<{ Querystring: Record<string, string> }>,
+  integrationId: string,
+): SimulatorAnswer => {
+  const refused = refuseBearer(state, request);
+  if (refused) return refused;
+  const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  let body: Record<string, unknown> | null;
+  try {
+    body = JSON.parse(raw.toString('utf8')) as Record<string, unknown> | null;
+  } catch {
+    return json(400, genesysErrorBody(400, 'The request body is not valid JSON.'));
+  }
+  const channel = body?.channel as { from?: { id?: unknown }; messageId?: unknown } | undefined;
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    typeof channel?.from?.id !== 'string' ||
+    body.direction !== 'Inbound'
+  )
+    return json(
+      400,
+      genesysErrorBody(400, 'An inbound message needs channel.from.id and direction Inbound.'),
+    );
+  const customer = `${integrationId}/${channel.from.id}`;
+  const conversationId = state.conversations.get(customer) ?? randomUUID();
+  state.conversations.set(customer, conversationId);
+  const id = randomBytes(16).toString('hex');
+  state.inboundMessages.push({ integrationId, body, raw, receivedAt: new Date(), id, conversationId });
+  state.onChange();
+  const prefetch = request.query.prefetchConversationId === 'true';
+  return json(202, { ...body, id, ...(prefetch ? { conversationId } : {}) });
+};
+
 export const registerGenesysRoutes = (server: SimulatorServer, state: GenesysRouteState): void => {
   server.app.post('/oauth/token', (request, reply) =>
     server.answer(request, reply, genesysScopes('token'), () => issueToken(state, request)),
@@ -196,6 +239,13 @@ export const registerGenesysRoutes = (server: SimulatorServer, state: GenesysRou
     (request, reply) =>
       server.answer(request, reply, genesysScopes('receipt', request.params.integrationId), () =>
         receipt(state, request, request.params.integrationId),
+      ),
+  );
+  server.app.post<{ Params: { integrationId: string }; Querystring: Record<string, string> }>(
+    '/api/v2/conversations/messages/:integrationId/inbound/open/message',
+    (request, reply) =>
+      server.answer(request, reply, genesysScopes('inbound-message', request.params.integrationId), () =>
+        inboundMessage(state, request, request.params.integrationId),
       ),
   );
 };

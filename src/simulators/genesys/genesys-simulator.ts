@@ -4,7 +4,7 @@ import type { RecordedRequest } from '../shared/recorded-request';
 import { SimulatorServer } from '../shared/simulator-server';
 import { Waiters } from '../shared/waiters';
 import { genesysErrorBody } from './genesys-error-body';
-import type { RecordedReceipt, SimulatedAttachment } from './genesys-records';
+import type { RecordedInboundMessage, RecordedReceipt, SimulatedAttachment } from './genesys-records';
 import { registerGenesysRoutes, type GenesysRoute, type GenesysRouteState } from './genesys-routes';
 
 export interface GenesysSimulatorOptions {
@@ -49,6 +49,7 @@ export interface GenesysHoldOptions extends GenesysFaultScope {
  */
 export class GenesysSimulator {
   readonly receipts: RecordedReceipt[] = [];
+  readonly inboundMessages: RecordedInboundMessage[] = [];
   private readonly faults = new FaultBook();
   private readonly waiters = new Waiters();
   private readonly server: SimulatorServer;
@@ -67,6 +68,8 @@ export class GenesysSimulator {
       tokenTtlSeconds: options.tokenTtlSeconds ?? 86_399,
       attachments: new Map(),
       receipts: this.receipts,
+      inboundMessages: this.inboundMessages,
+      conversations: new Map(),
       counters: { tokenRequests: 0, tokensIssued: 0 },
       signingKey: randomBytes(32),
       signedUrlOrigin: options.signedUrlOrigin?.replace(/\/+$/, ''),
@@ -168,6 +171,14 @@ export class GenesysSimulator {
       () => (this.receipts.length >= count ? [...this.receipts] : undefined),
       timeoutMs,
       () => `${this.receipts.length} of ${count} receipts received`,
+    );
+  }
+
+  waitForInboundMessages(count: number, timeoutMs = 5_000): Promise<RecordedInboundMessage[]> {
+    return this.waiters.waitFor(
+      () => (this.inboundMessages.length >= count ? [...this.inboundMessages] : undefined),
+      timeoutMs,
+      () => `${this.inboundMessages.length} of ${count} inbound messages received`,
     );
   }
 

@@ -1,5 +1,5 @@
 export { genesysErrorBody } from './genesys-error-body';
-export type { RecordedReceipt, SimulatedAttachment } from './genesys-records';
+export type { RecordedInboundMessage, RecordedReceipt, SimulatedAttachment } from './genesys-records';
 export {
   GenesysSimulator,
   type GenesysFailure,

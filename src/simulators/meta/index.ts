@@ -22,3 +22,11 @@ export {
   type StatusUpdate,
   type StatusWebhookInput,
 } from './status-webhook';
+export {
+  buildInboundWebhook,
+  newInboundWamid,
+  sendMetaInboundWebhook,
+  type InboundCustomerSpec,
+  type InboundMessageSpec,
+  type InboundWebhookInput,
+} from './inbound-webhook';

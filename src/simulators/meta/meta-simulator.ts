@@ -1,3 +1,4 @@
+import { sendMetaInboundWebhook, type InboundWebhookInput } from './inbound-webhook';
 import { everyScope, FaultBook } from '../shared/fault-book';
 import type { RecordedRequest } from '../shared/recorded-request';
 import { SimulatorServer } from '../shared/simulator-server';
@@ -240,6 +241,15 @@ export class MetaSimulator {
       return sendMetaStatusWebhook(targetUrl, appSecret, update);
     }
     return sendMetaStatusWebhook(targetUrl, appSecret, input);
+  }
+
+  /** POSTs an inbound customer webhook (or raw bytes, e.g. a fixture), signed with the app secret like Meta. */
+  sendInboundWebhook(
+    targetUrl: string,
+    appSecret: string,
+    input: InboundWebhookInput | Buffer,
+  ): Promise<WebhookDelivery> {
+    return sendMetaInboundWebhook(targetUrl, appSecret, input);
   }
 
   private scopeOf(scope: MetaFaultScope): string {

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { readTextCapped } from '../http/read-capped';
+import type { GenesysError } from './genesys-error';
+import { genesysErrorFrom } from './genesys-answer';
+import { genesysNetworkError } from './network-error';
+
+/** An attachment of an inbound message: a URL Genesys downloads (a presigned object-store URL). */
+export interface InboundAttachment {
+  mediaType: 'Image' | 'Video' | 'Audio' | 'File';
+  url: string;
+  mime: string;
+  filename?: string;
+}
+
+export interface InboundOpenMessage {
+  /** The WhatsApp message id: Genesys keeps it as the message's channel id (and drops repeats of it). */
+  messageId: string;
+  integrationId: string;
+  from: { id: string; idType: 'Phone' | 'Opaque'; nickname?: string };
+  /** ISO instant the customer sent it. */
+  time: string;
+  text: string;
+  attachments?: InboundAttachment[];
+}
+
+export interface PostInboundMessageRequest {
+  /** e.g. https://api.mypurecloud.com */
+  apiUrl: string;
+  accessToken: string;
+  message: InboundOpenMessage;
+  timeoutMs: number;
+}
+
+export type PostInboundMessageResult =
+  { ok: true; id: string; conversationId?: string } | { ok: false; error: GenesysError };
+
+const answerSchema = z.looseObject({ id: z.string().min(1), conversationId: z.string().min(1).optional() });
+
+/** The Open Messaging body (Genesys "Inbound Open Messaging", fixtures/genesys/inbound-message-text-request.json). */
+export const toOpenMessagingInbound = (message: InboundOpenMessage): Record<string, unknown> => ({
+  channel: {
+    messageId: message.messageId,
+    platform: 'Open',
+    type: 'Private',
+    from: {
+      id: message.from.id,
+      idType: message.from.idType,
+      ...(message.from.nickname !== undefined ? { nickname: message.from.nickname } : {}),
+    },
+    to: { id: message.integrationId },
+    time: message.time,
+  },
+  direction: 'Inbound',
+  type: 'Text',
+  text: message.text,
+  ...(message.attachments?.length
+    ? {
+        content: message.attachments.map((attachment) => ({
+          contentType: 'Attachment',
+          attachment: {
+            mediaType: attachment.mediaType,
+            url: attachment.url,
+            mime: attachment.mime,
+            ...(attachment.filename !== undefined ? { filename: attachment.filename } : {}),
+          },
+        })),
+      }
+    : {}),
+});
+
+/**
+ * POST /api/v2/conversations/messages/{integrationId}/inbound/open/message?prefetchConversationId=true: hands a
+ * customer's message to Genesys. The answer (202) carries the Genesys message id and, thanks to the prefetch flag,
+ * the conversation the message went into.
+ */
+export const postInboundMessage = async (
+  request: PostInboundMessageRequest,
+): Promise<PostInboundMessageResult> => {
+  const what = 'Genesys inbound message';
+  const base = request.apiUrl.replace(/\/+$/, '');
+  const url =
+    `${base}/api/v2/conversations/messages/${encodeURIComponent(request.message.integrationId)}` +
+    '/inbound/open/message?prefetchConversationId=true';
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${request.accessToken}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      body: JSON.stringify(toOpenMessagingInbound(request.message)),
+      signal: AbortSignal.timeout(request.timeoutMs),
+      redirect: 'manual',
+    });
+  } catch (error) {
+    return { ok: false, error: genesysNetworkError(what, error, request.timeoutMs) };
+  }
+  if (!response.ok)
+    return { ok: false, error: await genesysErrorFrom(response, what, [request.accessToken]) };
+  const text = await readTextCapped(response).catch(() => '');
+  let parsed: z.ZodSafeParseResult<z.output<typeof answerSchema>>;
+  try {
+    parsed = answerSchema.safeParse(JSON.parse(text));
+  } catch {
+    parsed = answerSchema.safeParse(undefined);
+  }
+  if (!parsed.success) {
+    // Accepted, but no id to record: the message is at Genesys; posting it again would show it twice.
+    return {
+      ok: false,
+      error: {
+        kind: 'permanent',
+        httpStatus: response.status,
+        title: `${what}: answer without a message id`,
+      },
+    };
+  }
+  return {
+    ok: true,
+    id: parsed.data.id,
+    ...(parsed.data.conversationId !== undefined ? { conversationId: parsed.data.conversationId } : {}),
+  };
+};

@@ -1,0 +1,71 @@
+/**
+ * The rules of a customer stream: each inbound message reaches Genesys at most once. A message settles once —
+ * posted (InboundPostedToGenesys) or refused for good (InboundPostFailed) — and a second outcome for the same wamid
+ * decides nothing, so a redelivered Kafka message or a retry racing its original never records two posts.
+ */
+import type { CustomerEvent } from '../../events/schemas/customer-events';
+import { CommandRejected } from '../command-rejected';
+import type { Decider } from '../decider';
+import type { CustomerCommand } from './commands';
+
+export type CustomerRejectionCode = 'UnknownInboundMessage';
+
+export interface CustomerState {
+  /** Every wamid recorded on the stream. */
+  received: ReadonlySet<string>;
+  /** Wamids with an outcome at Genesys. */
+  settled: ReadonlyMap<string, 'posted' | 'failed'>;
+  /** The Genesys conversation of the last posted message: a ConversationLinked is due when it changes. */
+  conversationId: string | undefined;
+}
+
+export const initialCustomerState = (): CustomerState => ({
+  received: new Set(),
+  settled: new Map(),
+  conversationId: undefined,
+});
+
+export const decideCustomer = (command: CustomerCommand, state: CustomerState): CustomerEvent[] => {
+  if (!state.received.has(command.wamid)) {
+    throw new CommandRejected<CustomerRejectionCode>(
+      'UnknownInboundMessage',
+      'No InboundMessageReceived on this stream has that wamid',
+    );
+  }
+  if (state.settled.has(command.wamid)) return [];
+  const { type, ...data } = command;
+  return type === 'RecordInboundPosted'
+    ? [
+        {
+          type: 'InboundPostedToGenesys',
+          data: data as Extract<CustomerEvent, { type: 'InboundPostedToGenesys' }>['data'],
+        },
+      ]
+    : [
+        {
+          type: 'InboundPostFailed',
+          data: data as Extract<CustomerEvent, { type: 'InboundPostFailed' }>['data'],
+        },
+      ];
+};
+
+export const evolveCustomer = (state: CustomerState, event: CustomerEvent): CustomerState => {
+  switch (event.type) {
+    case 'InboundMessageReceived':
+      return { ...state, received: new Set(state.received).add(event.data.wamid) };
+    case 'InboundPostedToGenesys':
+      return {
+        ...state,
+        settled: new Map(state.settled).set(event.data.wamid, 'posted'),
+        conversationId: event.data.conversationId ?? state.conversationId,
+      };
+    case 'InboundPostFailed':
+      return { ...state, settled: new Map(state.settled).set(event.data.wamid, 'failed') };
+  }
+};
+
+export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerState> = {
+  decide: decideCustomer,
+  evolve: evolveCustomer,
+  initialState: initialCustomerState,
+};

@@ -1,0 +1,143 @@
+import { InMemoryEventStore } from '../../commands/in-memory-event-store';
+import { requestToken } from '../../clients/genesys';
+import { encodeEvent } from '../../events/encode';
+import { eventExamples } from '../../events/schemas/examples';
+import type { InboundMessageReceivedData } from '../../events/schemas/inbound-message-received';
+import { customerKey, customerStreamId } from '../../events/schemas/stream-ids';
+import type { StoredEvent } from '../../events/store/types';
+import { createLogger } from '../../infra/logger';
+import { GenesysSimulator } from '../../simulators/genesys';
+import type { InboundMediaResolver } from './inbound-media-resolver';
+import { InboundNotPostedYet, InboundPoster } from './inbound-poster';
+
+const TENANT = 'tenant-poster';
+const INTEGRATION = 'integration-poster';
+const sim = new GenesysSimulator({ clients: { 'poster-client': 'poster-secret' } });
+const runtime = { wait: async () => undefined };
+const credentials = { clientId: 'poster-client', clientSecret: 'poster-secret', region: 'mypurecloud.com' };
+
+const tokens = {
+  token: async () => {
+    const token = await requestToken({ loginUrl: sim.url, ...credentials, timeoutMs: 2_000 });
+    return token.ok
+      ? { ok: true as const, accessToken: token.accessToken }
+      : { ok: false as const, error: token.error };
+  },
+  forget: async () => undefined,
+};
+const directory = (withCredentials = true) => ({
+  tenant: async () =>
+    ({ tenantId: TENANT, genesysIntegrationId: INTEGRATION, genesysRegion: 'mypurecloud.com' }) as never,
+  genesysOAuth: async () => (withCredentials ? credentials : undefined),
+});
+
+const poster = (
+  store: InMemoryEventStore,
+  options: { withCredentials?: boolean; media?: InboundMediaResolver } = {},
+) =>
+  new InboundPoster(
+    store,
+    directory(options.withCredentials),
+    tokens,
+    { apiUrlTemplate: sim.url, loginUrlTemplate: sim.url, timeoutMs: 2_000 },
+    createLogger('silent'),
+    options.media,
+  );
+
+/** Records a message on its customer stream as the recorder does; answers the stored event. */
+const receive = async (store: InMemoryEventStore, overrides: Partial<InboundMessageReceivedData>) => {
+  const data = { ...eventExamples.InboundMessageReceived, ...overrides };
+  const streamId = customerStreamId(TENANT, data.phoneNumberId, customerKey(data.customer));
+  await store.appendToStream(streamId, 'any', [
+    encodeEvent({ type: 'InboundMessageReceived', data }, { tenantId: TENANT, conversationId: null }),
+  ]);
+  return { streamId, event: (await store.readStream(streamId)).at(-1)! as StoredEvent };
+};
+
+beforeAll(() => sim.start());
+afterEach(() => {
+  sim.inboundMessages.length = 0;
+  sim.clearFaults();
+});
+afterAll(() => sim.stop());
+
+describe('InboundPoster against the Genesys simulator', () => {
+  it('posts a business-scoped user as Opaque with the username as nickname, and links no conversation', async () => {
+    const store = new InMemoryEventStore();
+    const { streamId, event } = await receive(store, {
+      wamid: 'wamid.bsu',
+      customer: { userId: 'US.42', username: '@sheena' },
+    });
+    await poster(store).handle(event, runtime);
+
+    expect(sim.inboundMessages.map((message) => message.body.channel)).toEqual([
+      expect.objectContaining({ from: { id: 'US.42', idType: 'Opaque', nickname: '@sheena' } }),
+    ]);
+    expect((await store.readStream(streamId)).map((stored) => stored.type)).toEqual([
+      'InboundMessageReceived',
+      'InboundPostedToGenesys',
+    ]);
+    // Replies go out by wa_id: nothing to link for a customer without one.
+    expect(
+      (await store.readAll({ after: { transactionId: '0', globalPosition: '0' }, limit: 100 })).some(
+        (stored) => stored.type === 'ConversationLinked',
+      ),
+    ).toBe(false);
+  });
+
+  it('posts a message once, however often it is handled', async () => {
+    const store = new InMemoryEventStore();
+    const { event } = await receive(store, { wamid: 'wamid.once' });
+    await poster(store).handle(event, runtime);
+    await poster(store).handle(event, runtime);
+    expect(sim.inboundMessages).toHaveLength(1);
+  });
+
+  it('records InboundPostFailed for a tenant without Genesys credentials, and posts nothing', async () => {
+    const store = new InMemoryEventStore();
+    const { streamId, event } = await receive(store, { wamid: 'wamid.no-credentials' });
+    await poster(store, { withCredentials: false }).handle(event, runtime);
+    expect(sim.inboundMessages).toHaveLength(0);
+    expect((await store.readStream(streamId)).at(-1)).toMatchObject({
+      type: 'InboundPostFailed',
+      data: { wamid: 'wamid.no-credentials', reason: 'NoGenesysCredentials' },
+    });
+  });
+
+  it('passes attachments from the media seam, appends its note when media is lost, and waits on a transient failure', async () => {
+    const store = new InMemoryEventStore();
+    const media = {
+      content: { kind: 'media', mediaKind: 'image', mediaId: 'm-1', mime: 'image/jpeg', caption: 'Receipt' },
+    } as const;
+    const attachment = {
+      mediaType: 'Image' as const,
+      url: 'https://s3.example.com/a.jpg?sig',
+      mime: 'image/jpeg',
+    };
+    const withAttachment = await receive(store, { wamid: 'wamid.media-ok', ...media });
+    await poster(store, { media: { resolve: async () => ({ ok: true, attachments: [attachment] }) } }).handle(
+      withAttachment.event,
+      runtime,
+    );
+    expect(sim.inboundMessages.at(-1)!.body).toMatchObject({
+      text: 'Receipt',
+      content: [{ contentType: 'Attachment', attachment }],
+    });
+
+    const lost = await receive(store, { wamid: 'wamid.media-lost', ...media });
+    await poster(store, {
+      media: {
+        resolve: async () => ({ ok: false, transient: false, note: '[The image could not be fetched]' }),
+      },
+    }).handle(lost.event, runtime);
+    expect(sim.inboundMessages.at(-1)!.body.text).toBe('Receipt\n[The image could not be fetched]');
+
+    const later = await receive(store, { wamid: 'wamid.media-later', ...media });
+    await expect(
+      poster(store, {
+        media: { resolve: async () => ({ ok: false, transient: true, note: 'Meta 503' }) },
+      }).handle(later.event, runtime),
+    ).rejects.toBeInstanceOf(InboundNotPostedYet);
+    expect(sim.inboundMessages).toHaveLength(2);
+  });
+});
