@@ -40,13 +40,16 @@ describe('inbound end to end: WhatsApp customer → Genesys → agent reply → 
 
   it("posts a customer's text to Genesys, links the conversation, and the agent's reply reaches the customer", async () => {
     const waId = '447700900001';
+    // A minute ago: the agent's reply below must fall inside the customer's 24-hour window.
+    const timestamp = String(Math.floor(Date.now() / 1000) - 60);
+    const sentAt = new Date(Number(timestamp) * 1000).toISOString();
     const delivery = await pipeline.meta.sendInboundWebhook(target, pipeline.config.META_APP_SECRET!, {
       customer: { waId, name: 'Asha', userId: 'US.7700900001', username: '@asha' },
       messages: [
         {
           type: 'text',
           id: 'wamid.e2e-hello',
-          timestamp: '1749416383',
+          timestamp,
           text: { body: 'Hello, I need help' },
         },
       ],
@@ -89,7 +92,7 @@ describe('inbound end to end: WhatsApp customer → Genesys → agent reply → 
       genesysMessageId: posted!.id,
       conversationId,
       phoneNumberId: PHONE_NUMBER_ID,
-      sentAt: '2025-06-08T20:59:43.000Z',
+      sentAt,
       customer: { waId, name: 'Asha', userId: 'US.7700900001', username: '@asha' },
     });
 
@@ -109,7 +112,7 @@ describe('inbound end to end: WhatsApp customer → Genesys → agent reply → 
       conversationId,
       contactName: 'Asha',
       phoneNumberId: PHONE_NUMBER_ID,
-      lastInboundAt: '2025-06-08T20:59:43.000Z',
+      lastInboundAt: sentAt,
       customerUserId: 'US.7700900001',
       customerUsername: '@asha',
     });

@@ -4,6 +4,7 @@ import type { MappingResolvedData } from '../../events/schemas/mapping-resolved'
 import type { MediaStoredData } from '../../events/schemas/media-stored';
 import type { ReceiptStatus } from '../../events/schemas/receipt-posted';
 import type { MetaMessageType } from '../../events/schemas/send-requested';
+import type { ServiceWindow } from '../../events/schemas/service-window';
 import type { WebhookReceivedData } from '../../events/schemas/webhook-received';
 
 /** Genesys posted the webhook. Whether it is sendable is decided by the rules, not by the caller. */
@@ -32,6 +33,12 @@ export interface RequestSend {
    * record RecordSent with its wamid instead of sending again.
    */
   isPreviousAttemptReconciled?: boolean;
+  /**
+   * The 24-hour window check (checkServiceWindow) the send was planned on. Refused when it says the message may
+   * not go (`expired`), or that only a template may go and this is none; with `defaultTemplate` the message is the
+   * tenant's template instead of the agent's content, so its attachment need not be stored.
+   */
+  serviceWindow?: ServiceWindow;
 }
 
 export interface RecordSent {
@@ -55,6 +62,8 @@ export interface RecordSendFailed {
   metaErrorCode?: number;
   metaErrorTitle?: string;
   metaErrorDetails?: string;
+  /** For `MessageExpired`: the window check that refused the message. */
+  serviceWindow?: ServiceWindow;
 }
 
 /** The error object of a Meta `failed` status. */

@@ -21,6 +21,7 @@ import type {
 } from './commands';
 import { decideMetaStatus } from './meta-status';
 import { rejectOutbound } from './rejections';
+import { requiresTemplate } from './service-window';
 import {
   evolveOutbound,
   initialOutboundState,
@@ -83,7 +84,15 @@ const requestSend = (command: RequestSend, state: OutboundState): OutboundEvent[
   if (isEnded(state)) throw rejectOutbound('MessageAlreadyFailed', 'The message failed and will not be sent');
   if (state.mapping?.kind !== 'resolved')
     throw rejectOutbound('MessageNotMapped', 'No recipient is known yet');
-  if (message.hasAttachment && !state.isMediaStored) {
+  const window = command.serviceWindow;
+  if (window?.outcome === 'expired') {
+    throw rejectOutbound('OutsideServiceWindow', 'The customer last wrote more than 24 hours ago');
+  }
+  if (window && requiresTemplate(window.outcome) && command.metaMessageType !== 'template') {
+    throw rejectOutbound('OutsideServiceWindow', `Only a template may be sent (window: ${window.outcome})`);
+  }
+  // The tenant's default template replaces the agent's content, attachment included.
+  if (message.hasAttachment && !state.isMediaStored && window?.outcome !== 'defaultTemplate') {
     throw rejectOutbound('MediaNotStored', 'The attachment must be stored before sending');
   }
   if (isFullySent(state)) throw rejectOutbound('MessageAlreadySent', 'Every part of the message was sent');
@@ -108,6 +117,7 @@ const requestSend = (command: RequestSend, state: OutboundState): OutboundEvent[
         attempt: state.attempt + 1,
         partCount: command.partCount,
         metaMessageType: command.metaMessageType,
+        ...(window ? { serviceWindow: window } : {}),
       },
     },
   ];

@@ -28,7 +28,9 @@ export type OutboundRejectionCode =
   | 'WamidAlreadyUsed'
   /** A Meta status for a wamid that is none of this message's parts. */
   | 'UnknownWamid'
-  | 'InvalidMetaTimestamp';
+  | 'InvalidMetaTimestamp'
+  /** Outside the customer's 24-hour window only a template may be sent. */
+  | 'OutsideServiceWindow';
 
 export type OutboundCommandRejected = CommandRejected<OutboundRejectionCode>;
 

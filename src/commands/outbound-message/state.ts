@@ -5,6 +5,7 @@
 import type { FailureStage } from '../../events/schemas/message-failed';
 import type { OutboundEvent } from '../../events/schemas/outbound-events';
 import type { ReceiptStatus } from '../../events/schemas/receipt-posted';
+import type { ServiceWindow } from '../../events/schemas/service-window';
 
 /** `accepted` = Meta returned a wamid; the rest mirror Meta's statuses. */
 export type PartStatus = 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -22,7 +23,8 @@ export interface ReceivedMessage {
   hasAttachment: boolean;
 }
 
-export type MappingOutcome = { kind: 'resolved'; waId: string } | { kind: 'missing'; reason: string };
+export type MappingOutcome =
+  { kind: 'resolved'; waId: string; lastInboundAt?: string } | { kind: 'missing'; reason: string };
 
 export interface OutboundState {
   /** Null until WebhookReceived. */
@@ -38,6 +40,11 @@ export interface OutboundState {
   parts: readonly SentPart[];
   failure: { stage: FailureStage; reason: string } | null;
   receiptsPosted: readonly ReceiptStatus[];
+  /**
+   * The window check of the first SendRequested that carried one: retries keep it, so that a retry sends the same
+   * parts (a window closing between attempts would otherwise change what the attempt is).
+   */
+  serviceWindow: ServiceWindow | null;
 }
 
 export const initialOutboundState = (): OutboundState => ({
@@ -50,6 +57,7 @@ export const initialOutboundState = (): OutboundState => ({
   parts: [],
   failure: null,
   receiptsPosted: [],
+  serviceWindow: null,
 });
 
 /** Order of delivery progress. `failed` is outside the order: it is final. */
@@ -100,7 +108,14 @@ export const evolveOutbound = (state: OutboundState, event: OutboundEvent): Outb
         },
       };
     case 'MappingResolved':
-      return { ...state, mapping: { kind: 'resolved', waId: event.data.waId } };
+      return {
+        ...state,
+        mapping: {
+          kind: 'resolved',
+          waId: event.data.waId,
+          ...(event.data.lastInboundAt === undefined ? {} : { lastInboundAt: event.data.lastInboundAt }),
+        },
+      };
     case 'MappingMissing':
       return { ...state, mapping: { kind: 'missing', reason: event.data.reason } };
     case 'MediaStored':
@@ -111,6 +126,7 @@ export const evolveOutbound = (state: OutboundState, event: OutboundEvent): Outb
         attempt: event.data.attempt,
         partCount: event.data.partCount,
         isAwaitingSendOutcome: true,
+        serviceWindow: state.serviceWindow ?? event.data.serviceWindow ?? null,
       };
     case 'MessageSent': {
       const parts = [

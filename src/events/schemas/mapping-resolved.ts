@@ -1,6 +1,6 @@
 /** MappingResolved: the Genesys conversation (or customer) was matched to a WhatsApp id to send to. */
 import { z } from 'zod';
-import { externalId, waId } from './common';
+import { externalId, isoInstant, waId } from './common';
 import { defineEvent } from './define';
 
 export const MAPPING_RESOLUTION_KEYS = ['conversationId', 'customerId'] as const;
@@ -11,6 +11,9 @@ export const mappingResolvedDataSchema = z.object({
   phoneNumberId: externalId()
     .optional()
     .describe('Meta business phone number id to send from, when the mapping names one.'),
+  lastInboundAt: isoInstant()
+    .optional()
+    .describe('When the customer last wrote (conversation_mappings.last_inbound_at); absent when unknown.'),
   resolvedBy: z
     .enum(MAPPING_RESOLUTION_KEYS)
     .describe('Which webhook field found the mapping: the conversation id, or the customer id as a fallback.'),

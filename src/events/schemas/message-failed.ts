@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { machineCode, wamid } from './common';
 import { defineEvent } from './define';
+import { serviceWindowSchema } from './service-window';
 
 /**
  * Where in the pipeline it failed. `delivery` comes from a Meta `failed` status after Meta had accepted the
@@ -18,6 +19,9 @@ export const messageFailedDataSchema = z.object({
   metaErrorTitle: z.string().optional().describe('Meta error title.'),
   metaErrorDetails: z.string().optional().describe('Meta `error_data.details` text.'),
   wamid: wamid().optional().describe('Meta message id of the failed part, for delivery failures.'),
+  serviceWindow: serviceWindowSchema
+    .optional()
+    .describe('For `MessageExpired`: the 24-hour window check that refused the message before it reached Meta.'),
 });
 
 export type MessageFailedData = z.output<typeof messageFailedDataSchema>;

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { waId } from './common';
 import { defineEvent } from './define';
+import { serviceWindowSchema } from './service-window';
 
 /** Meta Cloud API `type` of the message body we send. */
 export const META_MESSAGE_TYPES = [
@@ -30,6 +31,9 @@ export const sendRequestedDataSchema = z.object({
     .positive()
     .describe('Number of Meta messages this Genesys message becomes (a text over 4096 characters is split).'),
   metaMessageType: z.enum(META_MESSAGE_TYPES).describe('Meta message type of the first part.'),
+  serviceWindow: serviceWindowSchema
+    .optional()
+    .describe('The 24-hour window check this send was decided on (absent on events recorded before it existed).'),
 });
 
 export type SendRequestedData = z.output<typeof sendRequestedDataSchema>;

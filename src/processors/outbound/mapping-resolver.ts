@@ -17,6 +17,8 @@ export interface ResolvedRecipient {
   waId: string;
   contactName?: string;
   phoneNumberId?: string;
+  /** When the customer last wrote (the start of the 24-hour window); absent when no inbound is recorded. */
+  lastInboundAt?: string;
   resolvedBy: 'conversationId' | 'customerId';
 }
 
@@ -25,12 +27,18 @@ interface MappingRow {
   wa_id: string;
   contact_name: string | null;
   phone_number_id: string | null;
+  last_inbound_at: Date | null;
 }
+
+const MAPPING_COLUMNS = 'conversation_id, wa_id, contact_name, phone_number_id, last_inbound_at';
 
 /**
  * conversationId → wa_id: Redis first, then the `conversation_mappings` read model, filling Redis in both
  * directions on a miss. Older Genesys payloads carry no conversationId; then the customer id Genesys was given
  * (`channel.to.id`) is the wa_id, and it is accepted only if that customer has a mapping in this tenant.
+ *
+ * `last_inbound_at` always comes from the table, never from Redis: it moves with every customer message while a
+ * cached entry lives an hour, and a stale time would close the 24-hour window on a customer who just wrote.
  */
 export class MappingResolver {
   constructor(
@@ -56,10 +64,11 @@ export class MappingResolver {
   ): Promise<ResolvedRecipient | undefined> {
     const cached = await this.read(conversationKey(tenantId, conversationId), cachedConversation);
     if (cached && cached.tenantId === tenantId) {
-      return recipient({ ...cached, conversationId }, 'conversationId');
+      const lastInboundAt = await this.lastInboundAt(tenantId, conversationId);
+      return recipient({ ...cached, conversationId }, 'conversationId', lastInboundAt);
     }
     const { rows } = await this.pool.query<MappingRow>(
-      `SELECT conversation_id, wa_id, contact_name, phone_number_id FROM conversation_mappings
+      `SELECT ${MAPPING_COLUMNS} FROM conversation_mappings
        WHERE tenant_id = $1 AND conversation_id = $2`,
       [tenantId, conversationId],
     );
@@ -68,10 +77,16 @@ export class MappingResolver {
 
   private async byCustomer(tenantId: string, customerId: string): Promise<ResolvedRecipient | undefined> {
     const cached = await this.read(waIdKey(tenantId, customerId), cachedCustomer);
-    if (cached && cached.tenantId === tenantId)
-      return { waId: normalizeWaId(customerId), resolvedBy: 'customerId' };
+    if (cached && cached.tenantId === tenantId) {
+      const lastInboundAt = await this.lastInboundAt(tenantId, cached.conversationId);
+      return {
+        waId: normalizeWaId(customerId),
+        ...(lastInboundAt ? { lastInboundAt } : {}),
+        resolvedBy: 'customerId',
+      };
+    }
     const { rows } = await this.pool.query<MappingRow>(
-      `SELECT conversation_id, wa_id, contact_name, phone_number_id FROM conversation_mappings
+      `SELECT ${MAPPING_COLUMNS} FROM conversation_mappings
        WHERE tenant_id = $1 AND (wa_id = $2 OR wa_id = '+' || $2)
        ORDER BY last_activity_at DESC LIMIT 1`,
       [tenantId, normalizeWaId(customerId)],
@@ -95,7 +110,15 @@ export class MappingResolver {
     await writeMappingToCache(this.redis, entry).catch((error: Error) =>
       this.logger.debug({ err: error.message }, 'mapping cache fill skipped'),
     );
-    return recipient(entry, resolvedBy);
+    return recipient(entry, resolvedBy, row.last_inbound_at?.toISOString());
+  }
+
+  private async lastInboundAt(tenantId: string, conversationId: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ last_inbound_at: Date | null }>(
+      `SELECT last_inbound_at FROM conversation_mappings WHERE tenant_id = $1 AND conversation_id = $2`,
+      [tenantId, conversationId],
+    );
+    return rows[0]?.last_inbound_at?.toISOString();
   }
 
   private async read<T>(
@@ -118,9 +141,14 @@ export class MappingResolver {
   }
 }
 
-const recipient = (entry: MappingEntry, resolvedBy: ResolvedRecipient['resolvedBy']): ResolvedRecipient => ({
+const recipient = (
+  entry: MappingEntry,
+  resolvedBy: ResolvedRecipient['resolvedBy'],
+  lastInboundAt: string | undefined,
+): ResolvedRecipient => ({
   waId: normalizeWaId(entry.waId),
   ...(entry.contactName ? { contactName: entry.contactName } : {}),
   ...(entry.phoneNumberId ? { phoneNumberId: entry.phoneNumberId } : {}),
+  ...(lastInboundAt ? { lastInboundAt } : {}),
   resolvedBy,
 });

@@ -3,11 +3,13 @@ import type { OutboundMessageCommand } from '../../commands/outbound-message/com
 import { outboundMessageDecider } from '../../commands/outbound-message/decider';
 import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
 import { isEnded, isFullySent, type OutboundState } from '../../commands/outbound-message/state';
+import { checkServiceWindow, EXPIRED_MESSAGE } from '../../commands/outbound-message/service-window';
 import { CommandRejected } from '../../commands/command-rejected';
 import { foldEvents } from '../../commands/decider';
 import { decodeOutboundEvent } from '../../events/decode';
 import { outboundStreamId } from '../../events/schemas/stream-ids';
 import type { MetaMessageType } from '../../events/schemas/send-requested';
+import type { ServiceWindow } from '../../events/schemas/service-window';
 import type { EventStore, StoredEvent } from '../../events/store/types';
 import { TransientError } from '../../projections/runtime/transient-errors';
 import { genesysWebhookSchema, summarizeWebhook } from '../../http/schemas/genesys-webhook';
@@ -16,6 +18,7 @@ import type { TenantDirectory, WhatsappCredentials } from '../../tenants/tenant-
 import type { TenantRecord } from '../../tenants/tenant-repository';
 import { toMetaMessages } from '../../transform/to-meta-messages';
 import type { MetaMessageBody } from '../../transform/meta-message';
+import type { OutboundContent } from '../../transform/outbound-content';
 import type { MappingResolver } from './mapping-resolver';
 import type { MediaMover } from './media-mover';
 import { outboundView, type OutboundView } from './outbound-view';
@@ -43,6 +46,8 @@ export interface OutboundDriverSettings {
    */
   reconcileWindowMs: number;
   backoffPolicy?: BackoffPolicy;
+  /** The clock the 24-hour window is checked against (tests set it). */
+  now?: () => Date;
 }
 
 export type SendOutcomeObserver = (
@@ -214,10 +219,39 @@ export class OutboundDriver {
     }
     if (state.mapping.kind !== 'resolved') return 'done';
 
-    if (state.message.hasAttachment && !state.isMediaStored)
+    const content = webhookContent(view);
+    // Checked once per message: a retry keeps the recorded check, so it sends what the first attempt planned.
+    context.serviceWindow ??=
+      state.serviceWindow ??
+      checkServiceWindow({
+        lastInboundAt: state.mapping.lastInboundAt,
+        now: (this.settings.now ?? (() => new Date()))(),
+        isTemplate: content?.template !== undefined,
+        hasDefaultTemplate: Boolean(
+          whatsapp.templateDefaults?.name && whatsapp.templateDefaults.languageCode,
+        ),
+      });
+    const window = context.serviceWindow;
+    if (window.outcome === 'expired') {
+      log.info({ lastInboundAt: window.lastInboundAt }, 'outside the 24-hour window: not sent');
+      await run({
+        type: 'RecordSendFailed',
+        stage: 'transform',
+        reason: 'MessageExpired',
+        message: EXPIRED_MESSAGE,
+        serviceWindow: window,
+      });
+      return 'done';
+    }
+    const isDefaultTemplate = window.outcome === 'defaultTemplate';
+
+    // The default template replaces the agent's content: its attachment is not sent, so not moved either.
+    if (state.message.hasAttachment && !state.isMediaStored && !isDefaultTemplate)
       return this.moveMedia(tenant, view, whatsapp, context);
 
-    const planned = this.plan(view, state.mapping.waId, tenant, whatsapp);
+    const planned = isDefaultTemplate
+      ? this.planDefaultTemplate(state.mapping.waId, view, whatsapp)
+      : this.plan(content, view, state.mapping.waId, tenant, whatsapp);
     if (!planned.ok) {
       await run({
         type: 'RecordSendFailed',
@@ -264,6 +298,7 @@ export class OutboundDriver {
         type: 'RequestSend',
         partCount: planned.messages.length,
         metaMessageType: planned.messages[0]!.type as MetaMessageType,
+        serviceWindow: window,
         ...(state.attempt > 0 ? { isPreviousAttemptReconciled: true } : {}),
       });
       context.ownedAttempt = result.newState.attempt;
@@ -272,9 +307,14 @@ export class OutboundDriver {
     return this.sendParts(state, planned.messages, whatsapp, context);
   }
 
-  private plan(view: OutboundView, waId: string, tenant: TenantRecord, whatsapp: WhatsappCredentials) {
-    const parsed = genesysWebhookSchema.safeParse(JSON.parse(view.webhook.rawBody));
-    if (!parsed.success) {
+  private plan(
+    content: OutboundContent | undefined,
+    view: OutboundView,
+    waId: string,
+    tenant: TenantRecord,
+    whatsapp: WhatsappCredentials,
+  ) {
+    if (!content) {
       return {
         ok: false as const,
         reason: 'UnsupportedContent',
@@ -283,7 +323,7 @@ export class OutboundDriver {
     }
     const media = view.media;
     return toMetaMessages(
-      summarizeWebhook(parsed.data),
+      content,
       { waId },
       media
         ? {
@@ -299,6 +339,36 @@ export class OutboundDriver {
         ...(whatsapp.templateDefaults ? { templateDefaults: whatsapp.templateDefaults } : {}),
       },
     );
+  }
+
+  /**
+   * Outside the window, the tenant's default template (name and language, no parameters) instead of the agent's
+   * free-form message: the customer is re-engaged rather than the message failing.
+   */
+  private planDefaultTemplate(waId: string, view: OutboundView, whatsapp: WhatsappCredentials) {
+    const planned = toMetaMessages(
+      {
+        messageType: 'Notification',
+        isSendable: true,
+        attachments: [],
+        template: { headerParameters: [], bodyParameters: [] },
+      },
+      { waId },
+      undefined,
+      {
+        bizOpaqueCallbackData: view.webhook.genesysMessageId,
+        ...(whatsapp.templateDefaults ? { templateDefaults: whatsapp.templateDefaults } : {}),
+      },
+    );
+    return planned.ok
+      ? {
+          ...planned,
+          notes: [
+            'outside the 24-hour window: the tenant default template was sent instead of the message',
+            ...planned.notes,
+          ],
+        }
+      : planned;
   }
 
   private async moveMedia(
@@ -438,6 +508,11 @@ export class OutboundDriver {
   }
 }
 
+const webhookContent = (view: OutboundView): OutboundContent | undefined => {
+  const parsed = genesysWebhookSchema.safeParse(JSON.parse(view.webhook.rawBody));
+  return parsed.success ? summarizeWebhook(parsed.data) : undefined;
+};
+
 interface DriveContext {
   ref: { tenantId: string; genesysMessageId: string };
   log: Logger;
@@ -460,4 +535,6 @@ interface DriveContext {
   unknownPart?: { attempt: number; partIndex: number } | undefined;
   /** An attempt Meta answered with an error: known not to have been taken, so it may be retried at once. */
   settledAttempt?: number | undefined;
+  /** The 24-hour window check this run (or the first SendRequested) made. */
+  serviceWindow?: ServiceWindow | undefined;
 }

@@ -38,6 +38,8 @@ const byBridgeReason: ReadonlyMap<string, GenesysReceiptReason> = new Map([
   ['NothingToSend', 'UnsupportedMessage'],
   ['TemplateNameMissing', 'InvalidMessageStructure'],
   ['TemplateLanguageMissing', 'InvalidMessageStructure'],
+  // Refused before sending: outside the 24-hour window (outbound-message/service-window.ts).
+  ['MessageExpired', 'MessageExpired'],
   // The bridge itself could not process the message (processing-failure.ts).
   ['ProcessingFailed', 'ServerError'],
 ]);
