@@ -10,6 +10,7 @@ import {
 import { storedMediaResolver, type InboundMediaResolver } from '../processors/inbound/inbound-media-resolver';
 import { inboundMediaSettingsFrom } from '../processors/inbound/inbound-media';
 import { InboundPoster, type InboundPosterSettings } from '../processors/inbound/inbound-poster';
+import { InboundReadMarker, type InboundReadMarkerSettings } from '../processors/inbound/inbound-read-marker';
 import { createInboundProcessor } from '../processors/inbound/inbound-processor';
 import { createReceiptProcessor } from '../processors/receipts/receipt-processor';
 import { createStatusProcessor } from '../processors/statuses/status-processor';
@@ -62,6 +63,7 @@ export interface WorkerOptions {
   mediaS3?: S3;
   /** Settings of the inbound poster (tests: a short Retry-After cap). */
   inboundPoster?: Partial<InboundPosterSettings>;
+  inboundReadMarker?: Partial<InboundReadMarkerSettings>;
   /** The inbound media module (fetchInboundMedia behind InboundMediaResolver); unset: media reach Genesys as text. */
   inboundMedia?: InboundMediaResolver;
   /** Consumer settings of processor.inbound (tests: faster retries). */
@@ -269,6 +271,18 @@ export const buildWorkers = (
             directory: services.directory,
             storage: { s3, publicS3, settings: inboundMediaSettingsFrom(config, graphUrl) },
           }),
+        undefined,
+        new InboundReadMarker(
+          services.store,
+          services.directory,
+          {
+            graphUrl,
+            graphVersion: config.META_GRAPH_VERSION,
+            timeoutMs: config.META_REQUEST_TIMEOUT_MS,
+            ...options.inboundReadMarker,
+          },
+          logger.child({ component: 'processor.inbound' }),
+        ),
       ),
       ...options.inboundConsumer,
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
