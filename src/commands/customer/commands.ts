@@ -9,7 +9,4 @@ export type RecordInboundMarkedRead = { type: 'RecordInboundMarkedRead' } & Inbo
 export type RecordInboundMarkReadFailed = { type: 'RecordInboundMarkReadFailed' } & InboundMarkReadFailedData;
 
 export type CustomerCommand =
-  | RecordInboundPosted
-  | RecordInboundPostFailed
-  | RecordInboundMarkedRead
-  | RecordInboundMarkReadFailed;
+  RecordInboundPosted | RecordInboundPostFailed | RecordInboundMarkedRead | RecordInboundMarkReadFailed;
