@@ -10,6 +10,7 @@ import {
 import { storedMediaResolver, type InboundMediaResolver } from '../processors/inbound/inbound-media-resolver';
 import { inboundMediaSettingsFrom } from '../processors/inbound/inbound-media';
 import { InboundPoster, type InboundPosterSettings } from '../processors/inbound/inbound-poster';
+import { TypingRelay } from '../processors/outbound/typing-relay';
 import { InboundReadMarker, type InboundReadMarkerSettings } from '../processors/inbound/inbound-read-marker';
 import { createInboundProcessor } from '../processors/inbound/inbound-processor';
 import { createReceiptProcessor } from '../processors/receipts/receipt-processor';
@@ -197,6 +198,13 @@ export const buildWorkers = (
       pool,
       logger,
       driver,
+      typing: new TypingRelay(
+        services.store,
+        services.directory,
+        services.mappings,
+        { graphUrl, graphVersion: config.META_GRAPH_VERSION, timeoutMs: config.META_REQUEST_TIMEOUT_MS },
+        logger.child({ component: 'processor.outbound' }),
+      ),
       topic: `${config.KAFKA_TOPIC_PREFIX}${OUTBOUND_MESSAGES_TOPIC}`,
       groupId: groupId(config, 'processor.outbound'),
       onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),

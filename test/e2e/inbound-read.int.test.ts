@@ -1,4 +1,5 @@
 import { customerStreamId } from '../../src/events/schemas/stream-ids';
+import { genesysTextWebhook, genesysTypingWebhook, postGenesysWebhook } from '../support/genesys-webhooks';
 import { startPipeline, META_TOKEN, PHONE_NUMBER_ID, type TestPipeline } from '../support/pipeline';
 import { streamEvents, waitForSettled } from '../support/streams';
 import { waitFor } from '../support/wait';
@@ -7,7 +8,8 @@ import { waitFor } from '../support/wait';
 jest.setTimeout(120_000);
 
 const TENANT = 'tenant-inbound-read';
-const INTEGRATION_ID = 'inbound-read-integration';
+/** The integration of the Genesys fixtures (outbound-text.json, outbound-event-typing.json). */
+const INTEGRATION_ID = '73cb7fb7-c2db-4996-88f3-0a83a4fea1da';
 const SECRET = 'inbound-read-webhook-secret';
 
 describe('inbound messages marked read at Meta once delivered to Genesys', () => {
@@ -71,6 +73,52 @@ describe('inbound messages marked read at Meta once delivered to Genesys', () =>
       return found.length >= 2 ? found : undefined;
     });
     expect(marked.map((event) => event.data)).toEqual([{ wamid: 'wamid.read-1' }, { wamid: 'wamid.read-2' }]);
+  });
+
+  it("shows an agent's typing as Meta's typing indicator on the customer's last message, once per burst", async () => {
+    const waId = '447700900103';
+    await send(waId, 'wamid.typing-1');
+    await send(waId, 'wamid.typing-2', 'Still there?');
+    await pipeline.meta.waitForReadMarks(1, (m) => m.messageId === 'wamid.typing-2', 60_000);
+    const conversationId = pipeline.genesys.inboundMessages.find(
+      (message) => (message.body.channel as { messageId: string }).messageId === 'wamid.typing-2',
+    )!.conversationId;
+    await waitFor('the conversation mapping', async () => {
+      const { rows } = await pipeline.connections.pool.query(
+        'SELECT 1 FROM conversation_mappings WHERE tenant_id = $1 AND conversation_id = $2',
+        [TENANT, conversationId],
+      );
+      return rows[0];
+    });
+
+    // A burst of typing events, as Genesys sends them while the agent types.
+    for (let i = 0; i < 5; i++) {
+      const response = await postGenesysWebhook(
+        pipeline.app,
+        SECRET,
+        genesysTypingWebhook({ conversationId, customerId: waId }),
+      );
+      expect(response.statusCode).toBe(200);
+    }
+    const [typing] = await pipeline.meta.waitForReadMarks(1, (m) => m.typingIndicator !== undefined, 60_000);
+    expect(typing).toMatchObject({
+      phoneNumberId: PHONE_NUMBER_ID,
+      messageId: 'wamid.typing-2',
+      typingIndicator: 'text',
+    });
+
+    // The agent's reply follows the burst in the conversation's lane: once it reaches Meta, the burst is handled.
+    const reply = genesysTextWebhook({ tenantId: TENANT, conversationId, text: 'Yes, one moment' });
+    expect((await postGenesysWebhook(pipeline.app, SECRET, reply.body)).statusCode).toBe(200);
+    const settled = await waitForSettled(
+      pipeline.connections.pool,
+      reply.streamId,
+      ['MessageSent', 'MessageFailed'],
+      60_000,
+    );
+    expect(settled.map((event) => event.type)).toContain('MessageSent');
+    expect(pipeline.meta.sentMessages.map((message) => message.waId)).toContain(waId);
+    expect(pipeline.meta.readMarks.filter((m) => m.typingIndicator !== undefined)).toHaveLength(1);
   });
 
   it('marks nothing when the tenant turned markInboundRead off', async () => {
