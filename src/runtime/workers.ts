@@ -10,6 +10,8 @@ import {
 import { storedMediaResolver, type InboundMediaResolver } from '../processors/inbound/inbound-media-resolver';
 import { inboundMediaSettingsFrom } from '../processors/inbound/inbound-media';
 import { InboundPoster, type InboundPosterSettings } from '../processors/inbound/inbound-poster';
+import { TypingRelay } from '../processors/outbound/typing-relay';
+import { InboundReadMarker, type InboundReadMarkerSettings } from '../processors/inbound/inbound-read-marker';
 import { createInboundProcessor } from '../processors/inbound/inbound-processor';
 import { createReceiptProcessor } from '../processors/receipts/receipt-processor';
 import { createStatusProcessor } from '../processors/statuses/status-processor';
@@ -62,6 +64,7 @@ export interface WorkerOptions {
   mediaS3?: S3;
   /** Settings of the inbound poster (tests: a short Retry-After cap). */
   inboundPoster?: Partial<InboundPosterSettings>;
+  inboundReadMarker?: Partial<InboundReadMarkerSettings>;
   /** The inbound media module (fetchInboundMedia behind InboundMediaResolver); unset: media reach Genesys as text. */
   inboundMedia?: InboundMediaResolver;
   /** Consumer settings of processor.inbound (tests: faster retries). */
@@ -195,6 +198,13 @@ export const buildWorkers = (
       pool,
       logger,
       driver,
+      typing: new TypingRelay(
+        services.store,
+        services.directory,
+        services.mappings,
+        { graphUrl, graphVersion: config.META_GRAPH_VERSION, timeoutMs: config.META_REQUEST_TIMEOUT_MS },
+        logger.child({ component: 'processor.outbound' }),
+      ),
       topic: `${config.KAFKA_TOPIC_PREFIX}${OUTBOUND_MESSAGES_TOPIC}`,
       groupId: groupId(config, 'processor.outbound'),
       onDeadLetter: (source) => services.metrics.deadLetters.inc({ source }),
@@ -269,6 +279,18 @@ export const buildWorkers = (
             directory: services.directory,
             storage: { s3, publicS3, settings: inboundMediaSettingsFrom(config, graphUrl) },
           }),
+        undefined,
+        new InboundReadMarker(
+          services.store,
+          services.directory,
+          {
+            graphUrl,
+            graphVersion: config.META_GRAPH_VERSION,
+            timeoutMs: config.META_REQUEST_TIMEOUT_MS,
+            ...options.inboundReadMarker,
+          },
+          logger.child({ component: 'processor.inbound' }),
+        ),
       ),
       ...options.inboundConsumer,
       topicPrefix: config.KAFKA_TOPIC_PREFIX,

@@ -80,7 +80,20 @@ export class TenantAdmin {
     return sealed;
   }
 
-  private sealWhatsapp(tenantId: string, { accessToken, ...publicConfig }: WhatsappCredentialsInput) {
-    return sealCredential(this.cipher, tenantId, 'whatsapp', { accessToken }, publicConfig);
+  private sealWhatsapp(
+    tenantId: string,
+    { accessToken, markInboundRead, ...publicConfig }: WhatsappCredentialsInput,
+  ) {
+    // Public config holds strings only (tenant-directory.ts reads it back).
+    return sealCredential(
+      this.cipher,
+      tenantId,
+      'whatsapp',
+      { accessToken },
+      {
+        ...publicConfig,
+        markInboundRead: markInboundRead === undefined ? undefined : String(markInboundRead),
+      },
+    );
   }
 }

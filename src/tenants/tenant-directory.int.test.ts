@@ -92,6 +92,7 @@ describe('tenants: sealed credentials in PostgreSQL, cached lookups in Redis', (
       phoneNumberId: '106540352242922',
       accessToken: secrets.token,
       wabaId: 'WABA1',
+      markInboundRead: true,
     });
     const ttl = await redis.ttl('tenant:acme:whatsapp:token');
     expect(ttl).toBeGreaterThan(86390);
@@ -122,7 +123,16 @@ describe('tenants: sealed credentials in PostgreSQL, cached lookups in Redis', (
         whatsapp: { phoneNumberId: '999', accessToken: 'rotated-token' },
       }),
     ).toBe(true);
-    expect(await directory.whatsapp('acme')).toEqual({ phoneNumberId: '999', accessToken: 'rotated-token' });
+    expect(await directory.whatsapp('acme')).toEqual({
+      phoneNumberId: '999',
+      accessToken: 'rotated-token',
+      markInboundRead: true,
+    });
+    // The read-mark setting is kept beside the template defaults, and read back as a boolean.
+    await admin.putCredentials('acme', {
+      whatsapp: { phoneNumberId: '999', accessToken: 'rotated-token', markInboundRead: false },
+    });
+    expect(await directory.whatsapp('acme')).toMatchObject({ phoneNumberId: '999', markInboundRead: false });
     expect(await admin.putCredentials('nobody', { genesysWebhookSecret: 'x'.repeat(20) })).toBe(false);
   });
 

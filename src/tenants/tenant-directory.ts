@@ -28,6 +28,8 @@ export interface WhatsappCredentials {
   displayPhoneNumber?: string;
   /** The template to use for a notification that names none (tenant-input.ts). */
   templateDefaults?: { name?: string; languageCode?: string };
+  /** Mark a customer's message read at Meta once Genesys has it (tenant-input.ts); true unless set to false. */
+  markInboundRead: boolean;
 }
 
 export interface GenesysOAuthCredentials {
@@ -167,11 +169,14 @@ export class TenantDirectory {
       displayPhoneNumber,
       defaultTemplateName,
       defaultTemplateLanguage,
+      markInboundRead,
     } = entry.publicConfig;
     if (!phoneNumberId) return undefined;
     return {
       phoneNumberId,
       accessToken: openCredential(this.cipher, tenantId, 'whatsapp', entry.accessToken).accessToken,
+      // Tenants stored before the setting existed have none: the default applies.
+      markInboundRead: markInboundRead !== 'false',
       ...(businessAccountId ? { businessAccountId } : {}),
       ...(wabaId ? { wabaId } : {}),
       ...(displayPhoneNumber ? { displayPhoneNumber } : {}),

@@ -53,6 +53,12 @@ export const whatsappCredentialsInput = z.object({
     .trim()
     .regex(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, 'must be a WhatsApp language code such as en_US')
     .optional(),
+  /**
+   * Whether a customer's message is marked read at Meta (blue ticks) once it reached Genesys. On by default: the
+   * customer learns the message arrived; a tenant whose agents answer late may prefer the customer not to see it.
+   * Absent means true (tenant-directory.ts applies the default when reading, so older tenants get it too).
+   */
+  markInboundRead: z.boolean().optional(),
 });
 
 /** Body of PUT /admin/tenants/:id/credentials: any subset of the secret-bearing fields. */

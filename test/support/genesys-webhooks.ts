@@ -43,3 +43,25 @@ export const postGenesysWebhook = (app: FastifyInstance, secret: string, body: s
     headers: { 'content-type': 'application/json', 'x-hub-signature-256': genesysSignature(secret, body) },
     payload: body,
   });
+
+/** A Genesys typing Event (fixtures/genesys/outbound-event-typing.json) for a conversation, with its own message id. */
+export const genesysTypingWebhook = ({
+  conversationId,
+  customerId,
+  messageId = randomUUID().replaceAll('-', ''),
+}: {
+  conversationId: string;
+  customerId: string;
+  messageId?: string;
+}) => {
+  const fixture = JSON.parse(fixtureBytes('genesys/outbound-event-typing.json').toString()) as Record<
+    string,
+    unknown
+  > & { channel: Record<string, unknown> & { to: Record<string, unknown> } };
+  return JSON.stringify({
+    ...fixture,
+    id: messageId,
+    channel: { ...fixture.channel, messageId, to: { ...fixture.channel.to, id: customerId } },
+    conversationId,
+  });
+};

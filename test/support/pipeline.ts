@@ -22,7 +22,7 @@ export interface TestPipeline extends TestBridge {
     webhookSecret: string;
     mediaMode?: 'link' | 'upload';
     /** More WhatsApp settings (e.g. the default template), beside the simulator's number and token. */
-    whatsapp?: Record<string, string>;
+    whatsapp?: Record<string, unknown>;
   }) => Promise<void>;
   /**
    * Links a conversation to a wa_id through the admin API and, when the projector runs, waits until the mapping

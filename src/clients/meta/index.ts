@@ -17,3 +17,4 @@ export {
 } from './download-media';
 export { lookupMedia, type LookupMediaRequest, type LookupMediaResult, type MediaInfo } from './lookup-media';
 export { checkMediaUrl, META_MEDIA_HOSTS, simulatorOriginFor, type MediaUrlCheck } from './media-url-policy';
+export { markMessageRead, type MarkReadRequest, type MarkReadResult } from './mark-read';

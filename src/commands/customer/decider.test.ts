@@ -42,4 +42,34 @@ describe('customer stream', () => {
     givenCustomer([])
       .when({ type: 'RecordInboundPosted', ...posted })
       .thenThrows('UnknownInboundMessage'));
+
+  describe('read marks', () => {
+    const postedEvent: CustomerEvent = { type: 'InboundPostedToGenesys', data: posted };
+    const failedMark = { wamid, reason: 'MetaRejected', message: 'HTTP 400', httpStatus: 400, metaCode: 100 };
+
+    it('records a read mark of a posted message', () =>
+      givenCustomer([received, postedEvent])
+        .when({ type: 'RecordInboundMarkedRead', wamid })
+        .then([{ type: 'InboundMarkedRead', data: { wamid } }]));
+
+    it('refuses a second read mark (nothing new)', () =>
+      givenCustomer([received, postedEvent, { type: 'InboundMarkedRead', data: { wamid } }])
+        .when({ type: 'RecordInboundMarkedRead', wamid })
+        .then([]));
+
+    it('records a failed mark once, and no mark after it', () =>
+      givenCustomer([received, postedEvent, { type: 'InboundMarkReadFailed', data: failedMark }])
+        .when({ type: 'RecordInboundMarkedRead', wamid })
+        .then([]));
+
+    it('records a failed mark with what Meta said', () =>
+      givenCustomer([received, postedEvent])
+        .when({ type: 'RecordInboundMarkReadFailed', ...failedMark })
+        .then([{ type: 'InboundMarkReadFailed', data: failedMark }]));
+
+    it('refuses to mark read a message Genesys does not have', () =>
+      givenCustomer([received])
+        .when({ type: 'RecordInboundMarkedRead', wamid })
+        .thenThrows('InboundMessageNotPosted'));
+  });
 });

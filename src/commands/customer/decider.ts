@@ -2,13 +2,15 @@
  * The rules of a customer stream: each inbound message reaches Genesys at most once. A message settles once —
  * posted (InboundPostedToGenesys) or refused for good (InboundPostFailed) — and a second outcome for the same wamid
  * decides nothing, so a redelivered Kafka message or a retry racing its original never records two posts.
+ * Once posted, a message is marked read at Meta at most once: a read outcome (InboundMarkedRead or
+ * InboundMarkReadFailed) needs a post before it and decides nothing a second time.
  */
 import type { CustomerEvent } from '../../events/schemas/customer-events';
 import { CommandRejected } from '../command-rejected';
 import type { Decider } from '../decider';
 import type { CustomerCommand } from './commands';
 
-export type CustomerRejectionCode = 'UnknownInboundMessage';
+export type CustomerRejectionCode = 'UnknownInboundMessage' | 'InboundMessageNotPosted';
 
 export interface CustomerState {
   /** Every wamid recorded on the stream. */
@@ -17,12 +19,15 @@ export interface CustomerState {
   settled: ReadonlyMap<string, 'posted' | 'failed'>;
   /** The Genesys conversation of the last posted message: a ConversationLinked is due when it changes. */
   conversationId: string | undefined;
+  /** Wamids with a read outcome at Meta. */
+  readSettled: ReadonlyMap<string, 'marked' | 'failed'>;
 }
 
 export const initialCustomerState = (): CustomerState => ({
   received: new Set(),
   settled: new Map(),
   conversationId: undefined,
+  readSettled: new Map(),
 });
 
 export const decideCustomer = (command: CustomerCommand, state: CustomerState): CustomerEvent[] => {
@@ -32,6 +37,8 @@ export const decideCustomer = (command: CustomerCommand, state: CustomerState): 
       'No InboundMessageReceived on this stream has that wamid',
     );
   }
+  if (command.type === 'RecordInboundMarkedRead' || command.type === 'RecordInboundMarkReadFailed')
+    return decideRead(command, state);
   if (state.settled.has(command.wamid)) return [];
   const { type, ...data } = command;
   return type === 'RecordInboundPosted'
@@ -49,6 +56,24 @@ export const decideCustomer = (command: CustomerCommand, state: CustomerState): 
       ];
 };
 
+const decideRead = (
+  command: Extract<CustomerCommand, { type: 'RecordInboundMarkedRead' | 'RecordInboundMarkReadFailed' }>,
+  state: CustomerState,
+): CustomerEvent[] => {
+  if (state.settled.get(command.wamid) !== 'posted') {
+    // Marked read only once Genesys has it: the blue ticks tell the customer someone can see the message.
+    throw new CommandRejected<CustomerRejectionCode>(
+      'InboundMessageNotPosted',
+      'That inbound message has not reached Genesys',
+    );
+  }
+  if (state.readSettled.has(command.wamid)) return [];
+  if (command.type === 'RecordInboundMarkedRead')
+    return [{ type: 'InboundMarkedRead', data: { wamid: command.wamid } }];
+  const { type: _type, ...data } = command;
+  return [{ type: 'InboundMarkReadFailed', data }];
+};
+
 export const evolveCustomer = (state: CustomerState, event: CustomerEvent): CustomerState => {
   switch (event.type) {
     case 'InboundMessageReceived':
@@ -61,6 +86,10 @@ export const evolveCustomer = (state: CustomerState, event: CustomerEvent): Cust
       };
     case 'InboundPostFailed':
       return { ...state, settled: new Map(state.settled).set(event.data.wamid, 'failed') };
+    case 'InboundMarkedRead':
+      return { ...state, readSettled: new Map(state.readSettled).set(event.data.wamid, 'marked') };
+    case 'InboundMarkReadFailed':
+      return { ...state, readSettled: new Map(state.readSettled).set(event.data.wamid, 'failed') };
   }
 };
 

@@ -25,6 +25,11 @@ export const handleCustomerCommand = (
     tenantId,
     // The Kafka key stays the customer stream (topic-routing.ts).
     conversationId: null,
-    // One outcome per wamid, whichever process records it.
-    eventIdFor: (event) => deterministicEventId(`inbound-outcome:${tenantId}:${event.data.wamid}`),
+    // One outcome per wamid at Genesys and one at Meta (read), whichever process records it.
+    eventIdFor: (event) =>
+      deterministicEventId(
+        event.type === 'InboundMarkedRead' || event.type === 'InboundMarkReadFailed'
+          ? `inbound-read:${tenantId}:${event.data.wamid}`
+          : `inbound-outcome:${tenantId}:${event.data.wamid}`,
+      ),
   });

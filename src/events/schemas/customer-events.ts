@@ -2,11 +2,14 @@
 import type { EventOf } from './define';
 import { inboundMessageReceivedEvent } from './inbound-message-received';
 import { inboundPostedToGenesysEvent, inboundPostFailedEvent } from './inbound-posted';
+import { inboundMarkedReadEvent, inboundMarkReadFailedEvent } from './inbound-read';
 
 export const customerEventDefinitions = [
   inboundMessageReceivedEvent,
   inboundPostedToGenesysEvent,
   inboundPostFailedEvent,
+  inboundMarkedReadEvent,
+  inboundMarkReadFailedEvent,
 ] as const;
 
 export type CustomerEvent = EventOf<(typeof customerEventDefinitions)[number]>;

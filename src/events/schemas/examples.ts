@@ -131,4 +131,14 @@ export const eventExamples: EventExamples = {
     message: 'Genesys inbound message: Genesys answered HTTP 400 (bad request)',
     httpStatus: 400,
   },
+  InboundMarkedRead: {
+    wamid: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=',
+  },
+  InboundMarkReadFailed: {
+    wamid: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=',
+    reason: 'MetaRejected',
+    message: 'Meta refused the read mark: (#100) Invalid parameter',
+    httpStatus: 400,
+    metaCode: 100,
+  },
 };

@@ -29,6 +29,8 @@ const badPayloads: Record<string, { data: Record<string, unknown>; path: string 
   },
   InboundPostedToGenesys: { data: { ...eventExamples.InboundPostedToGenesys, wamid: '' }, path: 'wamid' },
   InboundPostFailed: { data: { ...eventExamples.InboundPostFailed, reason: 'no reason!' }, path: 'reason' },
+  InboundMarkedRead: { data: { wamid: '' }, path: 'wamid' },
+  InboundMarkReadFailed: { data: { ...eventExamples.InboundMarkReadFailed, reason: 'why not' }, path: 'reason' },
   MetaWebhookReceived: {
     data: { ...eventExamples.MetaWebhookReceived, signature: 'sha256=3q2+7w==' },
     path: 'signature',

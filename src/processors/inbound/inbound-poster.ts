@@ -12,6 +12,7 @@ import type { TenantDirectory } from '../../tenants/tenant-directory';
 import type { GenesysTokenCache } from '../outbound/genesys-token-cache';
 import type { HandlerRuntime } from '../runtime/keyed-consumer';
 import { textOnlyMedia, type InboundMediaResolver } from './inbound-media-resolver';
+import type { InboundReadMarker } from './inbound-read-marker';
 import { renderInboundText } from './inbound-text';
 
 export interface InboundPosterSettings {
@@ -58,6 +59,8 @@ export class InboundPoster {
     private readonly logger: Logger,
     private readonly media: InboundMediaResolver = textOnlyMedia,
     private readonly observe: (outcome: InboundPostOutcome) => void = () => undefined,
+    /** Marks each posted message read at Meta (inbound-read-marker.ts); absent: nothing is marked. */
+    private readonly reader?: Pick<InboundReadMarker, 'mark'>,
   ) {}
 
   async handle(event: StoredEvent, runtime: HandlerRuntime): Promise<void> {
@@ -67,12 +70,25 @@ export class InboundPoster {
     const { tenantId, streamId } = event;
     const stream = await this.store.readStream(streamId);
     const state = foldEvents(customerDecider, stream.map(decodeCustomerEvent));
+    const metadata = { correlationId: event.correlationId ?? event.eventId, causationId: event.eventId };
     if (state.settled.has(message.wamid)) {
       this.observe('already-settled');
+      // A run that stopped between the post and the read mark (a crash, a store error) marks it now.
+      if (state.settled.get(message.wamid) === 'posted' && !state.readSettled.has(message.wamid))
+        await this.reader?.mark(
+          {
+            tenantId,
+            streamId,
+            wamid: message.wamid,
+            phoneNumberId: message.phoneNumberId,
+            metadata,
+            known: stream,
+          },
+          runtime,
+        );
       return;
     }
     const log = this.logger.child({ tenantId, wamid: message.wamid });
-    const metadata = { correlationId: event.correlationId ?? event.eventId, causationId: event.eventId };
     const fail = async (reason: string, text: string, httpStatus?: number) => {
       log.error({ reason, httpStatus }, `inbound message not posted to Genesys: ${text}`);
       this.observe('refused');
@@ -137,7 +153,7 @@ export class InboundPoster {
       return this.notPostedYet(posted.error, runtime, log);
     }
 
-    await handleCustomerCommand(
+    const recorded = await handleCustomerCommand(
       this.store,
       tenantId,
       streamId,
@@ -155,6 +171,17 @@ export class InboundPoster {
     this.observe('posted');
     if (posted.conversationId !== undefined)
       await this.link(tenantId, posted.conversationId, message, metadata, log);
+    await this.reader?.mark(
+      {
+        tenantId,
+        streamId,
+        wamid: message.wamid,
+        phoneNumberId: message.phoneNumberId,
+        metadata,
+        known: recorded.stream,
+      },
+      runtime,
+    );
   }
 
   /** The conversation now answers this customer; the decider records only a new or changed link. */

@@ -3,12 +3,15 @@ import type { Pool } from 'pg';
 import type { Logger } from '../../infra/logger';
 import { KeyedConsumer } from '../runtime/keyed-consumer';
 import type { OutboundDriver } from './outbound-driver';
+import type { TypingRelay } from './typing-relay';
 
 export interface OutboundProcessorOptions {
   kafka: Kafka;
   pool: Pool;
   logger: Logger;
   driver: OutboundDriver;
+  /** Genesys Typing events → Meta's typing indicator; absent: Event messages are only recorded. */
+  typing?: Pick<TypingRelay, 'relay'>;
   /** `{prefix}bridge.outbound-messages.v1` */
   topic: string;
   groupId: string;
@@ -30,7 +33,11 @@ export const createOutboundProcessor = (options: OutboundProcessorOptions): Keye
     pool: options.pool,
     logger: options.logger.child({ component: 'processor.outbound' }),
     eventTypes: new Set(['WebhookReceived']),
-    handle: (event, runtime) => options.driver.drive(event, runtime.wait),
+    handle: async (event, runtime) => {
+      // Event messages (typing, presence) carry nothing to send; a typing one may show the customer an indicator.
+      if (options.typing && event.data.messageType === 'Event') await options.typing.relay(event);
+      else await options.driver.drive(event, runtime.wait);
+    },
     // A permanent failure ends the message with MessageFailed (and so a Failed receipt), never silently.
     onPermanentFailure: (event, error) => options.driver.endAfterFailure(event, error),
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),

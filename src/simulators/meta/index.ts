@@ -6,7 +6,7 @@ export {
   type MediaRoute,
 } from './media-routes';
 export { defaultHttpStatusFor, metaErrorBody } from './meta-error-catalog';
-export type { SentMessage, UploadedMedia } from './meta-records';
+export type { ReadMark, SentMessage, UploadedMedia } from './meta-records';
 export {
   MetaSimulator,
   type MetaFailure,

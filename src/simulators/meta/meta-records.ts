@@ -30,3 +30,15 @@ export interface UploadedMedia {
   sha256: string;
   receivedAt: Date;
 }
+
+/**
+ * A `POST /{phone-number-id}/messages` with `status: 'read'`: Meta's "mark as read" call, with
+ * `typing_indicator` when it also shows the customer that the business is typing.
+ */
+export interface ReadMark {
+  phoneNumberId: string;
+  /** The inbound wamid marked read. */
+  messageId: string;
+  typingIndicator?: string;
+  receivedAt: Date;
+}

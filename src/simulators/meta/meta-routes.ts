@@ -10,7 +10,7 @@ import {
   missingTokenBody,
   unknownObjectBody,
 } from './meta-error-catalog';
-import type { SentMessage, UploadedMedia } from './meta-records';
+import type { ReadMark, SentMessage, UploadedMedia } from './meta-records';
 import { parseMultipart } from './multipart';
 import { checkSendBody } from './send-body';
 import { freshWamid, waIdFor } from './wamid';
@@ -20,6 +20,7 @@ export interface MetaRouteState {
   /** phone number id → accepted access tokens */
   tokens: Map<string, Set<string>>;
   sentMessages: SentMessage[];
+  readMarks: ReadMark[];
   uploadedMedia: UploadedMedia[];
   mediaFetchTimeoutMs: number;
   maxMediaBytes: number;
@@ -85,6 +86,7 @@ const sendMessage = async (
   const refused = authorise(state, request, phoneNumberId);
   if (refused) return refused;
   const body = parseJson(request.body);
+  if (isStatusBody(body)) return markRead(state, body, phoneNumberId);
   const check = checkSendBody(body);
   if (!check.ok) return metaError(100, check.details);
   const { send } = check;
@@ -124,6 +126,38 @@ const sendMessage = async (
     contacts: [{ input: send.to, wa_id: waId }],
     messages: [{ id: wamid }],
   });
+};
+
+const isStatusBody = (body: unknown): body is Record<string, unknown> =>
+  typeof body === 'object' && body !== null && 'status' in body;
+
+/** Meta's "mark as read" (and typing indicator) call shares the messages route; it answers `{success: true}`. */
+const markRead = (
+  state: MetaRouteState,
+  body: Record<string, unknown>,
+  phoneNumberId: string,
+): SimulatorAnswer => {
+  if (body.messaging_product !== 'whatsapp')
+    return metaError(100, 'Param messaging_product: must be whatsapp');
+  if (body.status !== 'read') return metaError(100, 'Param status: must be read');
+  const messageId = body.message_id;
+  if (typeof messageId !== 'string' || messageId.length === 0)
+    return metaError(100, 'Param message_id is required');
+  const typing = body.typing_indicator;
+  let typingIndicator: string | undefined;
+  if (typing !== undefined) {
+    const type = (typing as { type?: unknown } | null)?.type;
+    if (type !== 'text') return metaError(100, 'Param typing_indicator.type: must be text');
+    typingIndicator = type;
+  }
+  state.readMarks.push({
+    phoneNumberId,
+    messageId,
+    ...(typingIndicator === undefined ? {} : { typingIndicator }),
+    receivedAt: new Date(),
+  });
+  state.onChange();
+  return json(200, { success: true });
 };
 
 const uploadMedia = async (

@@ -14,7 +14,7 @@ import {
   type MediaRouteState,
   MEDIA_DOWNLOAD_PATH,
 } from './media-routes';
-import type { SentMessage, UploadedMedia } from './meta-records';
+import type { ReadMark, SentMessage, UploadedMedia } from './meta-records';
 import { registerMetaRoutes, type MetaRoute, type MetaRouteState } from './meta-routes';
 import { sendMetaStatusWebhook, type StatusUpdate, type StatusWebhookInput } from './status-webhook';
 
@@ -71,6 +71,8 @@ const mebibyte = 1024 * 1024;
  */
 export class MetaSimulator {
   readonly sentMessages: SentMessage[] = [];
+  /** Mark-as-read and typing-indicator calls, in arrival order. */
+  readonly readMarks: ReadMark[] = [];
   readonly uploadedMedia: UploadedMedia[] = [];
   private readonly faults = new FaultBook();
   private readonly waiters = new Waiters();
@@ -91,6 +93,7 @@ export class MetaSimulator {
     const state: MetaRouteState = {
       tokens: this.tokens,
       sentMessages: this.sentMessages,
+      readMarks: this.readMarks,
       uploadedMedia: this.uploadedMedia,
       mediaFetchTimeoutMs: options.mediaFetchTimeoutMs ?? 10_000,
       maxMediaBytes,
@@ -217,6 +220,20 @@ export class MetaSimulator {
       () => (this.sentMessages.length >= count ? [...this.sentMessages] : undefined),
       timeoutMs,
       () => `${this.sentMessages.length} of ${count} messages sent`,
+    );
+  }
+
+  /** Resolves with the read marks (typing indicators included) once at least `count` match; rejects after `timeoutMs`. */
+  waitForReadMarks(
+    count: number,
+    match: (mark: ReadMark) => boolean = () => true,
+    timeoutMs = 5_000,
+  ): Promise<ReadMark[]> {
+    const matching = () => this.readMarks.filter(match);
+    return this.waiters.waitFor(
+      () => (matching().length >= count ? matching() : undefined),
+      timeoutMs,
+      () => `${matching().length} of ${count} read marks`,
     );
   }
 

@@ -1,0 +1,101 @@
+import { markMessageRead } from '../../clients/meta';
+import { decodeCustomerEvent } from '../../events/decode';
+import { customerKey, customerStreamId } from '../../events/schemas/stream-ids';
+import type { EventStore, StoredEvent } from '../../events/store/types';
+import type { Logger } from '../../infra/logger';
+import type { TenantDirectory } from '../../tenants/tenant-directory';
+import { isTypingOn } from './genesys-typing';
+import type { MappingResolver } from './mapping-resolver';
+import { TypingThrottle } from './typing-throttle';
+
+export interface TypingRelaySettings {
+  graphUrl: string;
+  graphVersion: string;
+  timeoutMs: number;
+}
+
+export type TypingOutcome =
+  'shown' | 'throttled' | 'not-typing' | 'no-customer' | 'no-inbound-message' | 'disabled' | 'failed';
+
+/**
+ * An agent typing in Genesys (a Typing Event on the outbound webhook) becomes Meta's typing indicator, shown on the
+ * customer's last message (Meta needs a message id: it marks that message read and shows "typing…" until the
+ * reply or 25 s). At most one per conversation per few seconds (typing-throttle.ts). Best effort throughout: a
+ * failed or refused indicator is logged and dropped, never retried (a late one would be wrong) nor recorded.
+ *
+ * The last inbound wamid is read from the customer's stream: it is the authority, a typing indicator is rare
+ * (throttled), and so no read-model column and migration is needed for it.
+ *
+ * A tenant that turned `markInboundRead` off gets no typing indicator either: Meta's indicator marks the message
+ * read, which is what that tenant chose not to show.
+ */
+export class TypingRelay {
+  constructor(
+    private readonly store: EventStore,
+    private readonly directory: Pick<TenantDirectory, 'whatsapp'>,
+    private readonly mappings: Pick<MappingResolver, 'resolve'>,
+    private readonly settings: TypingRelaySettings,
+    private readonly logger: Logger,
+    private readonly throttle = new TypingThrottle(),
+    private readonly observe: (outcome: TypingOutcome) => void = () => undefined,
+  ) {}
+
+  async relay(trigger: StoredEvent): Promise<TypingOutcome> {
+    const outcome = await this.decideAndShow(trigger);
+    this.observe(outcome);
+    return outcome;
+  }
+
+  private async decideAndShow(trigger: StoredEvent): Promise<TypingOutcome> {
+    const data = trigger.data as {
+      messageType?: unknown;
+      rawBody?: unknown;
+      conversationId?: unknown;
+      customerId?: unknown;
+    };
+    if (data.messageType !== 'Event' || typeof data.rawBody !== 'string' || !isTypingOn(data.rawBody))
+      return 'not-typing';
+    const { tenantId } = trigger;
+    const conversationId = typeof data.conversationId === 'string' ? data.conversationId : null;
+    const customerId = String(data.customerId);
+    if (!this.throttle.take(`${tenantId}\u0000${conversationId ?? `customer:${customerId}`}`))
+      return 'throttled';
+    const log = this.logger.child({ tenantId, conversationId });
+
+    const [whatsapp, recipient] = await Promise.all([
+      this.directory.whatsapp(tenantId),
+      this.mappings.resolve(tenantId, conversationId, customerId),
+    ]);
+    if (!whatsapp || !recipient) return 'no-customer';
+    if (!whatsapp.markInboundRead) return 'disabled';
+    const phoneNumberId = recipient.phoneNumberId ?? whatsapp.phoneNumberId;
+    const wamid = await this.lastInboundWamid(tenantId, phoneNumberId, recipient.waId);
+    if (wamid === undefined) return 'no-inbound-message';
+
+    const answer = await markMessageRead({
+      graphUrl: this.settings.graphUrl,
+      version: this.settings.graphVersion,
+      phoneNumberId,
+      accessToken: whatsapp.accessToken,
+      wamid,
+      typingIndicator: true,
+      timeoutMs: this.settings.timeoutMs,
+    });
+    if (!answer.ok) {
+      log.warn({ kind: answer.error.kind, title: answer.error.title }, 'typing indicator not shown');
+      return 'failed';
+    }
+    return 'shown';
+  }
+
+  private async lastInboundWamid(tenantId: string, phoneNumberId: string, waId: string) {
+    const stream = await this.store.readStream(
+      customerStreamId(tenantId, phoneNumberId, customerKey({ waId })),
+    );
+    for (let index = stream.length - 1; index >= 0; index--) {
+      const event = decodeCustomerEvent(stream[index]!);
+      if (event.type === 'InboundMessageReceived') return event.data.wamid;
+    }
+    return undefined;
+  }
+}
