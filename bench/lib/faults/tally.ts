@@ -234,6 +234,17 @@ export const tally = async (
           )
             .filter(Boolean)
             .join(', ')}`,
+          `conversations of those never at Meta: ${[
+            ...acked
+              .filter((record) => neverIds.includes(record.messageId))
+              .reduce(
+                (counts, record) =>
+                  counts.set(record.conversationId, (counts.get(record.conversationId) ?? 0) + 1),
+                new Map<string, number>(),
+              ),
+          ]
+            .map(([conversation, count]) => `${conversation} ×${count}`)
+            .join(', ')}`,
         ]
       : []),
     ...(harness.statusesOn ? [] : ['no status webhooks from Meta in this run']),
