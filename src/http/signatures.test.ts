@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { readFixture } from '../simulators/shared/fixtures';
+import { readFixture } from '../simulators/common/fixtures';
 import {
   genesysSignature,
   genesysSignatureDigest,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startByteServer, type ByteServer } from '../../simulators/shared/byte-server';
-import { readFixture } from '../../simulators/shared/fixtures';
+import { startByteServer, type ByteServer } from '../../simulators/common/byte-server';
+import { readFixture } from '../../simulators/common/fixtures';
 import { GenesysSimulator } from '../../simulators/genesys/genesys-simulator';
 import { downloadAttachment, type DownloadAttachmentRequest } from './download-attachment';
 import { requestToken } from './request-token';

@@ -1,4 +1,4 @@
-import { readFixture } from '../../simulators/shared/fixtures';
+import { readFixture } from '../../simulators/common/fixtures';
 import { GenesysSimulator } from '../../simulators/genesys/genesys-simulator';
 import { postInboundMessage, toOpenMessagingInbound, type InboundOpenMessage } from './post-inbound-message';
 import { requestToken } from './request-token';

@@ -1,4 +1,4 @@
-import { readFixture } from '../../simulators/shared/fixtures';
+import { readFixture } from '../../simulators/common/fixtures';
 import { GenesysSimulator } from '../../simulators/genesys/genesys-simulator';
 import { postReceipt } from './post-receipt';
 import { requestToken } from './request-token';

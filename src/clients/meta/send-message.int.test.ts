@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startByteServer, type ByteServer } from '../../simulators/shared/byte-server';
-import { readFixture } from '../../simulators/shared/fixtures';
+import { startByteServer, type ByteServer } from '../../simulators/common/byte-server';
+import { readFixture } from '../../simulators/common/fixtures';
 import { MetaSimulator } from '../../simulators/meta/meta-simulator';
 import { sendMessage, type MetaMessageBody, type SendMessageResult } from './send-message';
 

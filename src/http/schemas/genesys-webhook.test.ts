@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { genesysWebhookSchema, summarizeWebhook, type GenesysWebhook, type WebhookSummary } from './genesys-webhook';
-import { fixturePath } from '../../simulators/shared/fixtures';
+import { fixturePath } from '../../simulators/common/fixtures';
 
 const FIXTURES = fixturePath('genesys');
 const rawFixture = (name: string): string => readFileSync(path.join(FIXTURES, name), 'utf8');

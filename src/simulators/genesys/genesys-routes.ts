@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { everyScope } from '../shared/fault-book';
-import { bearerToken, type SimulatorAnswer, type SimulatorServer } from '../shared/simulator-server';
+import { everyScope } from '../common/fault-book';
+import { bearerToken, type SimulatorAnswer, type SimulatorServer } from '../common/simulator-server';
 import { genesysErrorBody } from './genesys-error-body';
 import type { RecordedInboundMessage, RecordedReceipt, SimulatedAttachment } from './genesys-records';
 

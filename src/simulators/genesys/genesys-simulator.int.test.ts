@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFixture } from '../shared/fixtures';
+import { readFixture } from '../common/fixtures';
 import { GenesysSimulator } from './genesys-simulator';
 import { sendGenesysWebhook } from './genesys-webhook';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { everyScope, FaultBook } from '../shared/fault-book';
-import type { RecordedRequest } from '../shared/recorded-request';
-import { SimulatorServer } from '../shared/simulator-server';
-import { Waiters } from '../shared/waiters';
+import { everyScope, FaultBook } from '../common/fault-book';
+import type { RecordedRequest } from '../common/recorded-request';
+import { SimulatorServer } from '../common/simulator-server';
+import { Waiters } from '../common/waiters';
 import { genesysErrorBody } from './genesys-error-body';
 import type { RecordedInboundMessage, RecordedReceipt, SimulatedAttachment } from './genesys-records';
 import { registerGenesysRoutes, type GenesysRoute, type GenesysRouteState } from './genesys-routes';

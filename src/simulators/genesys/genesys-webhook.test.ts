@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { readFixture } from '../shared/fixtures';
+import { readFixture } from '../common/fixtures';
 import { signMetaWebhook } from '../meta/status-webhook';
 import { signGenesysWebhook } from './genesys-webhook';
 

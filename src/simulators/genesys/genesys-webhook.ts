@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { postSignedWebhook, toBytes, type WebhookDelivery } from '../shared/post-signed';
+import { postSignedWebhook, toBytes, type WebhookDelivery } from '../common/post-signed';
 
 /**
  * Genesys Open Messaging signs its outbound webhook with `X-Hub-Signature-256: sha256=<BASE64 HMAC-SHA256>` of the

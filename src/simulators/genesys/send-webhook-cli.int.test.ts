@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fixturePath as pathOf, readFixture } from '../shared/fixtures';
+import { fixturePath as pathOf, readFixture } from '../common/fixtures';
 import { runSendWebhook, sendWebhookUsage } from './send-webhook-cli';
 
 const fixturePath = pathOf('genesys/outbound-text.json');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { postSignedWebhook, type WebhookDelivery } from '../shared/post-signed';
+import { postSignedWebhook, type WebhookDelivery } from '../common/post-signed';
 import { signMetaWebhook } from './status-webhook';
 
 /** A customer writing to a business number, the short way; the simulator wraps it like fixtures/meta/inbound-*.json. */

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import { everyScope } from '../shared/fault-book';
-import { bearerToken, type SimulatorAnswer, type SimulatorServer } from '../shared/simulator-server';
+import { everyScope } from '../common/fault-book';
+import { bearerToken, type SimulatorAnswer, type SimulatorServer } from '../common/simulator-server';
 import { invalidTokenBody, metaErrorBody, missingTokenBody } from './meta-error-catalog';
 
 /** Media a simulated customer sent, as Meta holds it until the business downloads it. */

@@ -1,4 +1,4 @@
-import { readFixture } from '../shared/fixtures';
+import { readFixture } from '../common/fixtures';
 import { defaultHttpStatusFor, metaErrorBody } from './meta-error-catalog';
 
 const fixture = JSON.parse(readFixture('meta/error-130429.json').toString('utf8')) as {

@@ -1,7 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { everyScope } from '../shared/fault-book';
-import { bearerToken, type SimulatorAnswer, type SimulatorServer } from '../shared/simulator-server';
+import { everyScope } from '../common/fault-book';
+import { bearerToken, type SimulatorAnswer, type SimulatorServer } from '../common/simulator-server';
 import { fetchMediaLink } from './media-fetch';
 import {
   defaultHttpStatusFor,

@@ -1,9 +1,9 @@
 import { sendMetaInboundWebhook, type InboundWebhookInput } from './inbound-webhook';
-import { everyScope, FaultBook } from '../shared/fault-book';
-import type { RecordedRequest } from '../shared/recorded-request';
-import { SimulatorServer } from '../shared/simulator-server';
-import type { WebhookDelivery } from '../shared/post-signed';
-import { Waiters } from '../shared/waiters';
+import { everyScope, FaultBook } from '../common/fault-book';
+import type { RecordedRequest } from '../common/recorded-request';
+import { SimulatorServer } from '../common/simulator-server';
+import type { WebhookDelivery } from '../common/post-signed';
+import { Waiters } from '../common/waiters';
 import { defaultHttpStatusFor, metaErrorBody } from './meta-error-catalog';
 import {
   newInboundMedia,

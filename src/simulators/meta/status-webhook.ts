@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { postSignedWebhook, toBytes, type WebhookDelivery } from '../shared/post-signed';
+import { postSignedWebhook, toBytes, type WebhookDelivery } from '../common/post-signed';
 
 export type MetaStatus = 'sent' | 'delivered' | 'read' | 'failed';
 

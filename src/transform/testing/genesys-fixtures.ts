@@ -9,7 +9,7 @@ import {
   summarizeWebhook,
   type WebhookSummary,
 } from '../../http/schemas/genesys-webhook';
-import { fixturePath } from '../../simulators/shared/fixtures';
+import { fixturePath } from '../../simulators/common/fixtures';
 
 export const GENESYS_FIXTURES = fixturePath('genesys');
 
