@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { readTextCapped } from '../http/read-capped';
 import type { GenesysError } from './genesys-error';
-import { genesysErrorFrom } from './genesys-answer';
-import { genesysNetworkError } from './network-error';
+import { postToOpenMessaging } from './open-messaging-post';
 
 /** An attachment of an inbound message: a URL Genesys downloads (a presigned object-store URL). */
 export interface InboundAttachment {
@@ -77,28 +76,16 @@ export const postInboundMessage = async (
   request: PostInboundMessageRequest,
 ): Promise<PostInboundMessageResult> => {
   const what = 'Genesys inbound message';
-  const base = request.apiUrl.replace(/\/+$/, '');
-  const url =
-    `${base}/api/v2/conversations/messages/${encodeURIComponent(request.message.integrationId)}` +
-    '/inbound/open/message?prefetchConversationId=true';
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${request.accessToken}`,
-        'content-type': 'application/json',
-        accept: 'application/json',
-      },
-      body: JSON.stringify(toOpenMessagingInbound(request.message)),
-      signal: AbortSignal.timeout(request.timeoutMs),
-      redirect: 'manual',
-    });
-  } catch (error) {
-    return { ok: false, error: genesysNetworkError(what, error, request.timeoutMs) };
-  }
-  if (!response.ok)
-    return { ok: false, error: await genesysErrorFrom(response, what, [request.accessToken]) };
+  const posted = await postToOpenMessaging(what, {
+    apiUrl: request.apiUrl,
+    integrationId: request.message.integrationId,
+    endpoint: 'message?prefetchConversationId=true',
+    accessToken: request.accessToken,
+    body: toOpenMessagingInbound(request.message),
+    timeoutMs: request.timeoutMs,
+  });
+  if (!posted.ok) return posted;
+  const { response } = posted;
   const text = await readTextCapped(response).catch(() => '');
   let parsed: z.ZodSafeParseResult<z.output<typeof answerSchema>>;
   try {

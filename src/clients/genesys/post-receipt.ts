@@ -1,7 +1,6 @@
 import { discardBody } from '../http/read-capped';
 import type { GenesysError } from './genesys-error';
-import { genesysErrorFrom } from './genesys-answer';
-import { genesysNetworkError } from './network-error';
+import { postToOpenMessaging } from './open-messaging-post';
 
 export interface PostReceiptRequest {
   /** e.g. https://api.mypurecloud.com */
@@ -20,27 +19,16 @@ export type PostReceiptResult = { ok: true; httpStatus: number } | { ok: false; 
  * Genesys an outbound message was delivered, read or failed. Genesys answers 202 while it processes the receipt.
  */
 export const postReceipt = async (request: PostReceiptRequest): Promise<PostReceiptResult> => {
-  const what = 'Genesys receipt';
-  const base = request.apiUrl.replace(/\/+$/, '');
-  const url = `${base}/api/v2/conversations/messages/${encodeURIComponent(request.integrationId)}/inbound/open/receipt`;
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${request.accessToken}`,
-        'content-type': 'application/json',
-        accept: 'application/json',
-      },
-      body: JSON.stringify(request.receipt),
-      signal: AbortSignal.timeout(request.timeoutMs),
-      redirect: 'manual',
-    });
-  } catch (error) {
-    return { ok: false, error: genesysNetworkError(what, error, request.timeoutMs) };
-  }
-  if (!response.ok)
-    return { ok: false, error: await genesysErrorFrom(response, what, [request.accessToken]) };
+  const posted = await postToOpenMessaging('Genesys receipt', {
+    apiUrl: request.apiUrl,
+    integrationId: request.integrationId,
+    endpoint: 'receipt',
+    accessToken: request.accessToken,
+    body: request.receipt,
+    timeoutMs: request.timeoutMs,
+  });
+  if (!posted.ok) return posted;
+  const { response } = posted;
   await discardBody(response);
   return { ok: true, httpStatus: response.status };
 };
