@@ -33,6 +33,7 @@ export const applyConversationsLinked = async (
      ON CONFLICT (tenant_id, conversation_id) DO UPDATE
        SET wa_id = EXCLUDED.wa_id, contact_name = EXCLUDED.contact_name, phone_number_id = EXCLUDED.phone_number_id,
            display_phone_number = EXCLUDED.display_phone_number,
+           created_at = LEAST(m.created_at, EXCLUDED.created_at),
            last_activity_at = GREATEST(m.last_activity_at, EXCLUDED.last_activity_at)`,
     [
       events.map((event) => event.envelope.tenantId),
@@ -91,6 +92,9 @@ export const applyInboundPosted = async (
               AS u (tenant_id, conversation_id, wa_id, contact_name, at, user_id, username, phone_number_id)
      ON CONFLICT (tenant_id, conversation_id) DO UPDATE
        SET last_inbound_at = GREATEST(m.last_inbound_at, EXCLUDED.last_inbound_at),
+           -- The link and the customer's first message reach the row in either order (two topics live, commit order
+           -- in a rebuild): the row was created at the earlier of the two, whichever came first.
+           created_at = LEAST(m.created_at, EXCLUDED.created_at),
            last_activity_at = GREATEST(m.last_activity_at, EXCLUDED.last_activity_at),
            customer_user_id = coalesce(EXCLUDED.customer_user_id, m.customer_user_id),
            customer_username = coalesce(EXCLUDED.customer_username, m.customer_username)`,
