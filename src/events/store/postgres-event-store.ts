@@ -1,4 +1,11 @@
 import type { Client, Pool, PoolClient } from 'pg';
+import {
+  appendToStreams,
+  readStreams,
+  type MultiStreamStore,
+  type StreamAppend,
+  type StreamAppendOutcome,
+} from './multi-stream';
 import { toStoreError } from './pg-errors';
 import {
   appendToStreamQuery,
@@ -35,7 +42,7 @@ const LAST_POSITION = Number.MAX_SAFE_INTEGER;
  * Given a PoolClient inside a transaction, appendToStream must be that transaction's first write: the per-stream
  * ordering guarantee of append_to_stream relies on the transaction getting its id only after the stream lock.
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, MultiStreamStore {
   constructor(private readonly db: Queryable) {}
 
   async appendToStream(
@@ -69,6 +76,14 @@ export class PostgresEventStore implements EventStore {
       readStreamQuery(streamId, range.from ?? 1, range.to ?? LAST_POSITION),
     );
     return rows.map(toStoredEvent);
+  }
+
+  readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    return readStreams(this.db, streamIds);
+  }
+
+  appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    return appendToStreams(this.db, appends);
   }
 
   async readConversation(tenantId: string, conversationId: string): Promise<StoredEvent[]> {

@@ -10,7 +10,7 @@ import type { AllCursor, EventMetadata, NewEvent } from './types';
 export const EVENTS_CHANNEL = 'bridge_events';
 
 /** Timestamps leave PostgreSQL as ISO-8601 UTC with milliseconds, the same shape as `Date.prototype.toISOString`. */
-const EVENT_COLUMNS = `global_position, transaction_id, stream_id, stream_position, event_id, type, version, tenant_id,
+export const EVENT_COLUMNS = `global_position, transaction_id, stream_id, stream_position, event_id, type, version, tenant_id,
   conversation_id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
   to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at, data, metadata`;
 

@@ -4,7 +4,6 @@ import { decodeEvent } from '../../events/decode';
 import type { StoredEvent } from '../../events/store/types';
 import type { Logger } from '../../infra/logger';
 import { groupByMessage } from './group-by-message';
-import { runLimited } from '../../infra/run-limited';
 import type { SendReconciler } from './send-reconciler';
 import type { StatusApplier, StatusObserver, StatusToApply } from './status-applier';
 import { findIndexedMessages, parkStatuses } from './status-queries';
@@ -12,8 +11,8 @@ import { findIndexedMessages, parkStatuses } from './status-queries';
 /**
  * Applies the statuses of one MetaWebhookReceived: each status goes to the outbound message its wamid belongs to
  * (meta_message_index); a status whose wamid no MessageSent names yet is parked, to be applied when that
- * MessageSent lands (see parked-statuses.ts). Messages of a batch are applied side by side, each message's
- * statuses one after the other.
+ * MessageSent lands (see parked-statuses.ts). The statuses of all messages of the webhook are applied together
+ * (see StatusApplier): one index lookup, one read of their streams and one transaction for their appends.
  */
 export class MetaWebhookStatuses {
   constructor(
@@ -21,7 +20,6 @@ export class MetaWebhookStatuses {
     private readonly applier: StatusApplier,
     private readonly logger: Logger,
     private readonly observe: StatusObserver,
-    private readonly messagesInParallel: number,
     private readonly reconciler: SendReconciler,
   ) {}
 
@@ -55,9 +53,7 @@ export class MetaWebhookStatuses {
       (status) => status.record.wamid,
       (wamid) => messages.get(wamid),
     );
-    await runLimited(groups, this.messagesInParallel, (group) =>
-      this.applier.apply(group.message, group.statuses),
-    );
+    await this.applier.apply(groups);
   }
 
   private logParked(parked: StatusToApply[]): void {

@@ -46,10 +46,7 @@ export class ParkedStatuses {
       { wamid: decoded.data.wamid, statuses: rows.length, ...message },
       'applying statuses that arrived before their MessageSent',
     );
-    await this.applier.apply(
-      message,
-      rows.map((row) => row.parked),
-    );
+    await this.applier.apply([{ message, statuses: rows.map((row) => row.parked) }]);
     await deleteParkedStatuses(
       this.pool,
       rows.map((row) => row.id),
@@ -63,16 +60,17 @@ export class ParkedStatuses {
       const rows = await parkedStatusesNowIndexed(this.pool, batchSize);
       if (rows.length === 0) return swept;
       const messages = new Map<string, IndexedMessage>(rows.map((row) => [row.message.wamid, row.message]));
-      for (const group of groupByMessage(
+      const groups = groupByMessage(
         rows,
         (row) => row.parked.record.wamid,
         (wamid) => messages.get(wamid),
-      )) {
-        await this.applier.apply(
-          group.message,
-          group.statuses.map((row) => row.parked),
-        );
-      }
+      );
+      await this.applier.apply(
+        groups.map((group) => ({
+          message: group.message,
+          statuses: group.statuses.map((row) => row.parked),
+        })),
+      );
       await deleteParkedStatuses(
         this.pool,
         rows.map((row) => row.id),

@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { META_WEBHOOKS_TOPIC, OUTBOUND_MESSAGES_TOPIC } from '../../events/relay/topic-routing';
+import type { MultiStreamStore } from '../../events/store/multi-stream';
 import type { EventStore } from '../../events/store/types';
 import type { Logger } from '../../infra/logger';
 import { KeyedConsumer } from '../runtime/keyed-consumer';
@@ -13,7 +14,8 @@ import { StatusApplier, type StatusObserver } from './status-applier';
 export interface StatusProcessorOptions {
   kafka: Kafka;
   pool: Pool;
-  store: EventStore;
+  /** Reads and appends the statuses of a webhook for many messages at once. */
+  store: EventStore & MultiStreamStore;
   logger: Logger;
   /** KAFKA_TOPIC_PREFIX: reads `{prefix}bridge.meta-webhooks.v1` and `{prefix}bridge.outbound-messages.v1`. */
   topicPrefix: string;
@@ -24,8 +26,6 @@ export interface StatusProcessorOptions {
   parkedRetentionMs?: number;
   /** Told how many parked statuses expired (metrics). */
   onParkedExpired?: (count: number) => void;
-  /** Messages of one webhook batch applied side by side. Default 16. */
-  messagesInParallel?: number;
   maxInFlight?: number;
   observe?: StatusObserver;
   onDeadLetter?: (source: string) => void;
@@ -63,7 +63,6 @@ export const createStatusProcessor = (options: StatusProcessorOptions): StatusPr
     applier,
     logger,
     observe,
-    options.messagesInParallel ?? 16,
     new SendReconciler(options.store, tenants, logger),
   );
   const parked = new ParkedStatuses(options.pool, applier, logger, options.parkedRetentionMs);
