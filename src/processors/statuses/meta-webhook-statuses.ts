@@ -17,7 +17,7 @@ import { findIndexedMessages, parkStatuses } from './status-queries';
 export class MetaWebhookStatuses {
   constructor(
     private readonly pool: Pool,
-    private readonly applier: StatusApplier,
+    private readonly applier: Pick<StatusApplier, 'apply'>,
     private readonly logger: Logger,
     private readonly observe: StatusObserver,
     private readonly reconciler: SendReconciler,

@@ -29,7 +29,7 @@ const messageOfStream = (event: StoredEvent): OutboundMessageRef => ({
 export class ParkedStatuses {
   constructor(
     private readonly pool: Pool,
-    private readonly applier: StatusApplier,
+    private readonly applier: Pick<StatusApplier, 'apply'>,
     private readonly logger: Logger,
     /** How long a status waits for its MessageSent before it is dropped as not this bridge's. */
     private readonly retentionMs: number = 7 * 24 * 3600 * 1000,

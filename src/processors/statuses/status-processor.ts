@@ -8,6 +8,7 @@ import { KeyedConsumer } from '../runtime/keyed-consumer';
 import { MetaWebhookStatuses } from './meta-webhook-statuses';
 import { ParkedStatuses } from './parked-statuses';
 import { TenantRepository } from '../../tenants/tenant-repository';
+import { CoalescingApplier } from './coalescing-applier';
 import { SendReconciler } from './send-reconciler';
 import { StatusApplier, type StatusObserver } from './status-applier';
 
@@ -57,7 +58,7 @@ export const createStatusProcessor = (options: StatusProcessorOptions): StatusPr
   const logger = options.logger.child({ component: STATUS_PROCESSOR_NAME });
   const observe = options.observe ?? (() => undefined);
   const tenants = new TenantRepository(options.pool);
-  const applier = new StatusApplier(options.store, logger, tenants, observe);
+  const applier = new CoalescingApplier(new StatusApplier(options.store, logger, tenants, observe));
   const webhooks = new MetaWebhookStatuses(
     options.pool,
     applier,
