@@ -1,4 +1,5 @@
 import { Pool, type QueryConfig } from 'pg';
+import { inTransaction } from '../../infra/in-transaction';
 import type { Queryable } from './postgres-event-store';
 import { EVENT_COLUMNS, type EventRow } from './queries';
 import { toStoredEvent } from './stored-event';
@@ -112,23 +113,9 @@ export const appendToStreams = async (
 ): Promise<StreamAppendOutcome[]> => {
   if (appends.length === 0) return [];
   assertChained(appends);
-  if (!(db instanceof Pool)) return appendLocked(db, appends);
-  const client = await db.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    const outcomes = await appendLocked(client, appends);
-    await client.query('COMMIT');
-    return outcomes;
-  } catch (error) {
-    // A connection whose ROLLBACK failed is destroyed rather than handed to the next caller.
-    await client.query('ROLLBACK').catch((rollbackError: Error) => {
-      broken = rollbackError;
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  return db instanceof Pool
+    ? inTransaction(db, (client) => appendLocked(client, appends))
+    : appendLocked(db, appends);
 };
 
 const appendLocked = async (
