@@ -325,9 +325,10 @@ export default defineBench({
           'MetaWebhookReceived is appended (one append per batch)',
         `processor outcomes: ${JSON.stringify(counts)} (the 20 warm-up POSTs were duplicates: recorded once)`,
         'processor rate: from the first status handled to the last (consumer group start-up excluded); ' +
-          'each status is one read of its message stream and, unless a no-op, one append',
+          'the statuses of webhooks handled at the same time are applied as one batch: one read of all their ' +
+          'message streams and one transaction appending to all of them',
         'diagnostic: append_to_stream calls pg_notify, and a NOTIFY serializes commits cluster-wide; the two ' +
-          'commit ceilings bound the append-per-item paths (ingest: one per POST; processor: one per status)',
+          'commit ceilings bound the append-per-item paths (ingest: one per POST; the processor commits once per batch)',
       );
       if (handled < total)
         notes.push(`processor handled only ${handled} of ${total} statuses within 10 minutes`);
