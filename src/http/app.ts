@@ -37,6 +37,9 @@ export interface AppDeps {
   metaVerifyToken?: string | undefined;
   metrics: Metrics;
   pool: Pool;
+  /** The webhook routes' own store and connections (PG_WEBHOOK_POOL_MAX), apart from the workers' `pool`. */
+  webhookStore: EventStore;
+  webhookPool: Pool;
   mappings: MappingResolver;
   /** WEBHOOK_STORE_TIMEOUT_MS: a webhook whose store work takes longer answers 503. */
   webhookStoreTimeoutMs?: number;
@@ -85,16 +88,20 @@ export const buildPublicApp = async (deps: AppDeps): Promise<FastifyInstance> =>
   await app.register(livenessPlugin);
   await app.register(webhookLatencyPlugin, { metrics: deps.metrics });
   const storeTimeout = deps.webhookStoreTimeoutMs ? { storeTimeoutMs: deps.webhookStoreTimeoutMs } : {};
-  await app.register(genesysWebhookPlugin, { store: deps.store, directory: deps.directory, ...storeTimeout });
+  await app.register(genesysWebhookPlugin, {
+    store: deps.webhookStore,
+    directory: deps.directory,
+    ...storeTimeout,
+  });
   await app.register(metaWebhookPlugin, {
-    store: deps.store,
+    store: deps.webhookStore,
     ...storeTimeout,
     onInvalidStatuses: (count: number) => deps.metrics.metaInvalidStatuses.inc(count),
     appSecret: deps.metaAppSecret,
     verifyToken: deps.metaVerifyToken,
     inbound: new InboundRecorder(
-      deps.store,
-      new TenantRepository(deps.pool),
+      deps.webhookStore,
+      new TenantRepository(deps.webhookPool),
       deps.logger.child({ component: 'webhook.meta' }),
     ),
   });
