@@ -236,6 +236,13 @@ const measure = async (build: BridgeBuild, label: string, options: E2eOptions): 
           unit: 'xact',
           target: { kind: 'max', value: 3 },
         },
+        {
+          // A webhook refused (503) or never delivered costs little: per delivered message, runs that shed
+          // different shares of the load compare.
+          name: 'PostgreSQL committed transactions per message that reached Meta',
+          value: transactions / latencies.length,
+          unit: 'xact',
+        },
         ...costMetrics(idle, used, ownGroups.length, benchUsed, result.scheduled),
         { name: 'load average (1 min) at the start of the measured phase', value: loadAtStart[0]!, unit: '' },
       );
