@@ -38,6 +38,9 @@ export interface AppDeps {
   metaVerifyToken?: string | undefined;
   metrics: Metrics;
   pool: Pool;
+  /** The webhook routes' own store and connections (PG_WEBHOOK_POOL_MAX), apart from the workers' `pool`. */
+  webhookStore: EventStore;
+  webhookPool: Pool;
   mappings: MappingResolver;
   /** WEBHOOK_STORE_TIMEOUT_MS: a webhook whose store work takes longer answers 503. */
   webhookStoreTimeoutMs?: number;
@@ -92,21 +95,21 @@ export const buildPublicApp = async (deps: AppDeps): Promise<FastifyInstance> =>
   });
   app.addHook('onClose', async () => storeOutage.close());
   await app.register(genesysWebhookPlugin, {
-    store: deps.store,
+    store: deps.webhookStore,
     directory: deps.directory,
     storeOutage,
     ...storeTimeout,
   });
   await app.register(metaWebhookPlugin, {
-    store: deps.store,
+    store: deps.webhookStore,
     storeOutage,
     ...storeTimeout,
     onInvalidStatuses: (count: number) => deps.metrics.metaInvalidStatuses.inc(count),
     appSecret: deps.metaAppSecret,
     verifyToken: deps.metaVerifyToken,
     inbound: new InboundRecorder(
-      deps.store,
-      new TenantRepository(deps.pool),
+      deps.webhookStore,
+      new TenantRepository(deps.webhookPool),
       deps.logger.child({ component: 'webhook.meta' }),
     ),
   });
