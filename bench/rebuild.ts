@@ -45,7 +45,8 @@ const fill = async (pool: Pool, messages: number): Promise<number> => {
   // as it does in a running deployment (without them it would insert every stream's row under the lock).
   await pool.query(
     `INSERT INTO projection_positions (projection, stream_id, position)
-     SELECT 'message-tracking', stream_id, max(stream_position) FROM events GROUP BY stream_id`,
+     SELECT $1, stream_id, max(stream_position) FROM events GROUP BY stream_id`,
+    [messageTracking.name],
   );
   await pool.query('VACUUM ANALYZE events');
   return rowCount ?? 0;
