@@ -8,7 +8,11 @@ import { webhookArchive } from './webhook-archive';
  * (rebuild/rebuild-projection.ts), and the lag metrics and `bridge projections status` (CONSUMERS) all read it.
  * A new projection is its definition file (name, topics, table, statements) plus its migration, and a line here.
  */
-export const PROJECTIONS: readonly ProjectionDefinition[] = [conversationMappings, messageTracking, webhookArchive];
+export const PROJECTIONS: readonly ProjectionDefinition[] = [
+  conversationMappings,
+  messageTracking,
+  webhookArchive,
+];
 
 export const findProjection = (name: string): ProjectionDefinition | undefined =>
   PROJECTIONS.find((projection) => projection.name === name);

@@ -9,7 +9,9 @@ import type { MetaStatusRecord } from '../../events/schemas/meta-webhook-receive
 /** Meta's delivery statuses, earliest first: the one order the processor and the read models move along. */
 export const STATUS_PROGRESS = ['sent', 'delivered', 'read', 'failed'] as const;
 
-const PROGRESS: Record<string, number> = Object.fromEntries(STATUS_PROGRESS.map((status, rank) => [status, rank]));
+const PROGRESS: Record<string, number> = Object.fromEntries(
+  STATUS_PROGRESS.map((status, rank) => [status, rank]),
+);
 
 const progressOf = (status: string): number => PROGRESS[status] ?? Number.MAX_SAFE_INTEGER;
 
