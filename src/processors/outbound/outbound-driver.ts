@@ -10,7 +10,7 @@ import { decodeOutboundEvent } from '../../events/decode';
 import { outboundStreamId } from '../../events/schemas/stream-ids';
 import type { MetaMessageType } from '../../events/schemas/send-requested';
 import type { ServiceWindow } from '../../events/schemas/service-window';
-import type { EventStore, StoredEvent } from '../../events/store/types';
+import { ExpectedVersionConflict, type EventStore, type StoredEvent } from '../../events/store/types';
 import { TransientError } from '../../projections/runtime/transient-errors';
 import { genesysWebhookSchema, summarizeWebhook } from '../../http/schemas/genesys-webhook';
 import type { Logger } from '../../infra/logger';
@@ -129,10 +129,20 @@ export class OutboundDriver {
       try {
         if ((await this.step(loaded, context)) === 'done') return;
       } catch (error) {
+        if (error instanceof ExpectedVersionConflict) {
+          // Statuses and receipts of this message's sent parts kept landing on the stream faster than the handler
+          // retried. Nothing this run decided is lost and the attempt it requested is still its own (another run's
+          // SendRequested would change the attempt number): read again and go on, without a reconciliation wait.
+          log.info({ streamPosition: error.actual }, 'stream busy; re-reading the message');
+          context.known = undefined;
+          continue;
+        }
         // Another run moved the stream first (a rebalance, a redelivery): re-read and decide again.
         if (!(error instanceof CommandRejected)) throw error;
         log.info({ code: error.code }, 'step refused by the rules; re-reading the message');
         context.ownedAttempt = undefined;
+        // A part recorded meanwhile (from Meta's status) or under a superseded attempt needs no record of ours.
+        context.acceptedPart = undefined;
         await wait(50);
       }
     }
@@ -184,6 +194,13 @@ export class OutboundDriver {
 
   private async step({ state, view }: Loaded, context: DriveContext): Promise<Step> {
     const { log, run } = context;
+    const accepted = context.acceptedPart;
+    if (accepted) {
+      // Meta took this part but recording it lost a race: record it now, before anything could send it again.
+      await run({ type: 'RecordSent', ...accepted });
+      context.acceptedPart = undefined;
+      return 'continue';
+    }
     if (!state.message?.isSendable || isEnded(state) || isFullySent(state)) return 'done';
 
     // Looked up once per message, not once per step: a message takes several steps.
@@ -432,7 +449,9 @@ export class OutboundDriver {
       });
       if (result.ok) {
         this.observeSend('sent');
-        await run({ type: 'RecordSent', wamid: result.wamid, partIndex });
+        context.acceptedPart = { wamid: result.wamid, partIndex, attempt: state.attempt };
+        await run({ type: 'RecordSent', ...context.acceptedPart });
+        context.acceptedPart = undefined;
         continue;
       }
       const error = result.error;
@@ -535,6 +554,11 @@ interface DriveContext {
   unknownPart?: { attempt: number; partIndex: number } | undefined;
   /** An attempt Meta answered with an error: known not to have been taken, so it may be retried at once. */
   settledAttempt?: number | undefined;
+  /**
+   * A part Meta accepted whose MessageSent is not recorded yet (its append lost a race): recorded by the next pass
+   * before anything else, so the part is never sent twice.
+   */
+  acceptedPart?: { wamid: string; partIndex: number; attempt: number } | undefined;
   /** The 24-hour window check this run (or the first SendRequested) made. */
   serviceWindow?: ServiceWindow | undefined;
 }
