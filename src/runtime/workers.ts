@@ -1,6 +1,5 @@
 import { createAmqpBridge } from '../bridges/amqp';
 import {
-  CONVERSATIONS_TOPIC,
   INBOUND_MESSAGES_TOPIC,
   META_WEBHOOKS_TOPIC,
   OUTBOUND_MESSAGES_TOPIC,
