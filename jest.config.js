@@ -2,6 +2,9 @@
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
 };
+// The e2e bench checks a baseline commit out under .cache/bench-baseline/: a second package.json and test tree that
+// jest's module map must not see.
+const modulePathIgnorePatterns = ['<rootDir>/.cache/'];
 
 module.exports = {
   // Global, not per project: jest reads testTimeout from the root config only. Integration hooks start and stop
@@ -12,6 +15,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      modulePathIgnorePatterns,
       testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
       testPathIgnorePatterns: ['\\.int\\.test\\.ts$'],
     },
@@ -19,6 +23,7 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
+      modulePathIgnorePatterns,
       testMatch: ['<rootDir>/src/**/*.int.test.ts', '<rootDir>/test/**/*.int.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },

@@ -6,6 +6,15 @@ export const intOption = (args: string[], name: string, fallback: number, min = 
   return value;
 };
 
+/** `--name <value>` from a bench's arguments, or undefined. */
+export const stringOption = (args: string[], name: string): string | undefined => {
+  const index = args.indexOf(`--${name}`);
+  if (index < 0) return undefined;
+  const value = args[index + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
+  return value;
+};
+
 /** `--name` present or not. */
 export const flag = (args: string[], name: string): boolean => args.includes(`--${name}`);
 

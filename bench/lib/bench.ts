@@ -13,6 +13,8 @@ export interface Metric {
   value: number;
   unit: string;
   target?: Target;
+  /** The same measure of the baseline build, run under the same load in the same bench run. */
+  baseline?: number;
 }
 
 export interface BenchReport {

@@ -8,13 +8,16 @@ const root = path.resolve(__dirname, '../..');
 export interface BridgeBuild {
   /** The compiled CLI entry point (what `bridge` runs in production). */
   mainJs: string;
+  /** The SQL migrations of the same source tree (a baseline's may differ from this checkout's). */
+  migrationsDir: string;
   files: number;
   seconds: number;
   remove: () => Promise<void>;
 }
 
 /**
- * Compiles src/ (the files tsconfig.build.json selects) to JavaScript once per bench run, so the child bridges
+ * Compiles src/ (the files tsconfig.build.json selects) of this checkout, or of `sourceRoot` (a baseline's
+ * worktree), to JavaScript once per bench run, so the child bridges
  * run plain `node`, as in production, instead of tsx's on-the-fly loader.
  *
  * Transpiled file by file rather than by `npm run build`: `tsc` type-checks the whole tree for ~40 s and fails
@@ -24,13 +27,15 @@ export interface BridgeBuild {
  * Layout `<dir>/dist/…` beside `<dir>/migrations`: src/infra/migrations.ts finds the SQL files at
  * `__dirname/../../migrations`, so the serve command migrates from the compiled tree exactly as from dist/.
  */
-export const buildBridge = async (): Promise<BridgeBuild> => {
+export const buildBridge = async (sourceRoot = root): Promise<BridgeBuild> => {
   const started = process.hrtime.bigint();
-  const configPath = path.join(root, 'tsconfig.build.json');
+  const configPath = path.join(sourceRoot, 'tsconfig.build.json');
   const read = ts.readConfigFile(configPath, (file) => ts.sys.readFile(file));
   if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
-  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, configPath);
-  const srcDir = path.join(root, 'src');
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, sourceRoot, undefined, configPath);
+  const srcDir = path.join(sourceRoot, 'src');
+  // Always under this checkout's .cache/, whatever `sourceRoot` is: node resolves the packages the compiled code
+  // requires by walking up from it, to this checkout's node_modules.
   const dir = path.join(root, '.cache', 'bench-build', `run-${randomBytes(4).toString('hex')}`);
   const outDir = path.join(dir, 'dist');
   // No declaration or source map output: nothing reads them, and they would only slow the build down.
@@ -49,15 +54,16 @@ export const buildBridge = async (): Promise<BridgeBuild> => {
     });
     if (diagnostics?.length) {
       const first = ts.flattenDiagnosticMessageText(diagnostics[0]!.messageText, '\n');
-      throw new Error(`cannot transpile ${path.relative(root, file)}: ${first}`);
+      throw new Error(`cannot transpile ${path.relative(sourceRoot, file)}: ${first}`);
     }
     const target = path.join(outDir, path.relative(srcDir, file)).replace(/\.ts$/, '.js');
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, outputText);
   }
-  await symlink(path.join(root, 'migrations'), path.join(dir, 'migrations'), 'dir');
+  await symlink(path.join(sourceRoot, 'migrations'), path.join(dir, 'migrations'), 'dir');
   return {
     mainJs: path.join(outDir, 'cli', 'main.js'),
+    migrationsDir: path.join(sourceRoot, 'migrations'),
     files: parsed.fileNames.length,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
     remove: () => rm(dir, { recursive: true, force: true }),

@@ -25,6 +25,8 @@ export interface BridgeProcessOptions {
   roles: string[];
   /** The compiled CLI (bench/lib/bridge-build.ts). */
   mainJs: string;
+  /** The SQL migrations of the same build, applied to the fresh database; this checkout's when absent. */
+  migrationsDir?: string;
   /** META_GRAPH_URL: a MetaSimulator in the bench process. */
   metaGraphUrl: string;
   /** Writes a V8 CPU profile of the bridge to this directory when it exits (node --cpu-prof). */
@@ -119,7 +121,7 @@ export const startBridge = async (options: BridgeProcessOptions): Promise<Bridge
   if (apiRole.length !== 1) throw new Error(`exactly one of ${options.roles.join(', ')} must serve the API`);
   const ns = createBenchNamespace(options.label);
   // Migrated here already; the serve command's own migration run then only checks the recorded checksums.
-  const db = await createFreshDatabase(options.label, 4);
+  const db = await createFreshDatabase(options.label, 4, options.migrationsDir);
   const servers: Array<{ role: string; server: ServerChild }> = [];
   let config: Config | undefined;
   const cleanup = async (): Promise<string[]> => {

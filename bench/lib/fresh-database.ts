@@ -13,8 +13,15 @@ export interface FreshDatabase {
   drop: () => Promise<void>;
 }
 
-/** A new, migrated database of its own, so a bench never measures (or damages) anyone else's data. */
-export const createFreshDatabase = async (label: string, poolSize: number): Promise<FreshDatabase> => {
+/**
+ * A new, migrated database of its own, so a bench never measures (or damages) anyone else's data. `migrationsDir`
+ * is the bridge's own (a baseline build's may differ from this checkout's).
+ */
+export const createFreshDatabase = async (
+  label: string,
+  poolSize: number,
+  migrationsDir?: string,
+): Promise<FreshDatabase> => {
   const name = `bench_${label}_${randomBytes(4).toString('hex')}`;
   const admin = createPool(serverUrl().toString(), { max: 1 });
   try {
@@ -25,7 +32,7 @@ export const createFreshDatabase = async (label: string, poolSize: number): Prom
   const url = serverUrl();
   url.pathname = `/${name}`;
   const pool = createPool(url.toString(), { max: poolSize });
-  await migrate(pool);
+  await migrate(pool, migrationsDir);
   return {
     url: url.toString(),
     pool,

@@ -11,23 +11,44 @@ const formatTarget = (metric: Metric): string =>
     ? `${metric.target.kind === 'min' ? '≥' : '≤'} ${metric.target.value.toLocaleString('en-US')}`
     : '';
 
-/** The report as a fixed-width table, one metric per line. */
+/** Candidate ÷ baseline, when both are finite and the baseline is not zero. */
+export const baselineRatio = (metric: Metric): number | undefined =>
+  metric.baseline !== undefined &&
+  metric.baseline !== 0 &&
+  Number.isFinite(metric.baseline) &&
+  Number.isFinite(metric.value)
+    ? metric.value / metric.baseline
+    : undefined;
+
+/** The report as a fixed-width table, one metric per line; baseline and ratio columns when a baseline ran. */
 export const renderTable = (name: string, report: BenchReport): string => {
+  const withBaseline = report.metrics.some((metric) => metric.baseline !== undefined);
   const rows = report.metrics.map((metric) => {
     const met = meetsTarget(metric);
+    const ratio = baselineRatio(metric);
     return [
       metric.name,
       formatValue(metric),
+      ...(withBaseline
+        ? [
+            metric.baseline === undefined ? '' : formatValue({ ...metric, value: metric.baseline }),
+            ratio === undefined ? '' : `×${ratio.toFixed(2)}`,
+          ]
+        : []),
       metric.unit,
       formatTarget(metric),
       met === null ? '' : met ? 'ok' : 'MISSED',
     ];
   });
-  const header = ['metric', 'value', 'unit', 'target', ''];
+  const header = ['metric', 'value', ...(withBaseline ? ['baseline', 'ratio'] : []), 'unit', 'target', ''];
   const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column]!.length)));
   const line = (row: string[]) =>
     row
-      .map((cell, column) => (column === 1 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .map((cell, column) =>
+        column >= 1 && column <= (withBaseline ? 3 : 1)
+          ? cell.padStart(widths[column]!)
+          : cell.padEnd(widths[column]!),
+      )
       .join('  ');
   return [
     `bench ${name}`,
@@ -58,7 +79,11 @@ export const writeReport = async (
       loadAverageBefore: loadBefore.map((value) => Number(value.toFixed(2))),
       loadAverageAfter: os.loadavg().map((value) => Number(value.toFixed(2))),
     },
-    metrics: report.metrics.map((metric) => ({ ...metric, met: meetsTarget(metric) })),
+    metrics: report.metrics.map((metric) => ({
+      ...metric,
+      met: meetsTarget(metric),
+      ...(metric.baseline === undefined ? {} : { ratioToBaseline: baselineRatio(metric) ?? null }),
+    })),
     notes: report.notes,
     ...report.extra,
   };

@@ -5,6 +5,7 @@ import { HTTP_BODY_LIMIT_BYTES } from '../events/relay/event-size';
 import type { RelayHealth } from '../events/relay/relay-health';
 import type { EventStore } from '../events/store/types';
 import type { Logger } from '../infra/logger';
+import { OutageLog } from '../infra/outage-log';
 import type { Metrics } from '../infra/metrics';
 import type { DependencyCheck } from '../infra/readiness';
 import type { MappingResolver } from '../processors/outbound/mapping-resolver';
@@ -37,6 +38,9 @@ export interface AppDeps {
   metaVerifyToken?: string | undefined;
   metrics: Metrics;
   pool: Pool;
+  /** The webhook routes' own store and connections (PG_WEBHOOK_POOL_MAX), apart from the workers' `pool`. */
+  webhookStore: EventStore;
+  webhookPool: Pool;
   mappings: MappingResolver;
   /** WEBHOOK_STORE_TIMEOUT_MS: a webhook whose store work takes longer answers 503. */
   webhookStoreTimeoutMs?: number;
@@ -85,16 +89,27 @@ export const buildPublicApp = async (deps: AppDeps): Promise<FastifyInstance> =>
   await app.register(livenessPlugin);
   await app.register(webhookLatencyPlugin, { metrics: deps.metrics });
   const storeTimeout = deps.webhookStoreTimeoutMs ? { storeTimeoutMs: deps.webhookStoreTimeoutMs } : {};
-  await app.register(genesysWebhookPlugin, { store: deps.store, directory: deps.directory, ...storeTimeout });
+  const storeOutage = new OutageLog({
+    dependency: 'postgres',
+    logger: deps.logger.child({ component: 'webhooks' }),
+  });
+  app.addHook('onClose', async () => storeOutage.close());
+  await app.register(genesysWebhookPlugin, {
+    store: deps.webhookStore,
+    directory: deps.directory,
+    storeOutage,
+    ...storeTimeout,
+  });
   await app.register(metaWebhookPlugin, {
-    store: deps.store,
+    store: deps.webhookStore,
+    storeOutage,
     ...storeTimeout,
     onInvalidStatuses: (count: number) => deps.metrics.metaInvalidStatuses.inc(count),
     appSecret: deps.metaAppSecret,
     verifyToken: deps.metaVerifyToken,
     inbound: new InboundRecorder(
-      deps.store,
-      new TenantRepository(deps.pool),
+      deps.webhookStore,
+      new TenantRepository(deps.webhookPool),
       deps.logger.child({ component: 'webhook.meta' }),
     ),
   });

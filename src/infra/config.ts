@@ -163,6 +163,18 @@ export const configSchema = z.object({
   /** An S3 request with no byte sent or received for this long is aborted. */
   S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000).default(15000),
   // ---- end of timeouts
+  // ---- PostgreSQL connections (README "PostgreSQL connections"). The webhook routes have a pool of their own, so
+  // that the relay, projections and processors, however busy, never hold a webhook's 2xx back.
+  /** Connections of everything but the webhook routes: relay, projections, processors, internal API. */
+  PG_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
+  /** Connections of the webhook routes (tenant lookups on a cache miss, appends). */
+  PG_WEBHOOK_POOL_MAX: z.coerce.number().int().min(1).max(100).default(4),
+  /**
+   * Group commit of the webhook routes' appends: how many append transactions may be in flight at once. Appends
+   * arriving while that many are share the next transaction (src/events/store/group-commit.ts).
+   */
+  WEBHOOK_APPENDS_IN_FLIGHT: z.coerce.number().int().min(1).max(100).default(2),
+  // ---- end of PostgreSQL connections
   // ---- Inbound media (README "Inbound media"): a customer's image/audio/video/document/sticker is fetched from
   // Meta, stored, and handed to Genesys as a presigned URL. processors/inbound/inbound-media.ts reads these.
   /** Where inbound media is stored (keys `{tenant}/inbound/{kind folder}/{yyyy-MM-dd}/{uuid}.{ext}`). */
@@ -195,6 +207,16 @@ export const kafkaSecurityProblem = (
     return ['KAFKA_SASL_PASSWORD', 'is required with KAFKA_SASL_MECHANISM'];
   if (!raw.KAFKA_SASL_MECHANISM && (raw.KAFKA_SASL_USERNAME || raw.KAFKA_SASL_PASSWORD))
     return ['KAFKA_SASL_MECHANISM', 'is required with KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD'];
+  return undefined;
+};
+
+/** The first inconsistency among the PostgreSQL pool sizes, as [variable, reason]. */
+export const poolsProblem = (
+  raw: Pick<z.infer<typeof configSchema>, 'PG_WEBHOOK_POOL_MAX' | 'WEBHOOK_APPENDS_IN_FLIGHT'>,
+): [string, string] | undefined => {
+  // Every append in flight holds a connection; at least one more is left for tenant lookups.
+  if (raw.WEBHOOK_APPENDS_IN_FLIGHT >= raw.PG_WEBHOOK_POOL_MAX)
+    return ['WEBHOOK_APPENDS_IN_FLIGHT', 'must be less than PG_WEBHOOK_POOL_MAX'];
   return undefined;
 };
 
@@ -257,6 +279,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   if (kafkaProblem) throw new ConfigError(...kafkaProblem);
   const limitsProblem = timeoutsProblem(raw);
   if (limitsProblem) throw new ConfigError(...limitsProblem);
+  const poolProblem = poolsProblem(raw);
+  if (poolProblem) throw new ConfigError(...poolProblem);
   return {
     ...raw,
     S3_PUBLIC_ENDPOINT: raw.S3_PUBLIC_ENDPOINT ?? raw.S3_ENDPOINT,

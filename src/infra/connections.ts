@@ -19,7 +19,13 @@ import { createS3 } from './s3';
 
 /** The long-lived clients of one process. Each opens lazily or reconnects on its own; `close` ends them all. */
 export interface Connections {
+  /** Everything but the webhook routes (PG_POOL_MAX). */
   pool: Pool;
+  /**
+   * The webhook routes' own connections (PG_WEBHOOK_POOL_MAX): a burst of the relay, projections or processors
+   * waits for the main pool and never for these. Opened lazily, so a process without the API opens none.
+   */
+  webhookPool: Pool;
   redis: Redis;
   kafka: Kafka;
   kafkaAdmin: Admin;
@@ -29,7 +35,9 @@ export interface Connections {
 }
 
 export const openConnections = async (config: Config, logger: Logger): Promise<Connections> => {
-  const pool = createPool(config.DATABASE_URL, servicePoolOptions(postgresLimitsOf(config)));
+  const limits = postgresLimitsOf(config);
+  const pool = createPool(config.DATABASE_URL, servicePoolOptions(limits, config.PG_POOL_MAX));
+  const webhookPool = createPool(config.DATABASE_URL, servicePoolOptions(limits, config.PG_WEBHOOK_POOL_MAX));
   const redis = createRedis(
     config.REDIS_URL,
     config.REDIS_KEY_PREFIX,
@@ -57,19 +65,27 @@ export const openConnections = async (config: Config, logger: Logger): Promise<C
   const rabbitmq = rabbitmqCheck(config.AMQP_URL);
   return {
     pool,
+    webhookPool,
     redis,
     kafka,
     kafkaAdmin,
     s3,
     checks: [
-      postgresCheck(pool),
+      // Readiness says whether webhooks can be accepted: through their own pool, busy workers or not.
+      postgresCheck(webhookPool),
       redisCheck(redis),
       kafkaCheck(kafkaAdmin),
       rabbitmq,
       s3Check(s3, config.S3_MEDIA_BUCKET),
     ],
     close: async () => {
-      await Promise.allSettled([kafkaAdmin.disconnect(), rabbitmq.close(), pool.end(), redis.quit()]);
+      await Promise.allSettled([
+        kafkaAdmin.disconnect(),
+        rabbitmq.close(),
+        pool.end(),
+        webhookPool.end(),
+        redis.quit(),
+      ]);
     },
   };
 };

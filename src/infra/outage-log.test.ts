@@ -61,6 +61,26 @@ describe('OutageLog', () => {
     expect(lines[2]!.fields).toMatchObject({ err: 'b' });
   });
 
+  it('names the state in its own words for work that fails transiently whatever the cause', () => {
+    const { logger, lines } = recordingLogger();
+    const outage = new OutageLog({
+      dependency: 'processor.statuses',
+      logger,
+      reportEveryMs: 30_000,
+      now,
+      wording: { down: 'failing transiently, retrying', up: 'working again' },
+    });
+    outage.failure('timeout exceeded when trying to connect');
+    clock += 30_000;
+    outage.failure('timeout exceeded when trying to connect');
+    outage.recovered();
+    expect(lines.map((line) => line.message)).toEqual([
+      'processor.statuses failing transiently, retrying: outage started',
+      'processor.statuses still failing transiently, retrying',
+      'processor.statuses working again: outage over after 30 s',
+    ]);
+  });
+
   describe('with a quiet period (no success signal)', () => {
     beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
     afterEach(() => jest.useRealTimers());

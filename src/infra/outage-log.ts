@@ -11,6 +11,11 @@ export interface OutageLogOptions {
    * but never a success, like kafkajs' logger); its duration then runs to the last failure.
    */
   quietMs?: number;
+  /**
+   * How the lines name the state: for a connection, `unreachable` / `reachable again` (the default); for work that
+   * keeps failing transiently whatever the cause, e.g. `failing transiently` / `working again`.
+   */
+  wording?: { down: string; up: string };
   now?: () => number;
 }
 
@@ -28,8 +33,11 @@ export class OutageLog {
   private failures = 0;
   private quietTimer: NodeJS.Timeout | null = null;
 
+  private readonly wording: { down: string; up: string };
+
   constructor(private readonly options: OutageLogOptions) {
     this.reportEveryMs = options.reportEveryMs ?? 30_000;
+    this.wording = options.wording ?? { down: 'unreachable', up: 'reachable again' };
     this.now = options.now ?? Date.now;
   }
 
@@ -47,12 +55,15 @@ export class OutageLog {
       this.startedAt = now;
       this.lastReportAt = now;
       this.failures = 1;
-      logger.error({ dependency, err: error, ...fields }, `${dependency} unreachable: outage started`);
+      logger.error(
+        { dependency, err: error, ...fields },
+        `${dependency} ${this.wording.down}: outage started`,
+      );
     } else if (now - this.lastReportAt >= this.reportEveryMs) {
       this.lastReportAt = now;
       logger.error(
         { dependency, err: error, downForMs: now - this.startedAt, failures: this.failures, ...fields },
-        `${dependency} still unreachable`,
+        `${dependency} still ${this.wording.down}`,
       );
     }
     this.armQuietTimer();
@@ -74,7 +85,7 @@ export class OutageLog {
     const { dependency, logger } = this.options;
     logger.warn(
       { dependency, downForMs: at - this.startedAt, failures: this.failures },
-      `${dependency} reachable again: outage over after ${Math.round((at - this.startedAt) / 1000)} s`,
+      `${dependency} ${this.wording.up}: outage over after ${Math.round((at - this.startedAt) / 1000)} s`,
     );
     this.startedAt = null;
     this.failures = 0;

@@ -28,8 +28,12 @@ const CLIENT_GRACE_MS = 1000;
 /** TCP keepalive finds a connection whose peer vanished (no FIN) while it is idle in the pool. */
 const keepAlive = { keepAlive: true, keepAliveInitialDelayMillis: 10_000 } as const;
 
-/** Pool options for the service: every connection attempt, wait for a connection and statement is bounded. */
-export const servicePoolOptions = (limits: PostgresLimits): Partial<PoolConfig> => ({
+/**
+ * Pool options for the service: every connection attempt, wait for a connection and statement is bounded.
+ * `max` is the pool's size (PG_POOL_MAX or PG_WEBHOOK_POOL_MAX); createPool's default otherwise.
+ */
+export const servicePoolOptions = (limits: PostgresLimits, max?: number): Partial<PoolConfig> => ({
+  ...(max === undefined ? {} : { max }),
   connectionTimeoutMillis: limits.connectTimeoutMs,
   statement_timeout: limits.statementTimeoutMs,
   query_timeout: limits.statementTimeoutMs + CLIENT_GRACE_MS,

@@ -1,5 +1,6 @@
 import { anyGenesysRegionAllowed } from '../clients/genesys/regions';
 import { meteredEventStore } from '../events/store/metered-event-store';
+import { GroupCommitEventStore } from '../events/store/group-commit';
 import { PostgresEventStore } from '../events/store/postgres-event-store';
 import type { Config } from '../infra/config';
 import type { Connections } from '../infra/connections';
@@ -14,6 +15,9 @@ import { MappingResolver } from '../processors/outbound/mapping-resolver';
 import { ApiKeyRepository } from '../tenants/api-keys/api-key-repository';
 import { ApiKeys } from '../tenants/api-keys/api-keys';
 
+/** Appends per group commit: well below PostgreSQL's 64 cached subtransactions (010_append_to_streams.sql). */
+const WEBHOOK_APPEND_BATCH_MAX = 32;
+
 /** The application services of one process, built from its connections. No I/O happens here. */
 export const buildServices = (
   config: Config,
@@ -21,10 +25,19 @@ export const buildServices = (
   logger: Logger,
   metrics: Metrics = createMetrics({ defaultMetrics: false }),
 ) => {
-  const store = meteredEventStore(new PostgresEventStore(connections.pool), (type, n) =>
-    metrics.eventsAppended.inc({ type }, n),
+  const countAppended = (type: string, n: number) => metrics.eventsAppended.inc({ type }, n);
+  const store = meteredEventStore(new PostgresEventStore(connections.pool), countAppended);
+  // The webhook routes' appends, on their own connections, share transactions when they arrive together.
+  const webhookStore = meteredEventStore(
+    new GroupCommitEventStore(connections.webhookPool, {
+      maxInFlight: config.WEBHOOK_APPENDS_IN_FLIGHT,
+      maxBatch: WEBHOOK_APPEND_BATCH_MAX,
+    }),
+    countAppended,
   );
-  const repository = new TenantRepository(connections.pool);
+  // Every webhook looks its tenant up (on a cache miss, in PostgreSQL): on the webhook routes' connections. The
+  // workers' lookups are cached the same way and rarely reach the database.
+  const repository = new TenantRepository(connections.webhookPool);
   const cipher = cipherFromConfig(config);
   const directory = new TenantDirectory(repository, cipher, connections.redis, logger, (cache, outcome) =>
     metrics.cacheRequests.inc({ cache, outcome }),
@@ -44,6 +57,8 @@ export const buildServices = (
   return {
     pool: connections.pool,
     store,
+    webhookPool: connections.webhookPool,
+    webhookStore,
     repository,
     cipher,
     directory,

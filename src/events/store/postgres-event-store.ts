@@ -51,14 +51,7 @@ export class PostgresEventStore implements EventStore {
       const { rows } = await this.db.query<AppendRow>(
         appendToStreamQuery(streamId, expected === 'any' ? null : expected, events, metadata),
       );
-      const row = rows[0]!;
-      const nextExpectedPosition = Number(row.next_position);
-      return {
-        nextExpectedPosition,
-        globalPositions: row.global_positions,
-        duplicate: row.duplicate,
-        ...(row.duplicate ? {} : { stored: storedAsWritten(streamId, events, metadata, row) }),
-      };
+      return appendResultOf(streamId, events, metadata, rows[0]!);
     } catch (error) {
       throw toStoreError(error, streamId, expected);
     }
@@ -107,16 +100,29 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-const assertValidExpected = (expected: ExpectedPosition): void => {
+export const assertValidExpected = (expected: ExpectedPosition): void => {
   if (expected !== 'any' && (!Number.isSafeInteger(expected) || expected < 0)) {
     throw new RangeError(`Expected position must be 'any' or an integer >= 0, got ${expected}`);
   }
 };
 
-const assertDistinctIds = (events: NewEvent[]): void => {
+export const assertDistinctIds = (events: NewEvent[]): void => {
   const ids = new Set(events.map((event) => event.eventId.toLowerCase()));
   if (ids.size !== events.length) throw new RangeError('An append must not contain the same event id twice');
 };
+
+/** What an append answers, from append_to_stream's row (alone or in a group commit) and what went in. */
+export const appendResultOf = (
+  streamId: string,
+  events: NewEvent[],
+  metadata: EventMetadata,
+  row: AppendRow,
+): AppendResult => ({
+  nextExpectedPosition: Number(row.next_position),
+  globalPositions: row.global_positions,
+  duplicate: row.duplicate,
+  ...(row.duplicate ? {} : { stored: storedAsWritten(streamId, events, metadata, row) }),
+});
 
 /**
  * The rows append_to_stream wrote, built from what went in and what it answered: the same values toStoredEvent

@@ -55,6 +55,40 @@ export const appendToStreamQuery = (
   values: [streamId, expected, JSON.stringify(events), JSON.stringify(metadata)],
 });
 
+/** One append of a group commit (see appendToStreamsQuery). */
+export interface BatchedAppend {
+  streamId: string;
+  expected: number | null;
+  events: NewEvent[];
+  metadata: EventMetadata;
+}
+
+/** append_to_streams' answer for one append: append_to_stream's, or the error that append alone raised. */
+export interface BatchAppendRow {
+  ord: number;
+  next_position: string | null;
+  global_positions: string[] | null;
+  duplicate: boolean | null;
+  error_code: string | null;
+  error_message: string | null;
+  error_detail: string | null;
+  error_constraint: string | null;
+  recorded_at: string;
+  /** Null when nothing of the batch was written (every append a duplicate or an error). */
+  transaction_id: string | null;
+}
+
+/** Several appends to distinct streams in one transaction (migrations/010_append_to_streams.sql). */
+export const appendToStreamsQuery = (appends: BatchedAppend[]): QueryConfig => ({
+  name: 'event_store_append_batch',
+  // As in appendToStreamQuery, evaluated once the function has run; the id only if the batch wrote anything.
+  text: `SELECT ord, next_position, global_positions, duplicate, error_code, error_message, error_detail,
+      error_constraint, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at,
+      pg_current_xact_id_if_assigned()::text AS transaction_id
+    FROM append_to_streams($1)`,
+  values: [JSON.stringify(appends)],
+});
+
 export const streamPositionQuery = (streamId: string): QueryConfig => ({
   name: 'event_store_stream_position',
   text: 'SELECT position FROM streams WHERE stream_id = $1',

@@ -11,7 +11,7 @@ import { outboundStreamId } from '../../events/schemas/stream-ids';
 import type { MetaMessageType } from '../../events/schemas/send-requested';
 import type { ServiceWindow } from '../../events/schemas/service-window';
 import { ExpectedVersionConflict, type EventStore, type StoredEvent } from '../../events/store/types';
-import { TransientError } from '../../projections/runtime/transient-errors';
+import { isTransientError, TransientError } from '../../projections/runtime/transient-errors';
 import { genesysWebhookSchema, summarizeWebhook } from '../../http/schemas/genesys-webhook';
 import type { Logger } from '../../infra/logger';
 import type { TenantDirectory, WhatsappCredentials } from '../../tenants/tenant-directory';
@@ -119,16 +119,33 @@ export class OutboundDriver {
 
     // Bounded: each pass records at least one event or waits; a message cannot loop forever.
     const maxPasses = this.maxPasses();
+    let outageFailures = 0;
     for (let pass = 0; pass < maxPasses; pass++) {
-      // The stream as this run last saw it, without a read; read afresh at the start, after a refusal or a pause.
-      const loaded = context.known
-        ? this.loaded(context.known)
-        : await this.load(ref.tenantId, ref.genesysMessageId);
-      if (!loaded) return;
-      context.known = loaded.stored;
       try {
+        // The stream as this run last saw it, without a read; read afresh at the start, after a refusal or a pause.
+        const loaded = context.known
+          ? this.loaded(context.known)
+          : await this.load(ref.tenantId, ref.genesysMessageId);
+        if (!loaded) return;
+        context.known = loaded.stored;
         if ((await this.step(loaded, context)) === 'done') return;
+        outageFailures = 0;
       } catch (error) {
+        if (isTransientError(error) && !(error instanceof TransientError)) {
+          // PostgreSQL, S3 or Redis failing for a while: retried here rather than by the consumer, so this run
+          // keeps what only it knows (the attempt it requested, a part Meta took but not yet recorded). A new run
+          // would have to wait out the reconciliation window first. The outage uses up none of the passes.
+          outageFailures++;
+          pass--;
+          context.known = undefined;
+          if (outageFailures === 1 || outageFailures % 10 === 0)
+            log.warn(
+              { err: (error as Error).message, failures: outageFailures },
+              'dependency failing; retrying',
+            );
+          await wait(Math.min(200 * 2 ** Math.min(outageFailures - 1, 6), 10_000));
+          continue;
+        }
         if (error instanceof ExpectedVersionConflict) {
           // Statuses and receipts of this message's sent parts kept landing on the stream faster than the handler
           // retried. Nothing this run decided is lost and the attempt it requested is still its own (another run's

@@ -5,6 +5,8 @@ import { createKafkaTestEnv, type KafkaTestEnv } from '../../events/relay/testin
 import { newEvent } from '../../events/store/testing/new-events';
 import type { StoredEvent } from '../../events/store/types';
 import { TransientError } from '../../projections/runtime/transient-errors';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../infra/logger';
 import { KeyedConsumer, type KeyedConsumerOptions } from './keyed-consumer';
 
 jest.setTimeout(120_000);
@@ -160,7 +162,18 @@ describe('KeyedConsumer', () => {
     const handled: string[] = [];
     let failures = 0;
     let isDown = true;
+    const logged: string[] = [];
+    const logger = createLogger(
+      'info',
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          logged.push((JSON.parse(chunk.toString('utf8')) as { msg: string }).msg);
+          done();
+        },
+      }),
+    );
     const consumer = consumerFor('keyed-transient', topic, {
+      logger,
       maxAttempts: 2,
       handle: async (event) => {
         if (event.eventId === stuck.eventId && isDown) {
@@ -177,6 +190,10 @@ describe('KeyedConsumer', () => {
         handled.length === 2 && failures >= 10 ? true : undefined,
       );
       expect(handled).toEqual(others.map((event) => event.eventId));
+      // Ten failures and more, one line: the outage started (the next comes after 30 s, or when it is over).
+      expect(logged.filter((msg) => msg.startsWith('keyed-transient'))).toEqual([
+        'keyed-transient failing transiently, retrying: outage started',
+      ]);
       // The committed offset stays at the unfinished message: a restart now would redeliver it.
       expect(await committedOffset(`${env.topicPrefix}keyed-transient`, topic)).not.toBe('3');
       isDown = false;

@@ -4,6 +4,7 @@ import { eventTypeHeader } from '../../events/relay/kafka-messages';
 import { storedEventEnvelopeSchema } from '../../events/schemas/envelope';
 import type { StoredEvent } from '../../events/store/types';
 import type { Logger } from '../../infra/logger';
+import { OutageLog } from '../../infra/outage-log';
 import { isTransientError } from '../../projections/runtime/transient-errors';
 import { recordDeadLetter } from './dead-letter';
 import { KeyedLanes } from './keyed-lanes';
@@ -80,7 +81,16 @@ export class KeyedConsumer {
   private committing: Promise<void> = Promise.resolve();
   private stopped = false;
 
+  /** Transient failures of any message: over once none came for 30 s (a success of one says nothing of others). */
+  private readonly transientFailures: OutageLog;
+
   constructor(private readonly options: KeyedConsumerOptions) {
+    this.transientFailures = new OutageLog({
+      dependency: options.name,
+      logger: options.logger,
+      quietMs: 30_000,
+      wording: { down: 'failing transiently, retrying', up: 'working again' },
+    });
     this.slots = new Slots(options.maxInFlight ?? 256);
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
@@ -112,6 +122,7 @@ export class KeyedConsumer {
     await this.consumer.stop();
     await this.whenIdle();
     clearInterval(this.commitTimer);
+    this.transientFailures.close();
     await this.commit();
     await this.consumer.disconnect();
   }
@@ -229,13 +240,14 @@ export class KeyedConsumer {
         if (this.stopped || error instanceof ConsumerStopping) return { ok: false, stopping: true };
         const isTransient = isTransientError(error);
         if (!isTransient && ++failures >= maxAttempts) return { ok: false, stopping: false, error };
-        // Logged at the first failure and then every 10th: an outage must not write a line per retry.
-        if (attempt === 1 || attempt % 10 === 0) {
+        // A transient failure is usually one of many (a dependency is down for every message): the outage log
+        // says so once, at intervals and when it is over, never a line per message or retry.
+        if (isTransient) this.transientFailures.failure(describe(error), { eventId: event.eventId });
+        else
           this.options.logger.warn(
-            { eventId: event.eventId, attempt, isTransient, err: describe(error) },
+            { eventId: event.eventId, attempt, err: describe(error) },
             `${this.options.name}: retrying`,
           );
-        }
         const delay =
           this.options.retryDelayMs?.(attempt) ?? Math.min(200 * 2 ** Math.min(attempt - 1, 20), 30_000);
         try {
