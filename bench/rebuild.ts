@@ -9,7 +9,7 @@
 import type { Pool } from 'pg';
 import { findEventDefinition } from '../src/events/registry';
 import { rebuildTable } from '../src/projections/rebuild/rebuild-table';
-import { messageTrackingTarget } from '../src/projections/rebuild/table-targets';
+import { messageTracking } from '../src/projections/message-tracking';
 import { intOption, progress } from './lib/args';
 import { defineBench } from './lib/bench';
 import { createFreshDatabase } from './lib/fresh-database';
@@ -45,7 +45,8 @@ const fill = async (pool: Pool, messages: number): Promise<number> => {
   // as it does in a running deployment (without them it would insert every stream's row under the lock).
   await pool.query(
     `INSERT INTO projection_positions (projection, stream_id, position)
-     SELECT 'message-tracking', stream_id, max(stream_position) FROM events GROUP BY stream_id`,
+     SELECT $1, stream_id, max(stream_position) FROM events GROUP BY stream_id`,
+    [messageTracking.name],
   );
   await pool.query('VACUUM ANALYZE events');
   return rowCount ?? 0;
@@ -83,7 +84,7 @@ export default defineBench({
       const rawRows = await rawRead(db.pool, pageSize);
       const rawSeconds = Number(process.hrtime.bigint() - rawStarted) / 1e9;
       progress('rebuild');
-      const result = await rebuildTable(db.pool, messageTrackingTarget, { pageSize });
+      const result = await rebuildTable(db.pool, messageTracking, { pageSize });
       const rows = await db.pool.query<{ n: number }>('SELECT count(*)::integer AS n FROM message_tracking');
       const rawRate = Math.round(rawRows / rawSeconds);
       return {

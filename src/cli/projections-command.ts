@@ -89,7 +89,7 @@ export const registerProjectionsCommand = (program: Command) => {
 const describeResult = (result: RebuildResult): string => {
   const seconds = (result.durationMs / 1000).toFixed(1);
   if ('objects' in result) {
-    return `webhook-archive: ${result.objects} objects written from ${result.events} events in ${seconds} s\n`;
+    return `${result.projection}: ${result.objects} objects written from ${result.events} events in ${seconds} s\n`;
   }
   const cache = 'cacheKeysWritten' in result ? `, ${result.cacheKeysWritten} cache keys re-warmed` : '';
   return (

@@ -3,6 +3,14 @@ import type { DecodedEvent } from '../events/decode';
 import type { ConversationEvent } from '../events/schemas/conversation-events';
 import type { CustomerEvent } from '../events/schemas/customer-events';
 import type { OutboundEvent } from '../events/schemas/outbound-events';
+import {
+  CONVERSATIONS_TOPIC,
+  INBOUND_MESSAGES_TOPIC,
+  OUTBOUND_MESSAGES_TOPIC,
+} from '../events/relay/topic-routing';
+import { writeMappingsToCache } from './mapping-cache';
+import type { TableProjection } from './projection-definition';
+import { warmMappingCache } from './rebuild/warm-mapping-cache';
 import { assertOneEventPerRow } from './runtime/one-event-per-row';
 
 type Linked = DecodedEvent<Extract<ConversationEvent, { type: 'ConversationLinked' }>>;
@@ -109,4 +117,47 @@ export const applyInboundPosted = async (
       linked.map((event) => event.data.phoneNumberId),
     ],
   );
+};
+
+/**
+ * conversation_mappings and its two Redis directions: the cache is written through after the commit, and the whole
+ * of it again after a rebuild (warm-mapping-cache.ts).
+ */
+export const conversationMappings: TableProjection = {
+  kind: 'table',
+  name: 'conversation-mappings',
+  topics: [CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC, INBOUND_MESSAGES_TOPIC],
+  table: 'conversation_mappings',
+  handlers: {
+    ConversationLinked: {
+      applyMany: applyConversationsLinked,
+      rowKey: (event) => `${event.envelope.tenantId}/${event.data.conversationId}`,
+    },
+    MappingResolved: {
+      applyMany: applyMappingsResolved,
+      rowKey: (event) => `${event.envelope.tenantId}/${event.envelope.conversationId ?? ''}`,
+      // last_activity_at = GREATEST(last_activity_at, at): applying both is applying the later time.
+      absorb: (earlier, later) =>
+        Date.parse(later.envelope.occurredAt) >= Date.parse(earlier.envelope.occurredAt) ? later : earlier,
+    },
+    InboundPostedToGenesys: {
+      applyMany: applyInboundPosted,
+      // A message without a conversation touches no row: a key of its own keeps it out of every other's way.
+      rowKey: (event) =>
+        event.data.conversationId === undefined
+          ? event.envelope.streamId
+          : `${event.envelope.tenantId}/${event.data.conversationId}`,
+    },
+  },
+  afterCommit:
+    ({ redis, logger }) =>
+    async (events) => {
+      const links = events.flatMap((event) =>
+        event.type === 'ConversationLinked' ? [{ tenantId: event.envelope.tenantId, ...event.data }] : [],
+      );
+      await writeMappingsToCache(redis, links).catch((error: Error) =>
+        logger.debug({ err: error.message }, 'mapping cache write skipped'),
+      );
+    },
+  afterRebuild: async (pool, { redis }) => ({ cacheKeysWritten: await warmMappingCache(pool, redis) }),
 };

@@ -34,25 +34,34 @@ export interface MappingEntry {
   phoneNumberId?: string | null | undefined;
 }
 
-export const writeMappingToCache = async (redis: Redis, entry: MappingEntry): Promise<void> => {
-  await redis
-    .multi()
-    .set(
-      conversationKey(entry.tenantId, entry.conversationId),
-      JSON.stringify({
-        waId: entry.waId,
-        tenantId: entry.tenantId,
-        contactName: entry.contactName ?? null,
-        phoneNumberId: entry.phoneNumberId ?? null,
-      }),
-      'EX',
-      MAPPING_TTL_SECONDS,
-    )
-    .set(
-      waIdKey(entry.tenantId, entry.waId),
-      JSON.stringify({ conversationId: entry.conversationId, tenantId: entry.tenantId }),
-      'EX',
-      MAPPING_TTL_SECONDS,
-    )
-    .exec();
+/** The conversation direction of an entry: its key and value (cachedConversation). */
+export const conversationEntry = (entry: MappingEntry): [key: string, value: string] => [
+  conversationKey(entry.tenantId, entry.conversationId),
+  JSON.stringify({
+    waId: entry.waId,
+    tenantId: entry.tenantId,
+    contactName: entry.contactName ?? null,
+    phoneNumberId: entry.phoneNumberId ?? null,
+  }),
+];
+
+/** The customer direction of an entry: its key and value (cachedCustomer). */
+export const customerEntry = (entry: MappingEntry): [key: string, value: string] => [
+  waIdKey(entry.tenantId, entry.waId),
+  JSON.stringify({ conversationId: entry.conversationId, tenantId: entry.tenantId }),
+];
+
+/** Both directions of every entry, in one round trip; in order, so that a later link of a customer wins. */
+export const writeMappingsToCache = async (redis: Redis, entries: readonly MappingEntry[]): Promise<void> => {
+  if (entries.length === 0) return;
+  const transaction = redis.multi();
+  for (const entry of entries) {
+    for (const [key, value] of [conversationEntry(entry), customerEntry(entry)]) {
+      transaction.set(key, value, 'EX', MAPPING_TTL_SECONDS);
+    }
+  }
+  await transaction.exec();
 };
+
+export const writeMappingToCache = (redis: Redis, entry: MappingEntry): Promise<void> =>
+  writeMappingsToCache(redis, [entry]);

@@ -2,6 +2,9 @@ import type { PoolClient } from 'pg';
 import type { DecodedEvent } from '../events/decode';
 import type { OutboundEvent } from '../events/schemas/outbound-events';
 import { genesysMessageIdOfStream } from '../events/schemas/stream-ids';
+import { OUTBOUND_MESSAGES_TOPIC } from '../events/relay/topic-routing';
+import { STATUS_PROGRESS } from '../processors/statuses/status-order';
+import type { TableProjection } from './projection-definition';
 import { assertOneEventPerRow } from './runtime/one-event-per-row';
 
 type Outbound<T extends OutboundEvent['type']> = DecodedEvent<Extract<OutboundEvent, { type: T }>>;
@@ -47,9 +50,12 @@ export const applyMessagesSent = async (
   );
 };
 
-const RANK_SQL = (column: string) =>
-  `CASE ${column} WHEN 'accepted' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3
-                  WHEN 'failed' THEN 4 END`;
+/**
+ * A row's status as its place in the one status order (status-order.ts); `accepted` (Meta took the request, no
+ * status reported yet) comes before all of them.
+ */
+const rankSql = (column: string) =>
+  `CASE ${column} ${STATUS_PROGRESS.map((status, rank) => `WHEN '${status}' THEN ${rank}`).join(' ')} ELSE -1 END`;
 
 interface StatusChange {
   wamid: string;
@@ -65,11 +71,11 @@ const applyStatuses = async (
 ): Promise<void> => {
   if (changes.length === 0) return;
   assertOneEventPerRow(changes, (change) => change.wamid);
-  const rank = { sent: 1, delivered: 2, read: 3 }[status];
+  const rank = STATUS_PROGRESS.indexOf(status);
   await tx.query(
     `UPDATE ${table} AS t
      SET ${status}_at = COALESCE(t.${status}_at, u.at),
-         status = CASE WHEN t.status <> 'failed' AND ${RANK_SQL('t.status')} < $4 THEN $5 ELSE t.status END,
+         status = CASE WHEN t.status <> 'failed' AND ${rankSql('t.status')} < $4 THEN $5 ELSE t.status END,
          updated_at = GREATEST(t.updated_at, u.recorded_at)
      FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS u (wamid, at, recorded_at)
      WHERE t.meta_message_id = u.wamid`,
@@ -140,4 +146,22 @@ export const applyMessagesFailed = async (
       failures.map((failure) => failure.title),
     ],
   );
+};
+
+export const messageTracking: TableProjection = {
+  kind: 'table',
+  name: 'message-tracking',
+  topics: [OUTBOUND_MESSAGES_TOPIC],
+  table: 'message_tracking',
+  handlers: {
+    MessageSent: { applyMany: applyMessagesSent, rowKey: (event) => event.data.wamid },
+    StatusSent: { applyMany: applyStatusesSent, rowKey: (event) => event.data.wamid },
+    Delivered: { applyMany: applyDeliveries, rowKey: (event) => event.data.wamid },
+    Read: { applyMany: applyReads, rowKey: (event) => event.data.wamid },
+    // Without a wamid it touches no row at all: a key of its own keeps it out of every other event's way.
+    MessageFailed: {
+      applyMany: applyMessagesFailed,
+      rowKey: (event) => event.data.wamid ?? event.envelope.streamId,
+    },
+  },
 };

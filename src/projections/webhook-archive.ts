@@ -1,7 +1,9 @@
 import type { Client as S3 } from 'minio';
 import type { DecodedEvent } from '../events/decode';
 import type { OutboundEvent } from '../events/schemas/outbound-events';
+import { OUTBOUND_MESSAGES_TOPIC } from '../events/relay/topic-routing';
 import { keyPart } from '../infra/key-part';
+import type { ExternalProjection } from './projection-definition';
 
 type WebhookReceived = DecodedEvent<Extract<OutboundEvent, { type: 'WebhookReceived' }>>;
 
@@ -28,4 +30,17 @@ export const archiveWebhook = async (s3: S3, bucket: string, event: WebhookRecei
     'X-Amz-Meta-Signature': event.data.signature,
     'X-Amz-Meta-Eventid': event.envelope.eventId,
   });
+};
+
+/** The archive writes objects only: the PUT is the whole of it, with no transaction open around it. */
+export const webhookArchive: ExternalProjection = {
+  kind: 'external',
+  name: 'webhook-archive',
+  topics: [OUTBOUND_MESSAGES_TOPIC],
+  handles: ['WebhookReceived'],
+  write:
+    ({ s3, archiveBucket }) =>
+    async (event) => {
+      if (event.type === 'WebhookReceived') await archiveWebhook(s3, archiveBucket, event);
+    },
 };

@@ -1,6 +1,5 @@
 import { createAmqpBridge } from '../bridges/amqp';
 import {
-  CONVERSATIONS_TOPIC,
   INBOUND_MESSAGES_TOPIC,
   META_WEBHOOKS_TOPIC,
   OUTBOUND_MESSAGES_TOPIC,
@@ -30,11 +29,8 @@ import {
   createOutboundProcessor,
   type OutboundProcessorOptions,
 } from '../processors/outbound/outbound-processor';
-import {
-  conversationMappingsProjection,
-  messageTrackingProjection,
-  webhookArchiveProjection,
-} from '../projections/projections';
+import { liveProjection } from '../projections/live-projection';
+import { consumerNameOf, PROJECTIONS } from '../projections/registry';
 import { ProjectionRunner } from '../projections/runtime/projection-runner';
 import type { Services } from './services';
 
@@ -71,15 +67,13 @@ export interface WorkerOptions {
   inboundConsumer?: { retryDelayMs?: (attempt: number) => number; maxInFlight?: number };
 }
 
-/** Every consumer group the bridge runs, with the topics it reads (before the deployment's prefix): for lag. */
-export const CONSUMERS: ReadonlyArray<{ name: string; topics: string[] }> = [
+/**
+ * Every consumer group the bridge runs, with the topics it reads (before the deployment's prefix): for lag. The
+ * projections' come from their registry.
+ */
+export const CONSUMERS: ReadonlyArray<{ name: string; topics: readonly string[] }> = [
   { name: 'processor.outbound', topics: [OUTBOUND_MESSAGES_TOPIC] },
-  {
-    name: 'projection.conversation-mappings',
-    topics: [CONVERSATIONS_TOPIC, OUTBOUND_MESSAGES_TOPIC, INBOUND_MESSAGES_TOPIC],
-  },
-  { name: 'projection.message-tracking', topics: [OUTBOUND_MESSAGES_TOPIC] },
-  { name: 'projection.webhook-archive', topics: [OUTBOUND_MESSAGES_TOPIC] },
+  ...PROJECTIONS.map((projection) => ({ name: consumerNameOf(projection), topics: projection.topics })),
   { name: 'processor.statuses', topics: [META_WEBHOOKS_TOPIC, OUTBOUND_MESSAGES_TOPIC] },
   { name: 'processor.receipts', topics: [OUTBOUND_MESSAGES_TOPIC] },
   { name: 'processor.inbound', topics: [META_WEBHOOKS_TOPIC, INBOUND_MESSAGES_TOPIC] },
@@ -127,21 +121,25 @@ export const buildWorkers = (
   }
 
   if (roles.has('projector')) {
-    for (const projection of [
-      conversationMappingsProjection(redis, logger),
-      messageTrackingProjection(),
-      webhookArchiveProjection(s3, config.S3_ARCHIVE_BUCKET),
-    ]) {
+    for (const definition of PROJECTIONS) {
+      const name = consumerNameOf(definition);
+      const projectionLogger = logger.child({ component: name });
+      const projection = liveProjection(definition, {
+        redis,
+        s3,
+        archiveBucket: config.S3_ARCHIVE_BUCKET,
+        logger: projectionLogger,
+      });
       const runner = new ProjectionRunner({
         pool,
         kafka,
-        logger: logger.child({ component: `projection.${projection.name}` }),
+        logger: projectionLogger,
         projection,
         topicPrefix: config.KAFKA_TOPIC_PREFIX,
-        groupId: groupId(config, `projection.${projection.name}`),
+        groupId: groupId(config, name),
       });
       workers.push({
-        name: `projection.${projection.name}`,
+        name,
         start: () => runner.start(),
         stop: () => runner.stop(),
         deadLetters: { source: projection.name, redeliver: (event) => runner.redeliver(event) },

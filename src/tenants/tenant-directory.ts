@@ -7,6 +7,7 @@ import { openCredential, sealedJson, toSealedJson } from './sealed-credentials';
 import { isIdentifier } from './tenant-input';
 import type { TenantRecord, TenantRepository } from './tenant-repository';
 import { keyPart } from '../infra/key-part';
+import { readCached, writeCached } from '../infra/redis-cache';
 
 /** TTLs of the original design: tenant config 1 h, WhatsApp credentials 24 h. */
 export const INTEGRATION_TTL_SECONDS = 3600;
@@ -225,28 +226,15 @@ export class TenantDirectory {
       .catch((error: Error) => this.logger.warn({ err: error.message }, 'could not invalidate tenant cache'));
   }
 
-  private async readCache<S extends z.ZodType>(key: string, schema: S, cache: CacheName) {
-    try {
-      const raw = await this.redis.get(key);
-      if (raw !== null) {
-        const parsed = schema.safeParse(JSON.parse(raw));
-        if (parsed.success) {
-          this.observe(cache, 'hit');
-          return parsed.data as z.output<S>;
-        }
-        this.logger.warn({ cache }, 'ignoring a cache entry of an unexpected shape');
-      }
-      this.observe(cache, 'miss');
-    } catch (error) {
-      this.observe(cache, 'error');
-      this.logger.debug({ cache, err: (error as Error).message }, 'cache unavailable, reading PostgreSQL');
-    }
-    return undefined;
+  private readCache<S extends z.ZodType>(key: string, schema: S, cache: CacheName) {
+    return readCached(this.redis, key, schema, {
+      cache,
+      logger: this.logger,
+      observe: (outcome) => this.observe(cache, outcome),
+    });
   }
 
-  private async writeCache(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    await this.redis
-      .set(key, JSON.stringify(value), 'EX', ttlSeconds)
-      .catch((error: Error) => this.logger.debug({ err: error.message }, 'cache write skipped'));
+  private writeCache(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    return writeCached(this.redis, key, value, ttlSeconds, { cache: 'tenant', logger: this.logger });
   }
 }

@@ -7,10 +7,8 @@ import { PostgresEventStore } from '../../src/events/store/postgres-event-store'
 import type { NewEvent } from '../../src/events/store/types';
 import { createPool } from '../../src/infra/postgres';
 import { rebuildTable } from '../../src/projections/rebuild/rebuild-table';
-import {
-  conversationMappingsTarget,
-  messageTrackingTarget,
-} from '../../src/projections/rebuild/table-targets';
+import { conversationMappings } from '../../src/projections/conversation-mappings';
+import { messageTracking } from '../../src/projections/message-tracking';
 import { createTestDatabase } from '../support/database';
 import { referenceReplay, rowsOf } from './support/reference';
 
@@ -109,7 +107,7 @@ describe('rebuild: set-based pages equal a one-at-a-time replay (real PostgreSQL
     ).rows[0] as unknown;
 
   it.each([1, 3, 7, 1000])('pages of %i events give the same tables and positions', async (pageSize) => {
-    for (const target of [conversationMappingsTarget, messageTrackingTarget]) {
+    for (const target of [conversationMappings, messageTracking]) {
       const shape = await shapeOf(target.table);
       const result = await rebuildTable(pool, target, { pageSize });
       // The replay's shortcuts (unlogged, sparse pages, indexes built at the end) do not outlive the swap.
@@ -144,7 +142,7 @@ describe('rebuild: set-based pages equal a one-at-a-time replay (real PostgreSQL
       `ALTER TABLE conversation_mappings ADD CONSTRAINT no_poison CHECK (wa_id <> 'poison') NOT VALID`,
     );
     try {
-      const result = await rebuildTable(pool, conversationMappingsTarget, { pageSize: 1000 });
+      const result = await rebuildTable(pool, conversationMappings, { pageSize: 1000 });
       expect(result).toMatchObject({ poisoned: 1, handled: 3 + 40 + 1 + 1 });
       const { rows } = await pool.query<{ conversation_id: string; wa_id: string }>(
         'SELECT conversation_id, wa_id FROM conversation_mappings ORDER BY wa_id',

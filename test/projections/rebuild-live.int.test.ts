@@ -1,9 +1,7 @@
 import { startPipeline, type TestPipeline } from '../support/pipeline';
 import { rebuildProjection } from '../../src/projections/rebuild/rebuild-projection';
-import {
-  conversationMappingsTarget,
-  messageTrackingTarget,
-} from '../../src/projections/rebuild/table-targets';
+import { conversationMappings } from '../../src/projections/conversation-mappings';
+import { messageTracking } from '../../src/projections/message-tracking';
 import { waitCaughtUp } from '../support/caught-up';
 import { positionsOf, referenceReplay, rowsOf } from './support/reference';
 import { postWebhook, setUpTenant, TENANT, textWebhook } from './support/traffic';
@@ -102,7 +100,7 @@ describe('projection rebuild under live traffic (real services)', () => {
     expect(reads).toBeGreaterThan(readsDuringRebuild);
     expect(failures).toEqual([]);
 
-    for (const target of [conversationMappingsTarget, messageTrackingTarget]) {
+    for (const target of [conversationMappings, messageTracking]) {
       const reference = await referenceReplay(pool, target);
       expect(await rowsOf(pool, target.table)).toEqual(await rowsOf(pool, reference.table));
       // Positions handed over and then advanced by the live runner: exactly one per stream, none missing.

@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
+import type { z } from 'zod';
 import type { Logger } from '../../infra/logger';
+import { readCached } from '../../infra/redis-cache';
 import {
   cachedConversation,
   cachedCustomer,
@@ -121,23 +123,12 @@ export class MappingResolver {
     return rows[0]?.last_inbound_at?.toISOString();
   }
 
-  private async read<T>(
-    key: string,
-    schema: { safeParse: (value: unknown) => { success: boolean; data?: T } },
-  ) {
-    try {
-      const raw = await this.redis.get(key);
-      const parsed = raw === null ? undefined : schema.safeParse(JSON.parse(raw));
-      if (parsed?.success) {
-        this.observe('hit');
-        return parsed.data;
-      }
-      this.observe('miss');
-    } catch (error) {
-      this.observe('error');
-      this.logger.debug({ err: (error as Error).message }, 'mapping cache unavailable');
-    }
-    return undefined;
+  private read<S extends z.ZodType>(key: string, schema: S) {
+    return readCached(this.redis, key, schema, {
+      cache: 'mapping',
+      logger: this.logger,
+      observe: this.observe,
+    });
   }
 }
 

@@ -6,7 +6,12 @@
  */
 import type { MetaStatusRecord } from '../../events/schemas/meta-webhook-received';
 
-const PROGRESS: Record<string, number> = { sent: 0, delivered: 1, read: 2, failed: 3 };
+/** Meta's delivery statuses, earliest first: the one order the processor and the read models move along. */
+export const STATUS_PROGRESS = ['sent', 'delivered', 'read', 'failed'] as const;
+
+const PROGRESS: Record<string, number> = Object.fromEntries(
+  STATUS_PROGRESS.map((status, rank) => [status, rank]),
+);
 
 const progressOf = (status: string): number => PROGRESS[status] ?? Number.MAX_SAFE_INTEGER;
 

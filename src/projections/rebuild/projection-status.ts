@@ -63,7 +63,7 @@ const relayStatus = async (pool: Pool, name: string, now: number): Promise<Statu
 
 const consumerStatus = async (
   deps: StatusDeps,
-  consumer: { name: string; topics: string[] },
+  consumer: { name: string; topics: readonly string[] },
   now: number,
 ): Promise<StatusEntry> => {
   const groupId = `${deps.topicPrefix}${consumer.name}`;

@@ -1,47 +1,31 @@
-import type { Redis } from 'ioredis';
-import type { Client as S3 } from 'minio';
 import type { Pool } from 'pg';
+import type { ProjectionDeps } from '../projection-definition';
+import { findProjection, PROJECTIONS } from '../registry';
 import type { RebuildProgress } from './progress';
-import { rebuildWebhookArchive, type ArchiveRebuildResult } from './rebuild-archive';
+import { rebuildExternal, type ExternalRebuildResult } from './rebuild-external';
 import { rebuildTable, type TableRebuildOptions, type TableRebuildResult } from './rebuild-table';
-import { conversationMappingsTarget, messageTrackingTarget } from './table-targets';
-import { warmMappingCache } from './warm-mapping-cache';
 
-export const REBUILDABLE = ['conversation-mappings', 'message-tracking', 'webhook-archive'] as const;
-export type RebuildableProjection = (typeof REBUILDABLE)[number];
+/** Every registered projection can be rebuilt. */
+export const REBUILDABLE: readonly string[] = PROJECTIONS.map((projection) => projection.name);
 
-export const isRebuildable = (name: string): name is RebuildableProjection =>
-  (REBUILDABLE as readonly string[]).includes(name);
+export const isRebuildable = (name: string): boolean => findProjection(name) !== undefined;
 
-export interface RebuildDeps {
+export interface RebuildDeps extends ProjectionDeps {
   pool: Pool;
-  redis: Redis;
-  s3: S3;
-  archiveBucket: string;
   progress?: RebuildProgress;
   table?: Omit<TableRebuildOptions, 'progress'>;
 }
 
-export type RebuildResult = (TableRebuildResult & { cacheKeysWritten?: number }) | ArchiveRebuildResult;
+export type RebuildResult = (TableRebuildResult & { cacheKeysWritten?: number }) | ExternalRebuildResult;
 
 /** Rebuilds one projection from the event store while the service keeps running. */
-export const rebuildProjection = async (
-  name: RebuildableProjection,
-  deps: RebuildDeps,
-): Promise<RebuildResult> => {
-  const options = { ...deps.table, ...(deps.progress ? { progress: deps.progress } : {}) };
-  switch (name) {
-    case 'conversation-mappings': {
-      const result = await rebuildTable(deps.pool, conversationMappingsTarget, options);
-      return { ...result, cacheKeysWritten: await warmMappingCache(deps.pool, deps.redis) };
-    }
-    case 'message-tracking':
-      return rebuildTable(deps.pool, messageTrackingTarget, options);
-    case 'webhook-archive':
-      return rebuildWebhookArchive(deps.pool, deps.s3, deps.archiveBucket, {
-        ...(deps.progress ? { progress: deps.progress } : {}),
-      });
-  }
+export const rebuildProjection = async (name: string, deps: RebuildDeps): Promise<RebuildResult> => {
+  const definition = findProjection(name);
+  if (!definition) throw new Error(`unknown projection ${name}; one of ${REBUILDABLE.join(', ')}`);
+  const progress = deps.progress ? { progress: deps.progress } : {};
+  if (definition.kind === 'external') return rebuildExternal(deps.pool, definition, deps, progress);
+  const result = await rebuildTable(deps.pool, definition, { ...deps.table, ...progress });
+  return { ...result, ...(await definition.afterRebuild?.(deps.pool, deps)) };
 };
 
 /** `all`: one after the other, so that each has the database to itself. */

@@ -2,18 +2,6 @@ import type { PoolClient } from 'pg';
 import type { DecodedEvent } from '../../events/decode';
 import type { DomainEvent } from '../../events/registry';
 import type { Handlers } from '../runtime/define-projection';
-import {
-  applyConversationsLinked,
-  applyInboundPosted,
-  applyMappingsResolved,
-} from '../conversation-mappings';
-import {
-  applyDeliveries,
-  applyMessagesFailed,
-  applyMessagesSent,
-  applyReads,
-  applyStatusesSent,
-} from '../message-tracking';
 
 type Decoded<T extends DomainEvent['type']> = DecodedEvent<Extract<DomainEvent, { type: T }>>;
 
@@ -45,50 +33,6 @@ export interface TableTarget {
   table: string;
   handlers: TableHandlers;
 }
-
-export const conversationMappingsTarget: TableTarget = {
-  name: 'conversation-mappings',
-  table: 'conversation_mappings',
-  handlers: {
-    ConversationLinked: {
-      applyMany: applyConversationsLinked,
-      rowKey: (event) => `${event.envelope.tenantId}/${event.data.conversationId}`,
-    },
-    MappingResolved: {
-      applyMany: applyMappingsResolved,
-      rowKey: (event) => `${event.envelope.tenantId}/${event.envelope.conversationId ?? ''}`,
-      // last_activity_at = GREATEST(last_activity_at, at): applying both is applying the later time.
-      absorb: (earlier, later) =>
-        Date.parse(later.envelope.occurredAt) >= Date.parse(earlier.envelope.occurredAt) ? later : earlier,
-    },
-    InboundPostedToGenesys: {
-      applyMany: applyInboundPosted,
-      // A message without a conversation touches no row: a key of its own keeps it out of every other's way.
-      rowKey: (event) =>
-        event.data.conversationId === undefined
-          ? event.envelope.streamId
-          : `${event.envelope.tenantId}/${event.data.conversationId}`,
-    },
-  },
-};
-
-export const messageTrackingTarget: TableTarget = {
-  name: 'message-tracking',
-  table: 'message_tracking',
-  handlers: {
-    MessageSent: { applyMany: applyMessagesSent, rowKey: (event) => event.data.wamid },
-    StatusSent: { applyMany: applyStatusesSent, rowKey: (event) => event.data.wamid },
-    Delivered: { applyMany: applyDeliveries, rowKey: (event) => event.data.wamid },
-    Read: { applyMany: applyReads, rowKey: (event) => event.data.wamid },
-    // Without a wamid it touches no row at all: a key of its own keeps it out of every other event's way.
-    MessageFailed: {
-      applyMany: applyMessagesFailed,
-      rowKey: (event) => event.data.wamid ?? event.envelope.streamId,
-    },
-  },
-};
-
-export const TABLE_TARGETS: readonly TableTarget[] = [conversationMappingsTarget, messageTrackingTarget];
 
 /**
  * The live projection's handlers for a target: each event a batch of one, into the live table. Live and rebuild

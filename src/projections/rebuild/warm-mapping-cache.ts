@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
-import { conversationKey, MAPPING_TTL_SECONDS, waIdKey } from '../mapping-cache';
+import { conversationEntry, customerEntry, MAPPING_TTL_SECONDS, type MappingEntry } from '../mapping-cache';
 
 interface MappingRow {
   tenant_id: string;
@@ -17,22 +17,14 @@ interface Direction {
   /** SELECT … WHERE (tenant_id, <second key column>) > ($1, $2) ORDER BY … LIMIT $3 */
   query: string;
   after: (row: MappingRow) => [string, string];
-  entry: (row: MappingRow) => [key: string, value: unknown];
+  entry: (entry: MappingEntry) => [key: string, value: string];
 }
 
 const byConversation: Direction = {
   query: `SELECT ${COLUMNS} FROM conversation_mappings
            WHERE (tenant_id, conversation_id) > ($1, $2) ORDER BY tenant_id, conversation_id LIMIT $3`,
   after: (row) => [row.tenant_id, row.conversation_id],
-  entry: (row) => [
-    conversationKey(row.tenant_id, row.conversation_id),
-    {
-      waId: row.wa_id,
-      tenantId: row.tenant_id,
-      contactName: row.contact_name,
-      phoneNumberId: row.phone_number_id,
-    },
-  ],
+  entry: conversationEntry,
 };
 
 // The customer direction names the conversation the resolver's cache-aside fill would pick: the latest activity.
@@ -40,17 +32,15 @@ const byCustomer: Direction = {
   query: `SELECT DISTINCT ON (tenant_id, wa_id) ${COLUMNS} FROM conversation_mappings
            WHERE (tenant_id, wa_id) > ($1, $2) ORDER BY tenant_id, wa_id, last_activity_at DESC LIMIT $3`,
   after: (row) => [row.tenant_id, row.wa_id],
-  entry: (row) => [
-    waIdKey(row.tenant_id, row.wa_id),
-    { conversationId: row.conversation_id, tenantId: row.tenant_id },
-  ],
+  entry: customerEntry,
 };
 
 /**
  * After conversation_mappings is rebuilt, both Redis directions are written again from the new table. A cache
  * miss would refill them too, but an entry written from a broken table would otherwise be served for up to its
  * TTL; overwriting every key closes that window at once. Values are exactly what the live projection writes
- * through (mapping-cache.ts). Keyset pages, one Redis pipeline per page. Returns the keys written.
+ * through: the same entry functions (mapping-cache.ts). Keyset pages, one Redis pipeline per page. Returns the
+ * keys written.
  */
 export const warmMappingCache = async (pool: Pool, redis: Redis, pageSize = 5000): Promise<number> =>
   (await warmDirection(pool, redis, byConversation, pageSize)) +
@@ -64,8 +54,14 @@ const warmDirection = async (pool: Pool, redis: Redis, direction: Direction, pag
     if (rows.length === 0) return written;
     const pipeline = redis.pipeline();
     for (const row of rows) {
-      const [key, value] = direction.entry(row);
-      pipeline.set(key, JSON.stringify(value), 'EX', MAPPING_TTL_SECONDS);
+      const [key, value] = direction.entry({
+        tenantId: row.tenant_id,
+        conversationId: row.conversation_id,
+        waId: row.wa_id,
+        contactName: row.contact_name,
+        phoneNumberId: row.phone_number_id,
+      });
+      pipeline.set(key, value, 'EX', MAPPING_TTL_SECONDS);
     }
     await pipeline.exec();
     written += rows.length;

@@ -1,11 +1,12 @@
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { StoredEvent } from '../../events/store/types';
+import type { ApplyOutcome } from './apply-event';
 
 /**
  * Applies one event to the read model, inside the transaction that also records the stream position. Writes made
- * through `tx` take effect exactly once; anything else a handler does (a Redis write, an S3 put) may happen more
- * than once, because a failed transaction, a transient error or a redelivery runs the handler again. Keep such
- * effects idempotent.
+ * through `tx` take effect exactly once. A handler makes no network call besides `tx` (Redis, S3, HTTP): the
+ * transaction would stay open across it, and an open transaction holds back the relay's $all cursor for everyone.
+ * Such writes belong in `applyMany`, outside the transaction.
  */
 export type EventHandler<E> = (event: E, tx: PoolClient) => Promise<void>;
 
@@ -22,12 +23,24 @@ export interface Projection<E extends { type: string }> {
   handlers: Handlers<E>;
   /** Validation and upcasting of a stored event before its handler sees it; throwing dead-letters the event. */
   decode: (event: StoredEvent) => E;
+  /**
+   * Optional: how a run of one partition's events is applied, in place of a handler call per event (applyBatch).
+   * Set-based projections apply a run in a few statements; ones that write outside PostgreSQL, outside any
+   * transaction. Returns an outcome per event, in order.
+   */
+  applyMany?: BatchApply;
+  /** Optional: how an operator's retry of a dead letter is applied, in place of the handler in a transaction. */
+  reapply?: (pool: Pool, event: StoredEvent) => Promise<void>;
 }
+
+export type BatchApply = (pool: Pool, events: StoredEvent[]) => Promise<ApplyOutcome[]>;
 
 interface Definition<E extends { type: string }> {
   name: string;
-  topics: string[];
+  topics: readonly string[];
   handlers: Handlers<E>;
+  applyMany?: BatchApply;
+  reapply?: (pool: Pool, event: StoredEvent) => Promise<void>;
 }
 
 /** A projection over raw stored events, or, with `decode`, over decoded (validated, upcast) events. */
@@ -46,7 +59,14 @@ export function defineProjection<E extends { type: string }>(
   if (definition.topics.length === 0) throw new Error(`Projection ${definition.name} reads no topic`);
   // Without a decode hook the overloads guarantee E is StoredEvent.
   const decode = definition.decode ?? ((event: StoredEvent) => event as unknown as E);
-  return { name: definition.name, topics: [...definition.topics], handlers: definition.handlers, decode };
+  return {
+    name: definition.name,
+    topics: [...definition.topics],
+    handlers: definition.handlers,
+    decode,
+    ...(definition.applyMany ? { applyMany: definition.applyMany } : {}),
+    ...(definition.reapply ? { reapply: definition.reapply } : {}),
+  };
 }
 
 /** The handler for a stored event's type, if the projection has one. */

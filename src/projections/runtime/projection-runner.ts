@@ -57,7 +57,10 @@ export class ProjectionRunner<E extends { type: string }> {
     event: StoredEvent,
   ): Promise<{ outcome: 'handled' } | { outcome: 'failed'; error: string }> {
     try {
-      await reapplyDeadLettered(this.deps.pool, this.deps.projection, event);
+      const { projection, pool } = this.deps;
+      await (projection.reapply
+        ? projection.reapply(pool, event)
+        : reapplyDeadLettered(pool, projection, event));
       return { outcome: 'handled' };
     } catch (error) {
       return { outcome: 'failed', error: describeError(error) };
@@ -177,7 +180,9 @@ export class ProjectionRunner<E extends { type: string }> {
       });
       this.stats.deadLettered++;
     }
-    const outcomes = await applyBatch(pool, projection, events);
+    const outcomes = await (projection.applyMany
+      ? projection.applyMany(pool, events)
+      : applyBatch(pool, projection, events));
     outcomes.forEach((result, index) => {
       if (result.outcome !== 'dead-lettered') {
         this.stats[result.outcome]++;

@@ -50,3 +50,32 @@ export const insertDeadLetterQuery = (letter: DeadLetter): QueryConfig => ({
     JSON.stringify(letter.payload ?? null),
   ],
 });
+
+/**
+ * The set-based claim of a batch: raises the projection's position of every stream in the batch to the batch's
+ * last, and returns each stream's position from before, so that the caller applies exactly the events above it.
+ * A data-modifying statement: its lock on projection_positions is taken before its snapshot, so a rebuild's swap
+ * (LOCK … SHARE ROW EXCLUSIVE) holds it back until the handed-over positions are visible (see rebuild/swap.ts).
+ * Rows are locked in stream order, so two claimers of overlapping batches cannot deadlock.
+ */
+export const claimPositionsQuery = (
+  projection: string,
+  streams: readonly string[],
+  positions: readonly number[],
+): QueryConfig => ({
+  name: 'projection_claim_positions',
+  text: `WITH batch AS (
+      SELECT stream_id, max(position) AS position FROM unnest($2::text[], $3::bigint[]) AS u (stream_id, position)
+       GROUP BY stream_id),
+    before AS (
+      SELECT p.stream_id, p.position FROM projection_positions p JOIN batch b USING (stream_id)
+       WHERE p.projection = $1),
+    claimed AS (
+      INSERT INTO projection_positions AS p (projection, stream_id, position)
+      SELECT $1, stream_id, position FROM batch ORDER BY stream_id
+      ON CONFLICT (projection, stream_id) DO UPDATE SET position = EXCLUDED.position
+        WHERE p.position < EXCLUDED.position
+      RETURNING p.stream_id)
+    SELECT b.stream_id, coalesce(before.position, 0)::text AS position FROM batch b LEFT JOIN before USING (stream_id)`,
+  values: [projection, streams, positions],
+});
