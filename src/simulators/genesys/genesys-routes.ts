@@ -25,7 +25,7 @@ export interface GenesysRouteState {
   onChange: () => void;
 }
 
-export type GenesysRoute = 'token' | 'download' | 'receipt' | 'inbound-message';
+export type GenesysRoute = 'token' | 'download' | 'receipt' | 'inbound-message' | 'structured-response';
 
 /** Fault scopes of a request, most specific first: route and key (attachment or integration id), route, all. */
 export const genesysScopes = (route: GenesysRoute, key?: string): string[] => [
@@ -212,10 +212,81 @@ const inboundMessage = (
   const conversationId = state.conversations.get(customer) ?? randomUUID();
   state.conversations.set(customer, conversationId);
   const id = randomBytes(16).toString('hex');
-  state.inboundMessages.push({ integrationId, body, raw, receivedAt: new Date(), id, conversationId });
+  state.inboundMessages.push({
+    endpoint: 'message',
+    integrationId,
+    body,
+    raw,
+    receivedAt: new Date(),
+    id,
+    conversationId,
+  });
   state.onChange();
   const prefetch = request.query.prefetchConversationId === 'true';
   return json(202, { ...body, id, ...(prefetch ? { conversationId } : {}) });
+};
+
+const BUTTON_RESPONSE_TYPES = new Set(['Button', 'QuickReply', 'DatePicker', 'ListPicker']);
+
+/**
+ * POST …/inbound/open/structured/response: the customer pressed a button of a structured message. Genesys checks
+ * the body's shape (channel.from, buttonResponse with type, text and payload, originatingMessageId) and answers
+ * 202 with the normalized message; the conversation is the customer's, as for a message.
+ */
+const structuredResponse = (
+  state: GenesysRouteState,
+  request: FastifyRequest,
+  integrationId: string,
+): SimulatorAnswer => {
+  const refused = refuseBearer(state, request);
+  if (refused) return refused;
+  const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  let body: Record<string, unknown> | null;
+  try {
+    body = JSON.parse(raw.toString('utf8')) as Record<string, unknown> | null;
+  } catch {
+    return json(400, genesysErrorBody(400, 'The request body is not valid JSON.'));
+  }
+  const channel = body?.channel as { from?: { id?: unknown } } | undefined;
+  const button = body?.buttonResponse as Record<string, unknown> | undefined;
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    typeof channel?.from?.id !== 'string' ||
+    typeof button !== 'object' ||
+    !BUTTON_RESPONSE_TYPES.has(String(button.type)) ||
+    typeof button.text !== 'string' ||
+    typeof button.payload !== 'string' ||
+    typeof body.originatingMessageId !== 'string'
+  )
+    return json(
+      400,
+      genesysErrorBody(
+        400,
+        'A structured response needs channel.from.id, buttonResponse {type, text, payload} and originatingMessageId.',
+      ),
+    );
+  const customer = `${integrationId}/${channel.from.id}`;
+  const conversationId = state.conversations.get(customer) ?? randomUUID();
+  state.conversations.set(customer, conversationId);
+  const id = randomBytes(16).toString('hex');
+  state.inboundMessages.push({
+    endpoint: 'structured/response',
+    integrationId,
+    body,
+    raw,
+    receivedAt: new Date(),
+    id,
+    conversationId,
+  });
+  state.onChange();
+  return json(202, {
+    id,
+    channel: body.channel,
+    type: 'Structured',
+    direction: 'Inbound',
+    content: [{ contentType: 'ButtonResponse', buttonResponse: button }],
+  });
 };
 
 export const registerGenesysRoutes = (server: SimulatorServer, state: GenesysRouteState): void => {
@@ -246,6 +317,13 @@ export const registerGenesysRoutes = (server: SimulatorServer, state: GenesysRou
     (request, reply) =>
       server.answer(request, reply, genesysScopes('inbound-message', request.params.integrationId), () =>
         inboundMessage(state, request, request.params.integrationId),
+      ),
+  );
+  server.app.post<{ Params: { integrationId: string } }>(
+    '/api/v2/conversations/messages/:integrationId/inbound/open/structured/response',
+    (request, reply) =>
+      server.answer(request, reply, genesysScopes('structured-response', request.params.integrationId), () =>
+        structuredResponse(state, request, request.params.integrationId),
       ),
   );
 };
