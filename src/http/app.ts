@@ -14,6 +14,7 @@ import type { TenantDirectory } from '../tenants/tenant-directory';
 import { registerErrorHandler } from './errors';
 import { adminPlugin } from './plugins/admin';
 import { auditPlugin } from './plugins/audit';
+import { storedInboundMessageStreams } from './genesys-inbound-receipt';
 import { genesysWebhookPlugin } from './plugins/genesys-webhook';
 import { livenessPlugin, readinessPlugin } from './plugins/health';
 import { metaWebhookPlugin } from './plugins/meta-webhook';
@@ -85,7 +86,12 @@ export const buildPublicApp = async (deps: AppDeps): Promise<FastifyInstance> =>
   await app.register(livenessPlugin);
   await app.register(webhookLatencyPlugin, { metrics: deps.metrics });
   const storeTimeout = deps.webhookStoreTimeoutMs ? { storeTimeoutMs: deps.webhookStoreTimeoutMs } : {};
-  await app.register(genesysWebhookPlugin, { store: deps.store, directory: deps.directory, ...storeTimeout });
+  await app.register(genesysWebhookPlugin, {
+    store: deps.store,
+    directory: deps.directory,
+    inboundMessages: storedInboundMessageStreams(deps.pool),
+    ...storeTimeout,
+  });
   await app.register(metaWebhookPlugin, {
     store: deps.store,
     ...storeTimeout,
