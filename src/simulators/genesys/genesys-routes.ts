@@ -23,6 +23,8 @@ export interface GenesysRouteState {
   /** Origin of signed-download redirects; unset: a relative Location on the same host. */
   signedUrlOrigin: string | undefined;
   onChange: () => void;
+  /** Told of each inbound message or structured response once recorded (the sandbox's echo agent listens). */
+  onInbound: (message: RecordedInboundMessage) => void;
 }
 
 export type GenesysRoute = 'token' | 'download' | 'receipt' | 'inbound-message' | 'structured-response';
@@ -222,6 +224,7 @@ const inboundMessage = (
     conversationId,
   });
   state.onChange();
+  state.onInbound(state.inboundMessages.at(-1)!);
   const prefetch = request.query.prefetchConversationId === 'true';
   return json(202, { ...body, id, ...(prefetch ? { conversationId } : {}) });
 };
@@ -280,6 +283,7 @@ const structuredResponse = (
     conversationId,
   });
   state.onChange();
+  state.onInbound(state.inboundMessages.at(-1)!);
   return json(202, {
     id,
     channel: body.channel,
