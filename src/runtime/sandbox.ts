@@ -93,7 +93,12 @@ export const startSandbox = async (config: Config, logger: Logger): Promise<Sand
       const secretsFile = path.join(directory, 'secrets.env');
       const webhookUrl = `${publicUrl}/webhook/genesys`;
       const metaWebhookUrl = `${publicUrl}/webhook/meta`;
-      stopEcho = startEchoAgent(genesys, { webhookUrl, webhookSecret: secrets.webhookSecret, logger: log });
+      stopEcho = startEchoAgent(genesys, {
+        webhookUrl,
+        webhookSecret: secrets.webhookSecret,
+        logger: log,
+        linked: (conversationId) => conversationLinked(services, conversationId),
+      });
       const lines = secretsEnvLines(secrets.generated);
       const written = await writeSecretsFile(secretsFile, [
         ...lines,
@@ -125,6 +130,19 @@ export const startSandbox = async (config: Config, logger: Logger): Promise<Sand
       await Promise.all([meta.stop(), genesys.stop()]);
     },
   };
+};
+
+/** Until the demo tenant's conversation is in the read model (up to 10 s): the echo agent answers only then. */
+const conversationLinked = async (services: Services, conversationId: string): Promise<void> => {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const { rowCount } = await services.pool.query(
+      'SELECT 1 FROM conversation_mappings WHERE tenant_id = $1 AND conversation_id = $2',
+      [DEMO.tenantId, conversationId],
+    );
+    if (rowCount) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 };
 
 /** An Open Messaging outbound text webhook, shaped like Genesys' own, for the demo conversation. */

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { postGenesysWebhook } from '../support/genesys-webhooks';
 import { fixtureJson } from '../support/fixtures';
 import { startPipeline, type TestPipeline } from '../support/pipeline';
+import { outboundStreamId } from '../../src/events/schemas/stream-ids';
+import { streamEvents } from '../support/streams';
 import { waitFor } from '../support/wait';
 
 // Consumers joining their groups take a few seconds on a fresh namespace.
@@ -27,7 +29,20 @@ describe('a customer pressing a quick reply button the agent sent', () => {
       customer: { waId, name: 'Kofi' },
       messages: [text],
     });
-    return waitFor('the message at Genesys', async () => fromCustomer(waId)[before]?.conversationId, 60_000);
+    const conversationId = await waitFor(
+      'the message at Genesys',
+      async () => fromCustomer(waId)[before]?.conversationId,
+      60_000,
+    );
+    // The agent answers once the bridge has linked the conversation (as the agent's desktop would show it).
+    await waitFor('the conversation linked', async () => {
+      const { rowCount } = await pipeline.connections.pool.query(
+        'SELECT 1 FROM conversation_mappings WHERE tenant_id = $1 AND conversation_id = $2',
+        [TENANT, conversationId],
+      );
+      return rowCount ? true : undefined;
+    });
+    return conversationId;
   };
 
   /** The agent answers with quick replies (a Structured Genesys message); answers its id and the wamid sent. */
@@ -62,7 +77,13 @@ describe('a customer pressing a quick reply button the agent sent', () => {
             message.waId.replace(/^\+/, '') === waId && JSON.stringify(message.body).includes(messageText),
         ),
       60_000,
-    );
+    ).catch(async (error: Error) => {
+      // Say where the agent's message stopped: its stream tells.
+      const events = await streamEvents(pipeline.connections.pool, outboundStreamId(TENANT, messageId));
+      throw new Error(
+        `${error.message}; its stream: ${events.map((event) => event.type).join(', ') || 'empty'}`,
+      );
+    });
     expect(sent.type).toBe('interactive');
     return { messageId, wamid: sent.wamid };
   };

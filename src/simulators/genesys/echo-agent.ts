@@ -11,6 +11,11 @@ export interface EchoAgentOptions {
   /** The integration's webhook secret: the echo is signed like any Genesys webhook. */
   webhookSecret: string;
   logger: Logger;
+  /**
+   * Resolves once the bridge can answer in the conversation (it links it from the simulator's answer, a moment
+   * after): a person at a desktop sees the conversation only then. Default: at once.
+   */
+  linked?: (conversationId: string) => Promise<void>;
 }
 
 /** What the customer said, for the echo: the text, or the label of the button they pressed. */
@@ -45,13 +50,15 @@ export const startEchoAgent = (genesys: GenesysSimulator, options: EchoAgentOpti
     });
     // After the simulator's answer: the bridge links the conversation from that answer.
     setImmediate(() => {
-      sendGenesysWebhook(options.webhookUrl, options.webhookSecret, body).then(
-        (delivery) =>
-          options.logger.info(
-            { conversationId: message.conversationId, status: delivery.status, text: `Echo: ${said}` },
-            'echo agent answered',
-          ),
-        (error: Error) => options.logger.warn({ err: error.message }, 'echo agent could not answer'),
-      );
+      (options.linked ?? (async () => undefined))(message.conversationId)
+        .then(() => sendGenesysWebhook(options.webhookUrl, options.webhookSecret, body))
+        .then(
+          (delivery) =>
+            options.logger.info(
+              { conversationId: message.conversationId, status: delivery.status, text: `Echo: ${said}` },
+              'echo agent answered',
+            ),
+          (error: Error) => options.logger.warn({ err: error.message }, 'echo agent could not answer'),
+        );
     });
   });
