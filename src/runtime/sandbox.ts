@@ -132,9 +132,12 @@ export const startSandbox = async (config: Config, logger: Logger): Promise<Sand
   };
 };
 
-/** Until the demo tenant's conversation is in the read model (up to 10 s): the echo agent answers only then. */
+/**
+ * Until the demo tenant's conversation is in the read model (up to 30 s, for a bridge still starting on a loaded
+ * machine): the echo agent answers only then.
+ */
 const conversationLinked = async (services: Services, conversationId: string): Promise<void> => {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const { rowCount } = await services.pool.query(
       'SELECT 1 FROM conversation_mappings WHERE tenant_id = $1 AND conversation_id = $2',

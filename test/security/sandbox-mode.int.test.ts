@@ -254,9 +254,16 @@ describe('bridge serve: sandbox only when asked, no fixed secrets', () => {
     const atGenesys = await waitFor('the customer message at the Genesys simulator', async () =>
       logged('Genesys simulator received a customer message'),
     );
-    const answered = await waitFor('the echo agent answer', async () => logged('echo agent answered'));
-    const delivered = await waitFor('the echo at the simulated customer', async () =>
-      logged('Meta simulator received a WhatsApp message'),
+    // Generous: the first messages of a fresh bridge wait for its consumers to join, slow on a loaded machine.
+    const answered = await waitFor(
+      'the echo agent answer',
+      async () => logged('echo agent answered'),
+      60_000,
+    );
+    const delivered = await waitFor(
+      'the echo at the simulated customer',
+      async () => logged('Meta simulator received a WhatsApp message'),
+      60_000,
     );
     expect(atGenesys.text).toBe('Hi');
     expect(answered.text).toBe('Echo: Hi');
