@@ -15,6 +15,7 @@ import type { TenantDirectory } from '../tenants/tenant-directory';
 import { registerErrorHandler } from './errors';
 import { adminPlugin } from './plugins/admin';
 import { auditPlugin } from './plugins/audit';
+import { storedInboundMessageStreams } from './genesys-inbound-receipt';
 import { genesysWebhookPlugin } from './plugins/genesys-webhook';
 import { livenessPlugin, readinessPlugin } from './plugins/health';
 import { metaWebhookPlugin } from './plugins/meta-webhook';
@@ -98,6 +99,7 @@ export const buildPublicApp = async (deps: AppDeps): Promise<FastifyInstance> =>
     store: deps.webhookStore,
     directory: deps.directory,
     storeOutage,
+    inboundMessages: storedInboundMessageStreams(deps.webhookPool),
     ...storeTimeout,
   });
   await app.register(metaWebhookPlugin, {

@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { Config } from '../infra/config';
 import type { Logger } from '../infra/logger';
 import { GenesysSimulator } from '../simulators/genesys';
-import { MetaSimulator } from '../simulators/meta';
+import { startEchoAgent } from '../simulators/genesys/echo-agent';
+import { outboundTextWebhook } from '../simulators/genesys/outbound-text-webhook';
+import { MetaSimulator, type InboundWebhookInput } from '../simulators/meta';
 import { generateSandboxSecrets, secretsEnvLines, writeSecretsFile } from './sandbox-secrets';
 import type { Services } from './services';
 
@@ -38,6 +40,7 @@ export const startSandbox = async (config: Config, logger: Logger): Promise<Sand
   const genesys = new GenesysSimulator({ clients: { [DEMO.clientId]: secrets.genesysClientSecret } });
   await Promise.all([meta.start(), genesys.start()]);
   const log = logger.child({ component: 'sandbox' });
+  let stopEcho: () => void = () => undefined;
   let seen = 0;
   const announce = setInterval(() => {
     for (const message of meta.sentMessages.slice(seen)) {
@@ -89,8 +92,19 @@ export const startSandbox = async (config: Config, logger: Logger): Promise<Sand
       const directory = path.resolve(config.BRIDGE_SANDBOX_DIR);
       const secretsFile = path.join(directory, 'secrets.env');
       const webhookUrl = `${publicUrl}/webhook/genesys`;
+      const metaWebhookUrl = `${publicUrl}/webhook/meta`;
+      stopEcho = startEchoAgent(genesys, {
+        webhookUrl,
+        webhookSecret: secrets.webhookSecret,
+        logger: log,
+        linked: (conversationId) => conversationLinked(services, conversationId),
+      });
       const lines = secretsEnvLines(secrets.generated);
-      const written = await writeSecretsFile(secretsFile, [...lines, `SANDBOX_WEBHOOK_URL=${webhookUrl}`])
+      const written = await writeSecretsFile(secretsFile, [
+        ...lines,
+        `SANDBOX_WEBHOOK_URL=${webhookUrl}`,
+        `SANDBOX_META_WEBHOOK_URL=${metaWebhookUrl}`,
+      ])
         .then(() => writeFile(path.join(directory, 'demo-webhook.json'), demoWebhook()))
         .then(
           () => `also written to ${secretsFile} (mode 600), which ./scripts/send-demo-webhook.sh reads`,
@@ -104,36 +118,51 @@ export const startSandbox = async (config: Config, logger: Logger): Promise<Sand
           `${written}.\n\n` +
           `Send a signed Genesys webhook through the whole pipeline with:\n\n` +
           `  ./scripts/send-demo-webhook.sh "Hello from the sandbox"\n\n` +
-          `(it POSTs to ${webhookUrl}; watch for "Meta simulator received a WhatsApp message")`,
+          `(it POSTs to ${webhookUrl}; watch for "Meta simulator received a WhatsApp message")\n\n` +
+          `Or play the customer; a built-in echo agent answers in Genesys:\n\n` +
+          `  ./scripts/send-demo-webhook.sh --inbound "Hi"\n\n` +
+          `(a signed Meta webhook to ${metaWebhookUrl}; watch for "echo agent answered")`,
       );
     },
     stop: async () => {
+      stopEcho();
       clearInterval(announce);
       await Promise.all([meta.stop(), genesys.stop()]);
     },
   };
 };
 
+/**
+ * Until the demo tenant's conversation is in the read model (up to 30 s, for a bridge still starting on a loaded
+ * machine): the echo agent answers only then.
+ */
+const conversationLinked = async (services: Services, conversationId: string): Promise<void> => {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const { rowCount } = await services.pool.query(
+      'SELECT 1 FROM conversation_mappings WHERE tenant_id = $1 AND conversation_id = $2',
+      [DEMO.tenantId, conversationId],
+    );
+    if (rowCount) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+};
+
 /** An Open Messaging outbound text webhook, shaped like Genesys' own, for the demo conversation. */
 export const demoWebhook = (text = 'Hello from the sandbox', messageId = `demo-${Date.now()}`) =>
-  `${JSON.stringify(
-    {
-      id: messageId,
-      channel: {
-        id: DEMO.integrationId,
-        platform: 'Open',
-        type: 'Private',
-        messageId,
-        to: { id: DEMO.waId, idType: 'Opaque' },
-        from: { nickname: 'Demo Agent', id: DEMO.integrationId, idType: 'Opaque' },
-        time: new Date().toISOString(),
-      },
-      conversationId: DEMO.conversationId,
-      direction: 'Outbound',
-      originatingEntity: 'Human',
-      type: 'Text',
-      text,
-    },
-    null,
-    2,
-  )}\n`;
+  outboundTextWebhook({
+    integrationId: DEMO.integrationId,
+    conversationId: DEMO.conversationId,
+    customerId: DEMO.waId,
+    text,
+    messageId,
+    nickname: 'Demo Agent',
+    originatingEntity: 'Human',
+  });
+
+/** The demo customer writing to the demo business number: what `send-demo-webhook.sh --inbound` posts. */
+export const demoInboundWebhook = (text: string): InboundWebhookInput => ({
+  customer: { waId: DEMO.waId, name: DEMO.contactName },
+  phoneNumberId: DEMO.phoneNumberId,
+  messages: [text],
+});

@@ -8,6 +8,7 @@ import {
 } from '../events/relay/topic-routing';
 import { storedMediaResolver, type InboundMediaResolver } from '../processors/inbound/inbound-media-resolver';
 import { inboundMediaSettingsFrom } from '../processors/inbound/inbound-media';
+import { indexedOriginatingMessages } from '../processors/inbound/originating-messages';
 import { InboundPoster, type InboundPosterSettings } from '../processors/inbound/inbound-poster';
 import { TypingRelay } from '../processors/outbound/typing-relay';
 import { InboundReadMarker, type InboundReadMarkerSettings } from '../processors/inbound/inbound-read-marker';
@@ -289,6 +290,7 @@ export const buildWorkers = (
           },
           logger.child({ component: 'processor.inbound' }),
         ),
+        indexedOriginatingMessages(pool),
       ),
       ...options.inboundConsumer,
       topicPrefix: config.KAFKA_TOPIC_PREFIX,

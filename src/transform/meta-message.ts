@@ -4,12 +4,17 @@
  * so that each one is assignable to the Meta client's open envelope (`src/clients/meta`).
  */
 
+/**
+ * Whom Meta delivers to: `to`, the phone number (E.164 with a leading '+'); or `recipient`, a business-scoped
+ * user id (BSUID), for a customer whose number the bridge does not know. Meta takes `to` when both are present,
+ * so a body carries exactly one of them.
+ */
+export type MetaAddress = { to: string; recipient?: never } | { recipient: string; to?: never };
+
 /** Fields every message we send carries. */
-export type MetaEnvelope = {
+export type MetaEnvelope = MetaAddress & {
   messaging_product: 'whatsapp';
   recipient_type: 'individual';
-  /** E.164 with a leading '+'. */
-  to: string;
   /**
    * Echoed back by Meta in every status webhook for this message (max 512 characters). The caller puts the
    * Genesys message id here, so a send whose outcome was never learned is matched to Meta's status, not re-sent.

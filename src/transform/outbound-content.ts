@@ -69,9 +69,11 @@ export interface OutboundContent {
 }
 
 /** The customer, as resolved from the conversation mapping. */
-export interface Recipient {
-  waId: string;
-}
+/**
+ * Whom a message goes to: a WhatsApp id (phone number), or — for a customer known only by a business-scoped user
+ * id (Meta, 2026: usernames hide the number) — that id.
+ */
+export type Recipient = { waId: string; userId?: undefined } | { userId: string; waId?: undefined };
 
 /**
  * The attachment after the processor stored it: Meta fetches `link` (a presigned URL) or uses `mediaId` (an

@@ -1,4 +1,6 @@
 import { META_LIMITS } from './meta-limits';
+import type { MetaAddress } from './meta-message';
+import type { Recipient } from './outbound-content';
 
 export type RecipientResult = { ok: true; to: string } | { ok: false; message: string };
 
@@ -25,4 +27,26 @@ export const toE164 = (waId: string): RecipientResult => {
     };
   }
   return { ok: true, to: `+${digits}` };
+};
+
+/** A business-scoped user id as Meta writes it: a country code, a period, an alphanumeric string (US.1349…). */
+const BSUID = /^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/;
+
+/**
+ * The address of a send: `to` (E.164) for a customer with a WhatsApp id; `recipient` (the BSUID, as Meta gave it)
+ * for one known only by a business-scoped user id.
+ */
+export const metaAddress = (
+  recipient: Recipient,
+): { ok: true; address: MetaAddress } | { ok: false; message: string } => {
+  if (recipient.waId !== undefined) {
+    const to = toE164(recipient.waId);
+    return to.ok ? { ok: true, address: { to: to.to } } : to;
+  }
+  if (!BSUID.test(recipient.userId))
+    return {
+      ok: false,
+      message: `user id ${JSON.stringify(recipient.userId)} is not a business-scoped user id`,
+    };
+  return { ok: true, address: { recipient: recipient.userId } };
 };

@@ -56,6 +56,27 @@ describe('toMetaMessages', () => {
     });
   });
 
+  it('addresses a customer known only by a business-scoped user id with `recipient`, never `to`', () => {
+    const result = toMetaMessages(message({ text: 'Hello' }), { userId: 'US.13491208655302741918' });
+    expect(result).toEqual({
+      ok: true,
+      messages: [
+        {
+          messaging_product: 'whatsapp',
+          recipient_type: 'individual',
+          recipient: 'US.13491208655302741918',
+          type: 'text',
+          text: { preview_url: false, body: 'Hello' },
+        },
+      ],
+      notes: [],
+    });
+    expect(toMetaMessages(message({ text: 'Hello' }), { userId: '13491208655302741918' })).toMatchObject({
+      ok: false,
+      reason: 'InvalidRecipient',
+    });
+  });
+
   it('fails NotSendable for Receipt and Event messages, before looking at anything else', () => {
     expect(toMetaMessages(message({ messageType: 'Receipt', isSendable: false }), { waId: 'bad' })).toEqual({
       ok: false,

@@ -1,12 +1,12 @@
 /**
  * A Genesys outbound message → the Meta messages that carry it to the customer, in send order. Pure: the
- * caller has already resolved the wa_id and stored any attachment.
+ * caller has already resolved the customer (wa_id, or business-scoped user id) and stored any attachment.
  */
 import { META_LIMITS } from './meta-limits';
 import type { MetaEnvelope } from './meta-message';
 import type { OutboundContent, Recipient, StoredMedia, TransformOptions } from './outbound-content';
 import { planContents } from './plan-contents';
-import { toE164 } from './recipient';
+import { metaAddress } from './recipient';
 import { failure, type TransformResult } from './transform-result';
 
 /**
@@ -26,8 +26,8 @@ export const toMetaMessages = (
   if (!content.isSendable) {
     return failure('NotSendable', `${content.messageType} messages are recorded, never sent to WhatsApp`);
   }
-  const to = toE164(recipient.waId);
-  if (!to.ok) return failure('InvalidRecipient', to.message);
+  const address = metaAddress(recipient);
+  if (!address.ok) return failure('InvalidRecipient', address.message);
   const callback = options.bizOpaqueCallbackData;
   if (callback !== undefined && (callback === '' || callback.length > META_LIMITS.callbackData)) {
     return failure(
@@ -48,7 +48,7 @@ export const toMetaMessages = (
   const envelope: MetaEnvelope = {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
-    to: to.to,
+    ...address.address,
     ...(callback === undefined ? {} : { biz_opaque_callback_data: callback }),
   };
   return {

@@ -105,4 +105,65 @@ describe('the 24-hour window, known in advance', () => {
       expect.objectContaining({ body: 'Here is your answer' }),
     ]);
   });
+
+  it("sends the tenant's default template instead when the agent writes outside the window", async () => {
+    const tenantId = 'tenant-window-default';
+    const integrationId = 'int-window-default';
+    const phoneNumberId = '106540352249999';
+    const secret = 'window-default-webhook-secret';
+    const accessToken = 'window-default-whatsapp-token';
+    pipeline.meta.addPhoneNumber(phoneNumberId, accessToken);
+    await pipeline.addTenant({
+      tenantId,
+      integrationId,
+      region: 'mypurecloud.com',
+      webhookSecret: secret,
+      whatsapp: {
+        phoneNumberId,
+        accessToken,
+        defaultTemplateName: 'agent_follow_up',
+        defaultTemplateLanguage: 'en_US',
+      },
+    });
+    const waId = '447700900303';
+    const timestamp = String(Math.floor(Date.now() / 1000) - 25 * HOUR_S);
+    await pipeline.meta.sendInboundWebhook(target, pipeline.config.META_APP_SECRET!, {
+      phoneNumberId,
+      customer: { waId, name: 'Customer' },
+      messages: [{ type: 'text', id: 'wamid.window-default-25h', timestamp, text: { body: 'Hello' } }],
+    });
+    const conversationId = await waitFor(
+      'the last inbound time in the read model',
+      async () => {
+        const { rows } = await pipeline.connections.pool.query<{ conversation_id: string }>(
+          `SELECT conversation_id FROM conversation_mappings
+            WHERE tenant_id = $1 AND wa_id = $2 AND last_inbound_at IS NOT NULL`,
+          [tenantId, waId],
+        );
+        return rows[0]?.conversation_id;
+      },
+      60_000,
+    );
+
+    const reply = genesysTextWebhook({ tenantId, conversationId, text: 'Sorry for the wait' });
+    const body = JSON.parse(reply.body) as { channel: Record<string, unknown> };
+    const signed = JSON.stringify({ ...body, channel: { ...body.channel, id: integrationId } });
+    expect((await postGenesysWebhook(pipeline.app, secret, signed)).statusCode).toBe(200);
+    await waitForSettled(pipeline.connections.pool, reply.streamId, ['MessageSent', 'MessageFailed']);
+
+    const events = await streamEvents(pipeline.connections.pool, reply.streamId);
+    expect(events.map((event) => event.type)).toContain('MessageSent');
+    expect(events.find((event) => event.type === 'SendRequested')?.data).toMatchObject({
+      serviceWindow: { outcome: 'defaultTemplate' },
+      metaMessageType: 'template',
+    });
+    // The template, never the agent's free text, which WhatsApp would refuse outside the window.
+    expect(metaMessagesTo(waId).map((message) => message.body)).toEqual([
+      expect.objectContaining({
+        to: `+${waId}`,
+        type: 'template',
+        template: expect.objectContaining({ name: 'agent_follow_up', language: { code: 'en_US' } }),
+      }),
+    ]);
+  });
 });

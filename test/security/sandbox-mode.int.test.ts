@@ -217,4 +217,61 @@ describe('bridge serve: sandbox only when asked, no fixed secrets', () => {
     expect(await sendDemoWebhook(newSecret)).toBe(200);
     await stop(second);
   }, 300_000); // two bridge processes start and stop: minutes on a loaded 2-core machine
+
+  it('plays the customer with send-demo-webhook.sh --inbound: the echo agent answers and the answer reaches the customer', async () => {
+    const bridge = serve(['--sandbox']);
+    await bannerOf(bridge);
+    const secrets = Object.fromEntries(
+      (await readFile(path.join(sandboxDir, 'secrets.env'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    expect(secrets.SANDBOX_META_WEBHOOK_URL).toBe(`${baseUrl}/webhook/meta`);
+
+    // The script as a person runs it, with only the sandbox's secrets file for configuration.
+    const script = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'scripts/send-demo-webhook.ts'), '--inbound', 'Hi'],
+      {
+        env: { PATH: process.env.PATH ?? '', ...secrets },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: root,
+      },
+    );
+    let output = '';
+    script.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    expect(await new Promise((resolve) => script.once('exit', resolve))).toBe(0);
+    expect(output).toContain('→ HTTP 200');
+
+    const logged = (message: string) =>
+      bridge
+        .stdout()
+        .split('\n')
+        .filter((text) => text.startsWith('{'))
+        .map((text) => JSON.parse(text) as { msg?: string; time?: string; text?: string; body?: unknown })
+        .find((entry) => entry.msg === message && JSON.stringify(entry).includes('Hi'));
+    const atGenesys = await waitFor('the customer message at the Genesys simulator', async () =>
+      logged('Genesys simulator received a customer message'),
+    );
+    // Generous: the first messages of a fresh bridge wait for its consumers to join, slow on a loaded machine.
+    const answered = await waitFor(
+      'the echo agent answer',
+      async () => logged('echo agent answered'),
+      60_000,
+    );
+    const delivered = await waitFor(
+      'the echo at the simulated customer',
+      async () => logged('Meta simulator received a WhatsApp message'),
+      60_000,
+    );
+    expect(atGenesys.text).toBe('Hi');
+    expect(answered.text).toBe('Echo: Hi');
+    expect(JSON.stringify(delivered.body)).toContain('Echo: Hi');
+    // The loop, in the log's own times: a second on an idle machine; this one is shared and loaded.
+    const loopMs = Date.parse(delivered.time!) - Date.parse(atGenesys.time!);
+    process.stdout.write(`sandbox echo loop: ${loopMs} ms\n`);
+    expect(loopMs).toBeGreaterThanOrEqual(0);
+    await stop(bridge);
+  }, 300_000);
 });

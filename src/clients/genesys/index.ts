@@ -24,3 +24,10 @@ export {
   type PostInboundMessageRequest,
   type PostInboundMessageResult,
 } from './post-inbound-message';
+export type { OpenMessagingAnswer } from './open-messaging-answer';
+export {
+  postStructuredResponse,
+  toOpenMessagingStructuredResponse,
+  type InboundStructuredResponse,
+  type PostStructuredResponseRequest,
+} from './post-structured-response';

@@ -1,6 +1,4 @@
-import { z } from 'zod';
-import { readTextCapped } from '../http/read-capped';
-import type { GenesysError } from './genesys-error';
+import { readOpenMessagingAnswer, type OpenMessagingAnswer } from './open-messaging-answer';
 import { postToOpenMessaging } from './open-messaging-post';
 
 /** An attachment of an inbound message: a URL Genesys downloads (a presigned object-store URL). */
@@ -30,10 +28,7 @@ export interface PostInboundMessageRequest {
   timeoutMs: number;
 }
 
-export type PostInboundMessageResult =
-  { ok: true; id: string; conversationId?: string } | { ok: false; error: GenesysError };
-
-const answerSchema = z.looseObject({ id: z.string().min(1), conversationId: z.string().min(1).optional() });
+export type PostInboundMessageResult = OpenMessagingAnswer;
 
 /** The Open Messaging body (Genesys "Inbound Open Messaging", fixtures/genesys/inbound-message-text-request.json). */
 export const toOpenMessagingInbound = (message: InboundOpenMessage): Record<string, unknown> => ({
@@ -85,28 +80,5 @@ export const postInboundMessage = async (
     timeoutMs: request.timeoutMs,
   });
   if (!posted.ok) return posted;
-  const { response } = posted;
-  const text = await readTextCapped(response).catch(() => '');
-  let parsed: z.ZodSafeParseResult<z.output<typeof answerSchema>>;
-  try {
-    parsed = answerSchema.safeParse(JSON.parse(text));
-  } catch {
-    parsed = answerSchema.safeParse(undefined);
-  }
-  if (!parsed.success) {
-    // Accepted, but no id to record: the message is at Genesys; posting it again would show it twice.
-    return {
-      ok: false,
-      error: {
-        kind: 'permanent',
-        httpStatus: response.status,
-        title: `${what}: answer without a message id`,
-      },
-    };
-  }
-  return {
-    ok: true,
-    id: parsed.data.id,
-    ...(parsed.data.conversationId !== undefined ? { conversationId: parsed.data.conversationId } : {}),
-  };
+  return readOpenMessagingAnswer(what, posted.response);
 };

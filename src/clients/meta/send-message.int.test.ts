@@ -61,6 +61,28 @@ const expectFailureWithoutSecrets = (result: SendMessageResult) => {
 };
 
 describe('sendMessage against the Meta simulator', () => {
+  it('sends to a business-scoped user id by `recipient`, and returns the user id Meta answered', async () => {
+    const { to: _to, ...rest } = textBody;
+    const result = await send({ body: { ...rest, recipient: 'US.13491208655302741918' } });
+    const [sent] = sim.sentMessages;
+    expect(result).toEqual({ ok: true, wamid: sent!.wamid, userId: 'US.13491208655302741918' });
+    expect(sent).toMatchObject({ userId: 'US.13491208655302741918', waId: '' });
+    expect(sent!.body).not.toHaveProperty('to');
+  });
+
+  it('is refused by Meta with neither `to` nor a well-formed `recipient`', async () => {
+    const { to: _to, ...rest } = textBody;
+    expect(await send({ body: { ...rest, recipient: 'not-a-bsuid' } })).toMatchObject({
+      ok: false,
+      error: { httpStatus: 400 },
+    });
+    expect(await send({ body: rest as MetaMessageBody })).toMatchObject({
+      ok: false,
+      error: { httpStatus: 400 },
+    });
+    expect(sim.sentMessages).toHaveLength(0);
+  });
+
   it('sends a text and returns the wamid and wa_id Meta answered', async () => {
     const result = await send();
     const [sent] = sim.sentMessages;

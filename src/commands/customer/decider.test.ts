@@ -72,4 +72,17 @@ describe('customer stream', () => {
         .when({ type: 'RecordInboundMarkedRead', wamid })
         .thenThrows('InboundMessageNotPosted'));
   });
+
+  it("records Genesys' receipts about a received message, posted or not, and none about an unknown one", () => {
+    const receipt = { ...eventExamples.InboundReceiptReceived, wamid };
+    givenCustomer([received, { type: 'InboundPostedToGenesys', data: posted }])
+      .when({ type: 'RecordInboundReceipt', ...receipt })
+      .then([{ type: 'InboundReceiptReceived', data: receipt }]);
+    givenCustomer([received])
+      .when({ type: 'RecordInboundReceipt', ...receipt, status: 'Delivered' })
+      .then([{ type: 'InboundReceiptReceived', data: { ...receipt, status: 'Delivered' } }]);
+    givenCustomer([])
+      .when({ type: 'RecordInboundReceipt', ...receipt })
+      .thenThrows('UnknownInboundMessage');
+  });
 });

@@ -3,7 +3,8 @@
  * posted (InboundPostedToGenesys) or refused for good (InboundPostFailed) — and a second outcome for the same wamid
  * decides nothing, so a redelivered Kafka message or a retry racing its original never records two posts.
  * Once posted, a message is marked read at Meta at most once: a read outcome (InboundMarkedRead or
- * InboundMarkReadFailed) needs a post before it and decides nothing a second time.
+ * InboundMarkReadFailed) needs a post before it and decides nothing a second time. Genesys' receipts about a
+ * message (InboundReceiptReceived) are recorded for any message the stream received.
  */
 import type { CustomerEvent } from '../../events/schemas/customer-events';
 import { CommandRejected } from '../command-rejected';
@@ -39,6 +40,11 @@ export const decideCustomer = (command: CustomerCommand, state: CustomerState): 
   }
   if (command.type === 'RecordInboundMarkedRead' || command.type === 'RecordInboundMarkReadFailed')
     return decideRead(command, state);
+  if (command.type === 'RecordInboundReceipt') {
+    // Genesys' word, recorded as it comes; its repeats are one event each (handler.ts derives the id).
+    const { type: _type, ...data } = command;
+    return [{ type: 'InboundReceiptReceived', data }];
+  }
   if (state.settled.has(command.wamid)) return [];
   const { type, ...data } = command;
   return type === 'RecordInboundPosted'
@@ -90,6 +96,8 @@ export const evolveCustomer = (state: CustomerState, event: CustomerEvent): Cust
       return { ...state, readSettled: new Map(state.readSettled).set(event.data.wamid, 'marked') };
     case 'InboundMarkReadFailed':
       return { ...state, readSettled: new Map(state.readSettled).set(event.data.wamid, 'failed') };
+    case 'InboundReceiptReceived':
+      return state;
   }
 };
 

@@ -10,7 +10,10 @@ import { customerDecider, type CustomerState } from './decider';
 export type CustomerCommandOptions = Omit<
   HandleCommandOptions<CustomerEvent>,
   'decode' | 'tenantId' | 'conversationId' | 'eventIdFor'
->;
+> & {
+  /** The conversation the events belong to, for audit replay; absent: none (the customer stream is the key). */
+  conversationId?: string | null;
+};
 
 export const handleCustomerCommand = (
   store: EventStore,
@@ -23,13 +26,15 @@ export const handleCustomerCommand = (
     ...options,
     decode: decodeCustomerEvent,
     tenantId,
-    // The Kafka key stays the customer stream (topic-routing.ts).
-    conversationId: null,
+    // The Kafka key stays the customer stream (topic-routing.ts) unless the caller names the conversation.
+    conversationId: options.conversationId ?? null,
     // One outcome per wamid at Genesys and one at Meta (read), whichever process records it.
     eventIdFor: (event) =>
       deterministicEventId(
-        event.type === 'InboundMarkedRead' || event.type === 'InboundMarkReadFailed'
-          ? `inbound-read:${tenantId}:${event.data.wamid}`
-          : `inbound-outcome:${tenantId}:${event.data.wamid}`,
+        event.type === 'InboundReceiptReceived'
+          ? `inbound-receipt:${tenantId}:${event.data.wamid}:${event.data.status}`
+          : event.type === 'InboundMarkedRead' || event.type === 'InboundMarkReadFailed'
+            ? `inbound-read:${tenantId}:${event.data.wamid}`
+            : `inbound-outcome:${tenantId}:${event.data.wamid}`,
       ),
   });

@@ -3,6 +3,7 @@ import type { EventOf } from './define';
 import { inboundMessageReceivedEvent } from './inbound-message-received';
 import { inboundPostedToGenesysEvent, inboundPostFailedEvent } from './inbound-posted';
 import { inboundMarkedReadEvent, inboundMarkReadFailedEvent } from './inbound-read';
+import { inboundReceiptReceivedEvent } from './inbound-receipt';
 
 export const customerEventDefinitions = [
   inboundMessageReceivedEvent,
@@ -10,6 +11,7 @@ export const customerEventDefinitions = [
   inboundPostFailedEvent,
   inboundMarkedReadEvent,
   inboundMarkReadFailedEvent,
+  inboundReceiptReceivedEvent,
 ] as const;
 
 export type CustomerEvent = EventOf<(typeof customerEventDefinitions)[number]>;

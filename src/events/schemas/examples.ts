@@ -141,4 +141,12 @@ export const eventExamples: EventExamples = {
     httpStatus: 400,
     metaCode: 100,
   },
+  InboundReceiptReceived: {
+    wamid: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=',
+    status: 'Failed',
+    isFinalReceipt: true,
+    reasons: [{ code: 'GeneralError', message: 'The message could not be routed' }],
+    genesysMessageId: '5bd1e2e9a6f3a8ab9d4c6e1f0a2b3c4d',
+    conversationId: '4809757b-c6d7-4f0a-8bb0-729ae14805b3',
+  },
 };

@@ -31,6 +31,7 @@ const badPayloads: Record<string, { data: Record<string, unknown>; path: string 
   InboundPostFailed: { data: { ...eventExamples.InboundPostFailed, reason: 'no reason!' }, path: 'reason' },
   InboundMarkedRead: { data: { wamid: '' }, path: 'wamid' },
   InboundMarkReadFailed: { data: { ...eventExamples.InboundMarkReadFailed, reason: 'why not' }, path: 'reason' },
+  InboundReceiptReceived: { data: { ...eventExamples.InboundReceiptReceived, status: 'Lost' }, path: 'status' },
   MetaWebhookReceived: {
     data: { ...eventExamples.MetaWebhookReceived, signature: 'sha256=3q2+7w==' },
     path: 'signature',

@@ -14,11 +14,18 @@ import { requestLogOutage, type StoreOutage } from '../store-outage';
 import { genesysWebhookSchema } from '../schemas/genesys-webhook';
 import { genesysSignatureDigest, matchesGenesysDigest } from '../signatures';
 import { toReceiveWebhook } from '../webhook-to-command';
+import {
+  isInboundReceipt,
+  recordInboundReceipt,
+  type InboundMessageStreams,
+} from '../genesys-inbound-receipt';
 
 export interface GenesysWebhookOptions {
   store: EventStore;
   directory: Pick<TenantDirectory, 'resolveIntegration'>;
   onAccepted?: (outcome: { tenantId: string; duplicate: boolean; messageType: string }) => void;
+  /** Finds the customer message a Genesys inbound receipt is about; absent: such receipts are refused (422). */
+  inboundMessages?: InboundMessageStreams;
   /** WEBHOOK_STORE_TIMEOUT_MS: the integration lookup and the append each answer 503 past it. */
   storeTimeoutMs?: number;
   /** Where PostgreSQL failures go: one line when an outage starts, reminders, one when it ends. */
@@ -125,6 +132,18 @@ export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = a
       if (!isUtf8(raw)) throw new HttpError(400, 'MalformedJson', 'The body is not valid UTF-8');
       if (hasUnstorableText(json.value)) {
         throw new HttpError(400, 'MalformedJson', 'The body holds U+0000 or an unpaired surrogate');
+      }
+      if (options.inboundMessages && isInboundReceipt(json.value)) {
+        const streams = options.inboundMessages;
+        const tenantId = integration.tenant.tenantId;
+        return withinDeadline(
+          recordInboundReceipt({ store: options.store, streams }, tenantId, json.value, request.id),
+          storeTimeoutMs,
+        ).catch((error: Error) => {
+          if (error instanceof HttpError) throw error;
+          request.log.error({ err: error.message }, 'could not record the inbound receipt');
+          throw new HttpError(503, 'StoreUnavailable', 'The receipt could not be stored; retry later');
+        });
       }
       const webhook = parseBody(
         genesysWebhookSchema,

@@ -9,6 +9,7 @@ import { createLogger } from '../../infra/logger';
 import { GenesysSimulator } from '../../simulators/genesys';
 import type { InboundMediaResolver } from './inbound-media-resolver';
 import { InboundNotPostedYet, InboundPoster } from './inbound-poster';
+import type { OriginatingMessages } from './originating-messages';
 
 const TENANT = 'tenant-poster';
 const INTEGRATION = 'integration-poster';
@@ -33,7 +34,7 @@ const directory = (withCredentials = true) => ({
 
 const poster = (
   store: InMemoryEventStore,
-  options: { withCredentials?: boolean; media?: InboundMediaResolver } = {},
+  options: { withCredentials?: boolean; media?: InboundMediaResolver; originals?: OriginatingMessages } = {},
 ) =>
   new InboundPoster(
     store,
@@ -42,6 +43,9 @@ const poster = (
     { apiUrlTemplate: sim.url, loginUrlTemplate: sim.url, timeoutMs: 2_000 },
     createLogger('silent'),
     options.media,
+    undefined,
+    undefined,
+    options.originals,
   );
 
 /** Records a message on its customer stream as the recorder does; answers the stored event. */
@@ -139,5 +143,67 @@ describe('InboundPoster against the Genesys simulator', () => {
       }).handle(later.event, runtime),
     ).rejects.toBeInstanceOf(InboundNotPostedYet);
     expect(sim.inboundMessages).toHaveLength(2);
+  });
+
+  describe('button answers', () => {
+    /** The bridge sent wamid.business-buttons for Genesys message genesys-quick-replies, for this tenant only. */
+    const originals: OriginatingMessages = {
+      genesysMessageId: async (tenantId, wamid) =>
+        tenantId === TENANT && wamid === 'wamid.business-buttons' ? 'genesys-quick-replies' : undefined,
+    };
+    const pressed = (wamid: string, replyTo: string) => ({
+      wamid,
+      type: 'interactive',
+      content: { kind: 'interactive', replyKind: 'button_reply', id: 'yes-payload', title: 'Yes' } as const,
+      context: { replyTo },
+    });
+
+    it('posts a pressed button of a Genesys message as a structured response naming it', async () => {
+      const store = new InMemoryEventStore();
+      const { streamId, event } = await receive(store, pressed('wamid.pressed', 'wamid.business-buttons'));
+      await poster(store, { originals }).handle(event, runtime);
+      expect(sim.inboundMessages).toHaveLength(1);
+      expect(sim.inboundMessages[0]).toMatchObject({
+        endpoint: 'structured/response',
+        body: {
+          channel: { messageId: 'wamid.pressed' },
+          buttonResponse: { type: 'QuickReply', text: 'Yes', payload: 'yes-payload' },
+          originatingMessageId: 'genesys-quick-replies',
+        },
+      });
+      expect((await store.readStream(streamId)).at(-1)).toMatchObject({
+        type: 'InboundPostedToGenesys',
+        data: { wamid: 'wamid.pressed', genesysMessageId: sim.inboundMessages[0]!.id },
+      });
+    });
+
+    it('posts it as text when it answers no message the bridge sent for Genesys', async () => {
+      const store = new InMemoryEventStore();
+      const { event } = await receive(store, pressed('wamid.pressed-unknown', 'wamid.someone-else'));
+      await poster(store, { originals }).handle(event, runtime);
+      expect(sim.inboundMessages.map((message) => [message.endpoint, message.body.text])).toEqual([
+        ['message', 'Yes'],
+      ]);
+    });
+
+    it('falls back to text when Genesys refuses the structured response, and retries it on a 503', async () => {
+      const store = new InMemoryEventStore();
+      sim.failNext({ route: 'structured-response', status: 400 });
+      const refused = await receive(store, pressed('wamid.pressed-refused', 'wamid.business-buttons'));
+      await poster(store, { originals }).handle(refused.event, runtime);
+      expect(sim.inboundMessages.map((message) => message.endpoint)).toEqual(['message']);
+
+      sim.failNext({ route: 'structured-response', status: 503 });
+      const later = await receive(store, pressed('wamid.pressed-later', 'wamid.business-buttons'));
+      await expect(poster(store, { originals }).handle(later.event, runtime)).rejects.toBeInstanceOf(
+        InboundNotPostedYet,
+      );
+      expect(sim.inboundMessages).toHaveLength(1);
+      await poster(store, { originals }).handle(later.event, runtime);
+      expect(sim.inboundMessages.map((message) => message.endpoint)).toEqual([
+        'message',
+        'structured/response',
+      ]);
+    });
   });
 });

@@ -1,4 +1,10 @@
-import { postInboundMessage, urlFromTemplate, type GenesysError } from '../../clients/genesys';
+import {
+  postInboundMessage,
+  postStructuredResponse,
+  urlFromTemplate,
+  type GenesysError,
+  type OpenMessagingAnswer,
+} from '../../clients/genesys';
 import { handleConversationCommand } from '../../commands/conversation/handler';
 import { foldEvents } from '../../commands/decider';
 import { customerDecider } from '../../commands/customer/decider';
@@ -14,6 +20,8 @@ import type { HandlerRuntime } from '../runtime/keyed-consumer';
 import { textOnlyMedia, type InboundMediaResolver } from './inbound-media-resolver';
 import type { InboundReadMarker } from './inbound-read-marker';
 import { renderInboundText } from './inbound-text';
+import type { OriginatingMessages } from './originating-messages';
+import { structuredAnswerOf } from './structured-answer';
 
 export interface InboundPosterSettings {
   apiUrlTemplate: string;
@@ -61,6 +69,8 @@ export class InboundPoster {
     private readonly observe: (outcome: InboundPostOutcome) => void = () => undefined,
     /** Marks each posted message read at Meta (inbound-read-marker.ts); absent: nothing is marked. */
     private readonly reader?: Pick<InboundReadMarker, 'mark'>,
+    /** Finds the Genesys message a button answers; absent: every button reply goes to Genesys as text. */
+    private readonly originals?: OriginatingMessages,
   ) {}
 
   async handle(event: StoredEvent, runtime: HandlerRuntime): Promise<void> {
@@ -129,19 +139,29 @@ export class InboundPoster {
         return fail('GenesysTokenRefused', token.error.title, token.error.httpStatus);
       return this.notPostedYet(token.error, runtime, log);
     }
-    const posted = await postInboundMessage({
-      apiUrl: urlFromTemplate(this.settings.apiUrlTemplate, credentials.region),
-      accessToken: token.accessToken,
-      timeoutMs: this.settings.timeoutMs,
-      message: {
-        messageId: message.wamid,
+    const from = genesysFrom(message.customer);
+    const apiUrl = urlFromTemplate(this.settings.apiUrlTemplate, credentials.region);
+    const posted =
+      (await this.postStructured(tenantId, message, {
+        apiUrl,
+        accessToken: token.accessToken,
         integrationId: tenant.genesysIntegrationId,
-        from: genesysFrom(message.customer),
-        time: message.sentAt,
-        text,
-        ...(media.ok && media.attachments.length > 0 ? { attachments: media.attachments } : {}),
-      },
-    });
+        from,
+        log,
+      })) ??
+      (await postInboundMessage({
+        apiUrl,
+        accessToken: token.accessToken,
+        timeoutMs: this.settings.timeoutMs,
+        message: {
+          messageId: message.wamid,
+          integrationId: tenant.genesysIntegrationId,
+          from,
+          time: message.sentAt,
+          text,
+          ...(media.ok && media.attachments.length > 0 ? { attachments: media.attachments } : {}),
+        },
+      }));
     if (!posted.ok) {
       if (posted.error.kind === 'unauthorized') await this.tokens.forget(tenantId);
       if (
@@ -182,6 +202,54 @@ export class InboundPoster {
       },
       runtime,
     );
+  }
+
+  /**
+   * A pressed button of a message the bridge sent for Genesys goes to Genesys as a structured response naming that
+   * message. Undefined (post it as text) when the message is no button answer, answers a message Genesys did not
+   * send, or Genesys refuses the structured response for good (e.g. the message it names offered no buttons):
+   * refused, it is not at Genesys, so the text is no duplicate.
+   */
+  private async postStructured(
+    tenantId: string,
+    message: InboundMessageReceivedData,
+    target: {
+      apiUrl: string;
+      accessToken: string;
+      integrationId: string;
+      from: ReturnType<typeof genesysFrom>;
+      log: Logger;
+    },
+  ): Promise<OpenMessagingAnswer | undefined> {
+    const answer = structuredAnswerOf(message);
+    if (!answer || !this.originals) return undefined;
+    const originatingMessageId = await this.originals.genesysMessageId(tenantId, answer.answers);
+    if (originatingMessageId === undefined) return undefined;
+    const posted = await postStructuredResponse({
+      apiUrl: target.apiUrl,
+      accessToken: target.accessToken,
+      timeoutMs: this.settings.timeoutMs,
+      response: {
+        messageId: message.wamid,
+        integrationId: target.integrationId,
+        from: target.from,
+        time: message.sentAt,
+        buttonType: answer.buttonType,
+        text: answer.text,
+        payload: answer.payload,
+        originatingMessageId,
+      },
+    });
+    // A 2xx without an id is permanent too, but that response is at Genesys: only a refusal falls back.
+    const refused = !posted.ok && posted.error.kind === 'permanent' && (posted.error.httpStatus ?? 0) >= 400;
+    if (refused) {
+      target.log.warn(
+        { originatingMessageId, title: posted.error.title },
+        'Genesys refused the structured response; the button answer goes to Genesys as text',
+      );
+      return undefined;
+    }
+    return posted;
   }
 
   /** The conversation now answers this customer; the decider records only a new or changed link. */

@@ -34,6 +34,14 @@ describe('metaInboundMessagesOf (Meta reference examples)', () => {
     expect(only('inbound-text-milliseconds').sentAt).toBe('2025-06-08T20:59:43.123Z');
   });
 
+  it("business-scoped user as Meta's BSUID page shows it: no wa_id, no from; the contact's user_id identifies", () => {
+    expect(only('inbound-business-scoped-user-no-phone').customer).toEqual({
+      userId: 'US.13491208655302741918',
+      username: '@sheena.nelson',
+      name: 'Sheena Nelson',
+    });
+  });
+
   it('business-scoped user: empty from, from_user_id and username identify the customer', () => {
     expect(only('inbound-business-scoped-user').customer).toEqual({
       userId: 'US.13491208655302741918',

@@ -17,8 +17,12 @@ export interface RecordedReceipt {
   receivedAt: Date;
 }
 
-/** An inbound Open Messaging message POSTed to …/inbound/open/message, and what the simulator answered. */
+/**
+ * An inbound Open Messaging message POSTed to …/inbound/open/message, or a structured response (a pressed button)
+ * POSTed to …/inbound/open/structured/response, and what the simulator answered.
+ */
 export interface RecordedInboundMessage {
+  endpoint: 'message' | 'structured/response';
   integrationId: string;
   body: Record<string, unknown>;
   raw: Buffer;

@@ -23,9 +23,11 @@ export interface GenesysRouteState {
   /** Origin of signed-download redirects; unset: a relative Location on the same host. */
   signedUrlOrigin: string | undefined;
   onChange: () => void;
+  /** Told of each inbound message or structured response once recorded (the sandbox's echo agent listens). */
+  onInbound: (message: RecordedInboundMessage) => void;
 }
 
-export type GenesysRoute = 'token' | 'download' | 'receipt' | 'inbound-message';
+export type GenesysRoute = 'token' | 'download' | 'receipt' | 'inbound-message' | 'structured-response';
 
 /** Fault scopes of a request, most specific first: route and key (attachment or integration id), route, all. */
 export const genesysScopes = (route: GenesysRoute, key?: string): string[] => [
@@ -178,44 +180,114 @@ const receipt = (
   return json(202, receiptBody);
 };
 
+/** The JSON object of an authorised Open Messaging POST, or Genesys' answer refusing the request. */
+const authorisedJson = (
+  state: GenesysRouteState,
+  request: FastifyRequest,
+): { ok: true; body: Record<string, unknown>; raw: Buffer } | { ok: false; answer: SimulatorAnswer } => {
+  const refused = refuseBearer(state, request);
+  if (refused) return { ok: false, answer: refused };
+  const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  try {
+    const body = JSON.parse(raw.toString('utf8')) as unknown;
+    if (typeof body === 'object' && body !== null)
+      return { ok: true, body: body as Record<string, unknown>, raw };
+  } catch {
+    // answered below
+  }
+  return { ok: false, answer: json(400, genesysErrorBody(400, 'The request body is not valid JSON.')) };
+};
+
+const customerIdOf = (body: Record<string, unknown>): string | undefined => {
+  const id = (body.channel as { from?: { id?: unknown } } | undefined)?.from?.id;
+  return typeof id === 'string' ? id : undefined;
+};
+
 /**
- * POST …/inbound/open/message: a customer's message into Genesys. Like Genesys, one conversation per customer of an
- * integration (stable across messages), answered 202 with the message id and, when `prefetchConversationId=true`,
- * the conversation id.
+ * Records a customer's message or structured response in the customer's conversation (like Genesys, one per
+ * customer of an integration, stable across messages) and tells the listeners; answers its id and conversation.
+ */
+const recordInbound = (
+  state: GenesysRouteState,
+  endpoint: RecordedInboundMessage['endpoint'],
+  integrationId: string,
+  customerId: string,
+  posted: { body: Record<string, unknown>; raw: Buffer },
+): { id: string; conversationId: string } => {
+  const customer = `${integrationId}/${customerId}`;
+  const conversationId = state.conversations.get(customer) ?? randomUUID();
+  state.conversations.set(customer, conversationId);
+  const id = randomBytes(16).toString('hex');
+  const record = { endpoint, integrationId, ...posted, receivedAt: new Date(), id, conversationId };
+  state.inboundMessages.push(record);
+  state.onChange();
+  state.onInbound(record);
+  return { id, conversationId };
+};
+
+/**
+ * POST …/inbound/open/message: a customer's message into Genesys, answered 202 with the message id and, when
+ * `prefetchConversationId=true`, the conversation id.
  */
 const inboundMessage = (
   state: GenesysRouteState,
   request: FastifyRequest<{ Querystring: Record<string, string> }>,
   integrationId: string,
 ): SimulatorAnswer => {
-  const refused = refuseBearer(state, request);
-  if (refused) return refused;
-  const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-  let body: Record<string, unknown> | null;
-  try {
-    body = JSON.parse(raw.toString('utf8')) as Record<string, unknown> | null;
-  } catch {
-    return json(400, genesysErrorBody(400, 'The request body is not valid JSON.'));
-  }
-  const channel = body?.channel as { from?: { id?: unknown }; messageId?: unknown } | undefined;
-  if (
-    typeof body !== 'object' ||
-    body === null ||
-    typeof channel?.from?.id !== 'string' ||
-    body.direction !== 'Inbound'
-  )
+  const posted = authorisedJson(state, request);
+  if (!posted.ok) return posted.answer;
+  const customerId = customerIdOf(posted.body);
+  if (customerId === undefined || posted.body.direction !== 'Inbound')
     return json(
       400,
       genesysErrorBody(400, 'An inbound message needs channel.from.id and direction Inbound.'),
     );
-  const customer = `${integrationId}/${channel.from.id}`;
-  const conversationId = state.conversations.get(customer) ?? randomUUID();
-  state.conversations.set(customer, conversationId);
-  const id = randomBytes(16).toString('hex');
-  state.inboundMessages.push({ integrationId, body, raw, receivedAt: new Date(), id, conversationId });
-  state.onChange();
+  const { id, conversationId } = recordInbound(state, 'message', integrationId, customerId, posted);
   const prefetch = request.query.prefetchConversationId === 'true';
-  return json(202, { ...body, id, ...(prefetch ? { conversationId } : {}) });
+  return json(202, { ...posted.body, id, ...(prefetch ? { conversationId } : {}) });
+};
+
+const BUTTON_RESPONSE_TYPES = new Set(['Button', 'QuickReply', 'DatePicker', 'ListPicker']);
+
+/**
+ * POST …/inbound/open/structured/response: the customer pressed a button of a structured message. Genesys checks
+ * the body's shape (channel.from, buttonResponse with type, text and payload, originatingMessageId) and answers
+ * 202 with the normalized message.
+ */
+const structuredResponse = (
+  state: GenesysRouteState,
+  request: FastifyRequest,
+  integrationId: string,
+): SimulatorAnswer => {
+  const posted = authorisedJson(state, request);
+  if (!posted.ok) return posted.answer;
+  const { body } = posted;
+  const customerId = customerIdOf(body);
+  const button = body.buttonResponse as Record<string, unknown> | undefined;
+  if (
+    customerId === undefined ||
+    typeof button !== 'object' ||
+    button === null ||
+    !BUTTON_RESPONSE_TYPES.has(String(button.type)) ||
+    typeof button.text !== 'string' ||
+    typeof button.payload !== 'string' ||
+    typeof body.originatingMessageId !== 'string'
+  )
+    return json(
+      400,
+      genesysErrorBody(
+        400,
+        'A structured response needs channel.from.id, buttonResponse {type, text, payload} and originatingMessageId.',
+      ),
+    );
+  const { id } = recordInbound(state, 'structured/response', integrationId, customerId, posted);
+  return json(202, {
+    id,
+    channel: body.channel,
+    type: 'Structured',
+    direction: 'Inbound',
+    content: [{ contentType: 'ButtonResponse', buttonResponse: button }],
+  });
 };
 
 export const registerGenesysRoutes = (server: SimulatorServer, state: GenesysRouteState): void => {
@@ -246,6 +318,13 @@ export const registerGenesysRoutes = (server: SimulatorServer, state: GenesysRou
     (request, reply) =>
       server.answer(request, reply, genesysScopes('inbound-message', request.params.integrationId), () =>
         inboundMessage(state, request, request.params.integrationId),
+      ),
+  );
+  server.app.post<{ Params: { integrationId: string } }>(
+    '/api/v2/conversations/messages/:integrationId/inbound/open/structured/response',
+    (request, reply) =>
+      server.answer(request, reply, genesysScopes('structured-response', request.params.integrationId), () =>
+        structuredResponse(state, request, request.params.integrationId),
       ),
   );
 };

@@ -50,6 +50,7 @@ export interface GenesysHoldOptions extends GenesysFaultScope {
 export class GenesysSimulator {
   readonly receipts: RecordedReceipt[] = [];
   readonly inboundMessages: RecordedInboundMessage[] = [];
+  private readonly inboundListeners = new Set<(message: RecordedInboundMessage) => void>();
   private readonly faults = new FaultBook();
   private readonly waiters = new Waiters();
   private readonly server: SimulatorServer;
@@ -74,6 +75,9 @@ export class GenesysSimulator {
       signingKey: randomBytes(32),
       signedUrlOrigin: options.signedUrlOrigin?.replace(/\/+$/, ''),
       onChange: () => this.waiters.notify(),
+      onInbound: (message) => {
+        for (const listener of this.inboundListeners) listener(message);
+      },
     };
     registerGenesysRoutes(this.server, this.state);
   }
@@ -172,6 +176,12 @@ export class GenesysSimulator {
       timeoutMs,
       () => `${this.receipts.length} of ${count} receipts received`,
     );
+  }
+
+  /** Calls `listener` with each inbound message (or structured response) recorded from now on; returns the unsubscribe. */
+  onInboundMessage(listener: (message: RecordedInboundMessage) => void): () => void {
+    this.inboundListeners.add(listener);
+    return () => this.inboundListeners.delete(listener);
   }
 
   waitForInboundMessages(count: number, timeoutMs = 5_000): Promise<RecordedInboundMessage[]> {

@@ -5,8 +5,12 @@ import type { MessageType } from './send-body';
 export interface SentMessage {
   wamid: string;
   phoneNumberId: string;
+  /** `to` as sent, or the business-scoped user id of a send addressed by `recipient`. */
   to: string;
+  /** The wa_id Meta answered; empty for a send addressed by business-scoped user id. */
   waId: string;
+  /** The business-scoped user id of a send addressed by `recipient`. */
+  userId?: string;
   type: MessageType;
   /** The request body as parsed JSON. */
   body: Record<string, unknown>;

@@ -104,13 +104,14 @@ const sendMessage = async (
       );
   }
 
-  const waId = waIdFor(send.to);
-  const wamid = freshWamid(waId);
+  const waId = send.userId === undefined ? waIdFor(send.to) : '';
+  const wamid = freshWamid(send.userId ?? waId);
   state.sentMessages.push({
     wamid,
     phoneNumberId,
     to: send.to,
     waId,
+    ...(send.userId === undefined ? {} : { userId: send.userId }),
     type: send.type,
     body: body as Record<string, unknown>,
     ...(send.bizOpaqueCallbackData === undefined
@@ -123,7 +124,10 @@ const sendMessage = async (
   // The shape of fixtures/meta/send-response.json.
   return json(200, {
     messaging_product: 'whatsapp',
-    contacts: [{ input: send.to, wa_id: waId }],
+    // A send by business-scoped user id is answered with `user_id` and no `wa_id`.
+    contacts: [
+      send.userId === undefined ? { input: send.to, wa_id: waId } : { input: send.to, user_id: send.userId },
+    ],
     messages: [{ id: wamid }],
   });
 };

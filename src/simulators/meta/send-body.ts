@@ -34,7 +34,12 @@ const typeObjects = {
 const envelope = z.object({
   messaging_product: z.literal('whatsapp'),
   recipient_type: z.literal('individual').optional(),
-  to: z.string().min(1),
+  // A phone number, or (2026) `recipient`, a business-scoped user id; Meta takes `to` when both are present.
+  to: z.string().min(1).optional(),
+  recipient: z
+    .string()
+    .regex(/^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/, 'not a business-scoped user id')
+    .optional(),
   // Meta: "type: optional, defaults to text".
   type: z.enum(messageTypes).default('text'),
   biz_opaque_callback_data: z.string().max(512).optional(),
@@ -42,7 +47,10 @@ const envelope = z.object({
 });
 
 export interface ParsedSend {
+  /** The phone number sent to; for a send to a business-scoped user id, that id. */
   to: string;
+  /** Set when the send was addressed by business-scoped user id (`recipient`) rather than `to`. */
+  userId?: string;
   type: MessageType;
   /** The object named by `type` (`text`, `image`, …) as validated. */
   content: Record<string, unknown>;
@@ -63,13 +71,16 @@ const describe = (error: z.ZodError, prefix: string[] = []): string => {
 export const checkSendBody = (json: unknown): SendBodyCheck => {
   const parsedEnvelope = envelope.safeParse(json);
   if (!parsedEnvelope.success) return { ok: false, details: describe(parsedEnvelope.error) };
-  const { to, type, biz_opaque_callback_data: bizOpaqueCallbackData } = parsedEnvelope.data;
+  const { to, recipient, type, biz_opaque_callback_data: bizOpaqueCallbackData } = parsedEnvelope.data;
+  if (to === undefined && recipient === undefined)
+    return { ok: false, details: 'Param to or recipient is required' };
   const raw = (json as Record<string, unknown>)[type];
   if (raw === undefined) return { ok: false, details: `Param ${type} is required for type ${type}` };
   const parsedContent = typeObjects[type].safeParse(raw);
   if (!parsedContent.success) return { ok: false, details: describe(parsedContent.error, [type]) };
   const content = parsedContent.data as Record<string, unknown>;
-  const send: ParsedSend = { to, type, content };
+  const send: ParsedSend =
+    to !== undefined ? { to, type, content } : { to: recipient!, userId: recipient!, type, content };
   if ((mediaTypes as readonly string[]).includes(type)) {
     const media = parsedContent.data as { id?: string; link?: string };
     send.media = { ...(media.id ? { id: media.id } : {}), ...(media.link ? { link: media.link } : {}) };
