@@ -57,6 +57,9 @@ export const createPool = (databaseUrl: string, options: Partial<PoolConfig> = {
   const pool = new Pool({ connectionString: databaseUrl, max: 20, ...options });
   // An idle client losing its connection (a PostgreSQL restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor a checked-out one between two statements (a transaction's client, a lock holder): without a listener the
+  // Client's 'error' event is unhandled and ends the process. Its holder learns of it from its next query.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 };
 
