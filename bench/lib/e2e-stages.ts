@@ -108,5 +108,14 @@ export const undeliveredOutcomes = async (
   const stored = rows.reduce((sum, row) => sum + Number(row.count), 0);
   const outcomes = rows.map((row) => `${row.count} × ${row.outcome}`);
   if (stored < messageIds.length) outcomes.push(`${messageIds.length - stored} × no event at all`);
+  // Why those that failed did: the last event is often the receipt, which names only Genesys' reason code.
+  const failed = await pool.query<{ failure: string; count: string }>(
+    `SELECT concat(data ->> 'stage', '/', data ->> 'reason', ': ', left(data ->> 'message', 100)) AS failure,
+            count(*) AS count
+       FROM events WHERE stream_id = ANY($1) AND type = 'MessageFailed' GROUP BY 1 ORDER BY 2 DESC`,
+    [messageIds.map((id) => outboundStreamId(tenantId, id))],
+  );
+  if (failed.rows.length)
+    outcomes.push(`failed as ${failed.rows.map((row) => `${row.count} × ${row.failure}`).join('; ')}`);
   return outcomes.join(', ');
 };
