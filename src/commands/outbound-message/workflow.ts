@@ -16,8 +16,12 @@ import type { MetaMessageBody } from '../../transform/meta-message';
 import type { OutboundContent } from '../../transform/outbound-content';
 import type { MappingResolvedData } from '../../events/schemas/mapping-resolved';
 import type { MediaStoredData } from '../../events/schemas/media-stored';
+import type { DecodedEvent } from '../../events/decode';
+import type { OutboundEvent } from '../../events/schemas/outbound-events';
+import { foldEvents } from '../decider';
 import type { OutboundMessageCommand, RecordSendFailed } from './commands';
-import type { OutboundView } from './outbound-view';
+import { outboundMessageDecider } from './decider';
+import { outboundView, type OutboundView } from './outbound-view';
 import { hasDefaultTemplate, planSend, type SendTenant } from './send-plan';
 import { checkServiceWindow, EXPIRED_MESSAGE } from './service-window';
 import { isEnded, isFullySent, type OutboundState } from './state';
@@ -27,6 +31,12 @@ export interface OutboundWorkflowState {
   /** Undefined until WebhookReceived. */
   view: OutboundView | undefined;
 }
+
+/** The workflow's state is the stream's: the decider's state and the facts the actions need. */
+export const workflowState = (history: readonly DecodedEvent<OutboundEvent>[]): OutboundWorkflowState => ({
+  message: foldEvents(outboundMessageDecider, history),
+  view: outboundView(history),
+});
 
 export interface WorkflowSettings {
   /** Attempts one run may request; then the consumer runs the message again later (Meta keeps refusing). */
@@ -259,10 +269,11 @@ export type SendAnswer =
 export type SendOutcome = RecordAction | RunFact;
 
 export const afterSend = (
-  sent: { attempt: number; partIndex: number },
+  { attempt, partIndex }: { attempt: number; partIndex: number },
   answer: SendAnswer,
   now: Date,
 ): SendOutcome => {
+  const sent = { attempt, partIndex };
   switch (answer.kind) {
     case 'accepted':
       return { type: 'Record', command: { type: 'RecordSent', wamid: answer.wamid, ...sent } };

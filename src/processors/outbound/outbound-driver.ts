@@ -5,7 +5,6 @@ import { foldEvents } from '../../commands/decider';
 import type { OutboundMessageCommand } from '../../commands/outbound-message/commands';
 import { outboundMessageDecider } from '../../commands/outbound-message/decider';
 import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
-import { outboundView } from '../../commands/outbound-message/outbound-view';
 import * as workflow from '../../commands/outbound-message/workflow';
 import { decodeOutboundEvent } from '../../events/decode';
 import { outboundStreamId } from '../../events/schemas/stream-ids';
@@ -83,9 +82,8 @@ export class OutboundDriver {
 
     for (;;) {
       known ??= await this.store.readStream(outboundStreamId(ref.tenantId, ref.genesysMessageId));
-      const history = known.map(decodeOutboundEvent);
-      const view = outboundView(history);
-      const state = { message: foldEvents(outboundMessageDecider, history), view };
+      const state = workflow.workflowState(known.map(decodeOutboundEvent));
+      const view = state.view;
       const content = view && webhookContent(view.webhook);
       const action = workflow.nextStep(state, {
         now: now(),
