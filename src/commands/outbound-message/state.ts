@@ -140,7 +140,11 @@ export const evolveOutbound = (state: OutboundState, event: OutboundEvent): Outb
       return {
         ...state,
         isAwaitingSendOutcome: false,
-        refusal: { attempt: event.data.attempt, partIndex: event.data.partIndex, retryAt: event.data.retryAt },
+        refusal: {
+          attempt: event.data.attempt,
+          partIndex: event.data.partIndex,
+          retryAt: event.data.retryAt,
+        },
       };
     case 'MessageSent': {
       const parts = [
