@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { backoffFor, sendMessage, type BackoffPolicy } from '../../clients/meta';
+import type { BackoffPolicy } from '../../clients/meta';
 import { CommandRejected } from '../../commands/command-rejected';
-import { foldEvents } from '../../commands/decider';
 import type { OutboundMessageCommand } from '../../commands/outbound-message/commands';
-import { outboundMessageDecider } from '../../commands/outbound-message/decider';
 import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
 import * as workflow from '../../commands/outbound-message/workflow';
 import { decodeOutboundEvent } from '../../events/decode';
@@ -12,25 +10,19 @@ import { ExpectedVersionConflict, type EventStore, type StoredEvent } from '../.
 import type { Logger } from '../../infra/logger';
 import { TransientError } from '../../projections/runtime/transient-errors';
 import type { TenantDirectory } from '../../tenants/tenant-directory';
+import type { OutboundContent } from '../../transform/outbound-content';
 import { webhookContent } from './webhook-content';
 import type { MappingResolver } from './mapping-resolver';
 import type { MediaMover } from './media-mover';
-import { processingFailure } from './processing-failure';
-import { planAfterSendError } from './send-error-plan';
+import { endAfterFailure } from './processing-failure';
+import { mediaMoveAnswer } from './media-answer';
+import { sendPart, type SendOutcomeObserver, type SendPartSettings } from './send-part';
 
-export interface OutboundDriverSettings extends workflow.WorkflowSettings {
-  graphUrl: string;
-  graphVersion: string;
-  metaTimeoutMs: number;
+export interface OutboundDriverSettings extends workflow.WorkflowSettings, SendPartSettings {
   backoffPolicy?: BackoffPolicy;
   /** The clock the workflow decides on (tests set it). */
   now?: () => Date;
 }
-
-export type SendOutcomeObserver = (
-  outcome: 'sent' | 'failed' | 'retry' | 'unknown',
-  metaCode?: number,
-) => void;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -72,6 +64,7 @@ export class OutboundDriver {
     let run = workflow.startRun(randomUUID());
     // The stream as this run last saw it: its own appends extend it; a pause or a refusal drops it.
     let known: StoredEvent[] | undefined;
+    let content: OutboundContent | undefined;
     const record = async (command: OutboundMessageCommand) => {
       const result = await handleOutboundMessageCommand(this.store, ref, command, {
         metadata,
@@ -84,7 +77,8 @@ export class OutboundDriver {
       known ??= await this.store.readStream(outboundStreamId(ref.tenantId, ref.genesysMessageId));
       const state = workflow.workflowState(known.map(decodeOutboundEvent));
       const view = state.view;
-      const content = view && webhookContent(view.webhook);
+      // WebhookReceived never changes: its content is read once per run, not once per step.
+      content ??= view && webhookContent(view.webhook);
       const action = workflow.nextStep(state, {
         now: now(),
         run,
@@ -129,26 +123,18 @@ export class OutboundDriver {
               action.attachment,
               whatsapp!,
             );
-            const delay = moved.ok
-              ? undefined
-              : backoffFor(
-                  { kind: 'retryable', ...(moved.retryAfterMs ? { retryAfterMs: moved.retryAfterMs } : {}) },
-                  run.mediaFailures + 1,
-                  this.backoffOptions(),
-                );
             if (!moved.ok)
               log.warn({ reason: moved.reason, isRetryable: moved.isRetryable }, 'media transfer failed');
-            const answer = moved.ok ? moved : { ...moved, delayMs: delay?.resend ? delay.delayMs : 0 };
+            const answer = mediaMoveAnswer(moved, run.mediaFailures, this.backoffOptions());
             run = await this.apply(workflow.afterMediaMove(answer, now()), run, record);
             break;
           }
-          case 'SendPart':
-            run = await this.apply(
-              workflow.afterSend(action, await this.send(action, whatsapp!, log), now()),
-              run,
-              record,
-            );
+          case 'SendPart': {
+            const sendSettings = { ...this.settings, backoff: this.backoffOptions() };
+            const answer = await sendPart(action, whatsapp!, sendSettings, this.observeSend, log);
+            run = await this.apply(workflow.afterSend(action, answer, now()), run, record);
             break;
+          }
         }
       } catch (error) {
         // Another writer moved the stream and the rules refuse the stale step: read again and ask again.
@@ -169,73 +155,9 @@ export class OutboundDriver {
     return run;
   }
 
-  private async send(
-    part: { attempt: number; partIndex: number; body: Parameters<typeof sendMessage>[0]['body'] },
-    whatsapp: { phoneNumberId: string; accessToken: string },
-    log: Logger,
-  ): Promise<workflow.SendAnswer> {
-    const result = await sendMessage({
-      graphUrl: this.settings.graphUrl,
-      version: this.settings.graphVersion,
-      phoneNumberId: whatsapp.phoneNumberId,
-      accessToken: whatsapp.accessToken,
-      body: part.body,
-      timeoutMs: this.settings.metaTimeoutMs,
-    });
-    if (result.ok) {
-      this.observeSend('sent');
-      return { kind: 'accepted', wamid: result.wamid };
-    }
-    const { error } = result;
-    const plan = planAfterSendError(error, part.attempt, this.backoffOptions());
-    const context = {
-      code: error.code,
-      httpStatus: error.httpStatus,
-      title: error.title,
-      ...part,
-      body: undefined,
-    };
-    const code = error.code !== undefined ? { code: error.code } : {};
-    switch (plan.action) {
-      case 'fail':
-        this.observeSend('failed', error.code);
-        return {
-          kind: 'rejected',
-          reason: plan.reason,
-          title: error.title,
-          ...code,
-          ...(error.details ? { details: error.details } : {}),
-        };
-      case 'reconcile':
-        this.observeSend('unknown', error.code);
-        log.warn(context, 'send outcome unknown: waiting for Meta before any resend');
-        return { kind: 'unknown' };
-      case 'retry':
-        this.observeSend('retry', error.code);
-        log.warn({ ...context, delayMs: plan.delayMs }, 'Meta did not take the message; backing off');
-        return { kind: 'refused', delayMs: plan.delayMs, title: error.title, ...code };
-    }
-  }
-
-  /**
-   * Ends the message visibly after a permanent processing failure (see processingFailure): MessageFailed, so that
-   * Genesys gets a Failed receipt. Nothing to do when the message is final already.
-   */
-  async endAfterFailure(trigger: StoredEvent, error: unknown): Promise<void> {
-    if (trigger.type !== 'WebhookReceived') return;
-    const ref = { tenantId: trigger.tenantId, genesysMessageId: String(trigger.data.genesysMessageId) };
-    const stored = await this.store.readStream(outboundStreamId(ref.tenantId, ref.genesysMessageId));
-    const state = foldEvents(outboundMessageDecider, stored.map(decodeOutboundEvent));
-    const command = stored.length > 0 ? processingFailure(state, error) : undefined;
-    if (!command) return;
-    const correlationId = trigger.correlationId ?? trigger.eventId;
-    this.logger.error(
-      { correlationId, ...ref, stage: command.stage },
-      'message failed: the bridge could not process it',
-    );
-    await handleOutboundMessageCommand(this.store, ref, command, {
-      metadata: { correlationId, causationId: trigger.eventId },
-    });
+  /** See endAfterFailure: the consumer's answer to a permanent failure of drive. */
+  endAfterFailure(trigger: StoredEvent, error: unknown): Promise<void> {
+    return endAfterFailure(this.store, this.logger, trigger, error);
   }
 
   private backoffOptions() {
