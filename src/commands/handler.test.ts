@@ -188,7 +188,7 @@ describe('handleCommand', () => {
     expect(rivals).toBe(3);
   });
 
-  it('retries three times by default', async () => {
+  it('retries ten times by default', async () => {
     const store = new InMemoryEventStore();
     let rivals = 0;
     const alwaysLose = async () => {
@@ -199,7 +199,23 @@ describe('handleCommand', () => {
     store.beforeAppend = alwaysLose;
 
     await expect(link(store, '919876543210')).rejects.toBeInstanceOf(ExpectedVersionConflict);
-    expect(rivals).toBe(4);
+    expect(rivals).toBe(11);
+  });
+
+  it('after a lost race reads only the events appended since, not the whole stream again', async () => {
+    const store = new InMemoryEventStore();
+    await link(store, '447700900100');
+    await link(store, '447700900101');
+    concurrentLink(store, '447700900123');
+
+    const result = await link(store, '919876543210');
+
+    expect(result.events).toEqual([expect.objectContaining({ streamPosition: 4 })]);
+    expect(result.newState).toEqual({ waId: '919876543210', links: 4 });
+    expect(store.readCalls.slice(-2)).toEqual([
+      { streamId, from: 1 },
+      { streamId, from: 3 },
+    ]);
   });
 
   it('fails loudly on an event it cannot decode and appends nothing', async () => {

@@ -1,7 +1,7 @@
 /**
  * Runs one command against one stream: read, decode, fold, decide, append with the expected position. On a
- * concurrent append (ExpectedVersionConflict) it starts over from a fresh read, a bounded number of times, so the
- * decision is always made on the state the append is checked against.
+ * concurrent append (ExpectedVersionConflict) it reads what was appended since, decides again, a bounded number of
+ * times, so the decision is always made on the state the append is checked against.
  */
 import type { DecodedEvent } from '../events/decode';
 import { encodeEvent } from '../events/encode';
@@ -27,7 +27,7 @@ export interface HandleCommandOptions<Event extends DomainEvent> {
   conversationId?: string | null;
   /** Correlation and causation ids, stored with every appended event. */
   metadata?: EventMetadata;
-  /** Re-reads and re-decides after this many conflicts before giving up. Default 3. */
+  /** Re-reads and re-decides after this many conflicts before giving up. Default 10. */
   maxRetries?: number;
   /**
    * Expected position for the append, from the stream's current position (0 when empty). The default checks
@@ -42,8 +42,9 @@ export interface HandleCommandOptions<Event extends DomainEvent> {
   isLikelyNewStream?: boolean;
   /**
    * The stream as the caller has just read it: decide on it and append expecting its last position, without
-   * reading again. A stream that moved meanwhile fails the append and falls back to read–decide–append; so does a
-   * decision to do nothing or a refusal, which no append confirms. The outcome is the same as without it.
+   * reading again. A stream that moved meanwhile fails the append, and the events after it are read and the command
+   * decided again; so does a decision to do nothing or a refusal, which no append confirms. The outcome is the same
+   * as without it.
    */
   known?: StoredEvent[];
   /** Event ids for new events; random when omitted. Deterministic ids make a repeated append a store no-op. */
@@ -77,7 +78,9 @@ export interface CommandResult<Event extends DomainEvent, State> {
   stream?: StoredEvent[];
 }
 
-const DEFAULT_MAX_RETRIES = 3;
+// Each lost race costs one read of the events appended since, so a hot stream (a long message whose statuses come
+// back while its parts are still being recorded) can afford several.
+const DEFAULT_MAX_RETRIES = 10;
 
 export const handleCommand = async <Command, Event extends DomainEvent, State>(
   store: EventStore,
@@ -87,31 +90,27 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
   options: HandleCommandOptions<Event>,
 ): Promise<CommandResult<Event, State>> => {
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
-  const known = options.known ?? (options.isLikelyNewStream ? [] : undefined);
-  if (known) {
+  const given = options.known ?? (options.isLikelyNewStream ? [] : undefined);
+  let stored = given ?? (await store.readStream(streamId));
+  // A decision on a stream the caller passed in is confirmed only by an append: "nothing to do" and a refusal are
+  // checked again on the stream as it is now.
+  let isConfirmed = given === undefined;
+  for (let conflicts = 0; ;) {
     try {
-      const position = known.at(-1)?.streamPosition ?? 0;
-      const result = await decideAndAppend(
-        store,
-        decider,
-        streamId,
-        command,
-        { ...options, expectedFor: () => position },
-        known,
-      );
-      // Only an append proves the stream had not moved: "nothing to do" is confirmed on the stream as it is.
-      if (result.events.length > 0 || !result.isNoOp) return result;
+      const result = await decideAndAppend(store, decider, streamId, command, options, stored);
+      if (isConfirmed || result.events.length > 0 || !result.isNoOp) return result;
     } catch (error) {
-      // A refusal may be the stale stream's too: decided again below on the stream as it is.
-      if (!(error instanceof ExpectedVersionConflict) && !(error instanceof CommandRejected)) throw error;
+      const isConflict = error instanceof ExpectedVersionConflict;
+      if (!isConflict && !(isConfirmed === false && error instanceof CommandRejected)) throw error;
+      if (isConflict && ++conflicts > maxRetries) throw error;
     }
-  }
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await decideAndAppend(store, decider, streamId, command, options);
-    } catch (error) {
-      if (!(error instanceof ExpectedVersionConflict) || attempt >= maxRetries) throw error;
+    // Streams only grow, so what this call holds is a prefix of the stream: reading the events after it is enough
+    // (a hot stream with a large first event is not read whole on every lost race).
+    const tail = await store.readStream(streamId, { from: (stored.at(-1)?.streamPosition ?? 0) + 1 });
+    if (!isConfirmed && tail.length === 0) {
+      isConfirmed = true; // the stream had not moved: decide once more on it, and that decision stands
     }
+    stored = [...stored, ...tail];
   }
 };
 

@@ -19,6 +19,8 @@ export class InMemoryEventStore implements EventStore {
   private readonly events: StoredEvent[] = [];
   /** Every append call as received, in order (including rejected ones). */
   readonly appendCalls: { streamId: string; expected: ExpectedPosition; events: NewEvent[] }[] = [];
+  /** Every readStream call as received, in order. */
+  readonly readCalls: { streamId: string; from: number }[] = [];
   /** Called at the start of every append; may itself append to simulate a concurrent writer. */
   beforeAppend: ((streamId: string) => Promise<void>) | undefined;
 
@@ -101,6 +103,7 @@ export class InMemoryEventStore implements EventStore {
   async readStream(streamId: string, range: { from?: number; to?: number } = {}): Promise<StoredEvent[]> {
     const from = range.from ?? 1;
     const to = range.to ?? Number.MAX_SAFE_INTEGER;
+    this.readCalls.push({ streamId, from });
     return this.events.filter(
       (event) => event.streamId === streamId && event.streamPosition >= from && event.streamPosition <= to,
     );

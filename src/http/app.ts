@@ -5,6 +5,7 @@ import { HTTP_BODY_LIMIT_BYTES } from '../events/relay/event-size';
 import type { RelayHealth } from '../events/relay/relay-health';
 import type { EventStore } from '../events/store/types';
 import type { Logger } from '../infra/logger';
+import { OutageLog } from '../infra/outage-log';
 import type { Metrics } from '../infra/metrics';
 import type { DependencyCheck } from '../infra/readiness';
 import type { MappingResolver } from '../processors/outbound/mapping-resolver';
@@ -85,9 +86,20 @@ export const buildPublicApp = async (deps: AppDeps): Promise<FastifyInstance> =>
   await app.register(livenessPlugin);
   await app.register(webhookLatencyPlugin, { metrics: deps.metrics });
   const storeTimeout = deps.webhookStoreTimeoutMs ? { storeTimeoutMs: deps.webhookStoreTimeoutMs } : {};
-  await app.register(genesysWebhookPlugin, { store: deps.store, directory: deps.directory, ...storeTimeout });
+  const storeOutage = new OutageLog({
+    dependency: 'postgres',
+    logger: deps.logger.child({ component: 'webhooks' }),
+  });
+  app.addHook('onClose', async () => storeOutage.close());
+  await app.register(genesysWebhookPlugin, {
+    store: deps.store,
+    directory: deps.directory,
+    storeOutage,
+    ...storeTimeout,
+  });
   await app.register(metaWebhookPlugin, {
     store: deps.store,
+    storeOutage,
     ...storeTimeout,
     onInvalidStatuses: (count: number) => deps.metrics.metaInvalidStatuses.inc(count),
     appSecret: deps.metaAppSecret,

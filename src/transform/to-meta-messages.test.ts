@@ -1,5 +1,5 @@
 import type { OutboundContent } from './outbound-content';
-import { toMetaMessages } from './to-meta-messages';
+import { MAX_PARTS_PER_MESSAGE, toMetaMessages } from './to-meta-messages';
 
 const WA = { waId: '+1 555 010 0199' };
 const to = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '+15550100199' } as const;
@@ -41,6 +41,19 @@ describe('toMetaMessages', () => {
     expect(bodies).toHaveLength(4);
     expect(bodies.every((body) => body.length <= 4096 && body.endsWith('dog.'))).toBe(true);
     expect(bodies.join(' ')).toBe(text);
+  });
+
+  it('sends a text of exactly the most parts, and fails MessageTooLong for one part more', () => {
+    const longest = 'x'.repeat(4096 * MAX_PARTS_PER_MESSAGE);
+    const sent = toMetaMessages(message({ text: longest }), WA);
+    expect(sent.ok && sent.messages.length).toBe(MAX_PARTS_PER_MESSAGE);
+
+    const tooLong = toMetaMessages(message({ text: `${longest}y` }), WA);
+    expect(tooLong).toEqual({
+      ok: false,
+      reason: 'MessageTooLong',
+      message: expect.stringContaining(`${MAX_PARTS_PER_MESSAGE + 1} WhatsApp messages`),
+    });
   });
 
   it('fails NotSendable for Receipt and Event messages, before looking at anything else', () => {

@@ -9,6 +9,14 @@ import { planContents } from './plan-contents';
 import { toE164 } from './recipient';
 import { failure, type TransformResult } from './transform-result';
 
+/**
+ * The most Meta messages one Genesys message may become. Meta paces messages to one customer (pair rate limit,
+ * error 131056: about one every six seconds in bursts), so ten parts (a text of about 40,000 characters) already
+ * take a while to arrive, and a longer text is far more likely a paste gone wrong than a message: the agent gets a
+ * Failed receipt rather than the customer hundreds of messages, and the conversation is not held up for minutes.
+ */
+export const MAX_PARTS_PER_MESSAGE = 10;
+
 export const toMetaMessages = (
   content: OutboundContent,
   recipient: Recipient,
@@ -30,6 +38,12 @@ export const toMetaMessages = (
 
   const planned = planContents(content, media, options);
   if (!planned.ok) return planned;
+  if (planned.contents.length > MAX_PARTS_PER_MESSAGE) {
+    return failure(
+      'MessageTooLong',
+      `The message would be ${planned.contents.length} WhatsApp messages; at most ${MAX_PARTS_PER_MESSAGE} are sent for one message`,
+    );
+  }
 
   const envelope: MetaEnvelope = {
     messaging_product: 'whatsapp',

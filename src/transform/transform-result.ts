@@ -18,6 +18,8 @@ export type TransformFailureReason =
   | 'InvalidMedia'
   /** Content WhatsApp has no form for, or a combination of contents we do not split (see the message). */
   | 'UnsupportedContent'
+  /** The text would need more parts than one message may have (MAX_PARTS_PER_MESSAGE). */
+  | 'MessageTooLong'
   | 'TemplateNameMissing'
   | 'TemplateLanguageMissing';
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { metaSignature } from '../../src/http/signatures';
 import { startTestBridge, type TestBridge } from '../support/bridge';
 import { fixtureBytes } from '../support/fixtures';
@@ -22,14 +23,23 @@ const FAST_MS = 3000;
 describe('webhooks while PostgreSQL is stalled', () => {
   let proxy: TcpFaultProxy;
   let bridge: TestBridge;
+  const lines: { level: number; msg: string; dependency?: string }[] = [];
+  const outageLines = () =>
+    lines.filter((line) => line.dependency === 'postgres' || /event store/.test(line.msg));
 
   beforeAll(async () => {
     proxy = new TcpFaultProxy(5432);
     await proxy.start();
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString('utf8')) as (typeof lines)[number]);
+        done();
+      },
+    });
     bridge = await startTestBridge(
       'pg-outage',
-      { META_APP_SECRET },
-      { databaseUrl: (url) => proxy.urlFor(url) },
+      { META_APP_SECRET, LOG_LEVEL: 'info' },
+      { databaseUrl: (url) => proxy.urlFor(url), logDestination: destination },
     );
     const created = await bridge.internal.inject({
       method: 'POST',
@@ -109,6 +119,12 @@ describe('webhooks while PostgreSQL is stalled', () => {
     const recovered = await waitForStatus(genesys, 200);
     expect(recovered).toBe(200);
     expect((await timed(meta)).status).toBe(200);
+
+    // Five webhooks failed, and the log says so twice: when the outage started and when it ended.
+    expect(outageLines().map((line) => line.msg)).toEqual([
+      'postgres unreachable: outage started',
+      expect.stringMatching(/^postgres reachable again: outage over after \d+ s$/),
+    ]);
   });
 });
 

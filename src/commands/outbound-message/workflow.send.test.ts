@@ -172,6 +172,42 @@ describe('outbound workflow: a refusal', () => {
     ]).then({ command: { type: 'RequestSend', runId: RUN } }));
 });
 
+describe('outbound workflow: a part Meta took', () => {
+  const took = (partIndex: number, attempt = 1) => ({
+    type: 'PartAccepted' as const,
+    wamid: wamidOf(partIndex),
+    attempt,
+    partIndex,
+  });
+
+  it('records it before anything else, even past the pass limit', () =>
+    given([...mapped(), requested(1, RUN, 3)])
+      .with({ content: LONG_TEXT })
+      .knowing(took(0))
+      .withRun({ pass: maxPasses(SETTINGS) })
+      .then({
+        type: 'Record',
+        command: { type: 'RecordSent', wamid: wamidOf(0), attempt: 1, partIndex: 0 },
+      }));
+
+  it('sends the next part once it is on the stream', () =>
+    given([...mapped(), requested(1, RUN, 3), messageSent(0, { partCount: 3 })])
+      .with({ content: LONG_TEXT })
+      .knowing(took(0))
+      .then({ type: 'SendPart', partIndex: 1 }));
+
+  it('leaves it to Meta’s status when that recorded it first', () =>
+    given([...mapped(), requested(1, RUN), messageSent(0)])
+      .knowing(took(0))
+      .then({ type: 'Done' }));
+
+  it('leaves it when another attempt has started since', () =>
+    given([...mapped(), requested(1, RUN), requested(2, OTHER_RUN)])
+      .knowing(took(0, 1))
+      .at(after(1_000))
+      .then({ type: 'Wait', reason: 'Reconciliation' }));
+});
+
 describe('outbound workflow: the pass limit', () => {
   const limit = maxPasses(SETTINGS);
 
@@ -200,10 +236,12 @@ describe('outbound workflow: Meta’s answer to a part', () => {
   // The action as the executor performed it: its own fields must not leak into the command.
   const part = { type: 'SendPart', attempt: 2, partIndex: 1, body: { type: 'text' } } as const;
 
-  it('records an accepted part under its attempt', () =>
+  it('remembers an accepted part under its attempt before anything is recorded', () =>
     expect(afterSend(part as never, { kind: 'accepted', wamid: wamidOf(1) }, T0)).toEqual({
-      type: 'Record',
-      command: { type: 'RecordSent', wamid: wamidOf(1), attempt: 2, partIndex: 1 },
+      type: 'PartAccepted',
+      wamid: wamidOf(1),
+      attempt: 2,
+      partIndex: 1,
     }));
 
   it('records a refusal with the instant the backoff ends', () =>

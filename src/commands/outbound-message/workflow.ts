@@ -14,6 +14,7 @@ import type { MetaMessageType } from '../../events/schemas/send-requested';
 import type { ServiceWindow } from '../../events/schemas/service-window';
 import type { MetaMessageBody } from '../../transform/meta-message';
 import type { OutboundContent } from '../../transform/outbound-content';
+import { MAX_PARTS_PER_MESSAGE } from '../../transform/to-meta-messages';
 import type { MappingResolvedData } from '../../events/schemas/mapping-resolved';
 import type { MediaStoredData } from '../../events/schemas/media-stored';
 import type { DecodedEvent } from '../../events/decode';
@@ -58,10 +59,15 @@ export interface RunFacts {
   mediaFailure?: { reason: string; message: string };
   /** The part of this run's attempt whose answer was lost (timeout, bare 5xx): Meta may have it. */
   lostPart?: { attempt: number; partIndex: number };
+  /** A part Meta took, until its MessageSent is on the stream (recording it may fail, or lose a race). */
+  acceptedPart?: { wamid: string; attempt: number; partIndex: number };
 }
 
 export type RunFact =
   | { type: 'PassStarted' }
+  /** The pass failed on a dependency outage and is retried in place: it uses up none of the passes. */
+  | { type: 'PassRetried' }
+  | { type: 'PartAccepted'; wamid: string; attempt: number; partIndex: number }
   | { type: 'MediaFailed'; reason: string; message: string; retryAt: string }
   | { type: 'PartLost'; attempt: number; partIndex: number };
 
@@ -71,6 +77,13 @@ export const evolveRun = (run: RunFacts, fact: RunFact): RunFacts => {
   switch (fact.type) {
     case 'PassStarted':
       return { ...run, pass: run.pass + 1 };
+    case 'PassRetried':
+      return { ...run, pass: Math.max(0, run.pass - 1) };
+    case 'PartAccepted':
+      return {
+        ...run,
+        acceptedPart: { wamid: fact.wamid, attempt: fact.attempt, partIndex: fact.partIndex },
+      };
     case 'MediaFailed':
       return {
         ...run,
@@ -106,12 +119,12 @@ export type OutboundAction =
   | { type: 'GiveUp'; message: string };
 
 /**
- * The most passes a message can legitimately take: per send attempt a request, its parts, a refusal, a backoff
- * and the looks during a reconciliation window (at most 50, see RECONCILE_LOOKS); per media attempt a try, a
- * wait and a record; a margin for refusals by the rules after a concurrent append.
+ * The most passes a message can legitimately take: per send attempt a request, a send and a record per part, a
+ * refusal, a backoff and the looks during a reconciliation window (see RECONCILE_LOOKS); per media attempt a
+ * try, a wait and a record; a margin for refusals by the rules after a concurrent append.
  */
 export const maxPasses = ({ maxSendAttempts, maxMediaAttempts }: WorkflowSettings): number =>
-  maxSendAttempts * (4 + RECONCILE_LOOKS + 1) + maxMediaAttempts * 3 + 50;
+  maxSendAttempts * (3 + 2 * MAX_PARTS_PER_MESSAGE + RECONCILE_LOOKS + 1) + maxMediaAttempts * 3 + 50;
 
 /**
  * Looked at again a few times within a reconciliation window, not only at its end: Meta's status usually names
@@ -127,12 +140,21 @@ const fail = (command: Omit<RecordSendFailed, 'type'>): RecordAction => ({
   command: { type: 'RecordSendFailed', ...command },
 });
 
+const hasPart = (message: OutboundState, partIndex: number): boolean =>
+  message.parts.some((part) => part.partIndex === partIndex);
+
 const isSettled = (message: OutboundState): boolean =>
   !message.message?.isSendable || isEnded(message) || isFullySent(message);
 
 export const nextStep = (state: OutboundWorkflowState, input: StepInput): OutboundAction => {
   const { message, view } = state;
   const { now, run, tenant, settings } = input;
+  const accepted = run.acceptedPart;
+  if (accepted && accepted.attempt === message.attempt && !hasPart(message, accepted.partIndex)) {
+    // Meta took this part and only this run knows it: recorded before anything else, so it is never sent again.
+    // (A part recorded meanwhile from Meta's status, or of an attempt superseded since, needs no record of ours.)
+    return { type: 'Record', command: { type: 'RecordSent', ...accepted } };
+  }
   if (!view || isSettled(message)) return { type: 'Done', reason: 'Settled' };
   if (run.pass >= maxPasses(settings)) {
     // Only a bug gets here (the bound is above anything the settings allow). End the message as failed so that
@@ -242,7 +264,7 @@ const ownsAttempt = (message: OutboundState, run: RunFacts): boolean => {
   if (message.attempt === 0 || message.attemptRuns[message.attempt - 1] !== run.runId) return false;
   const lost = run.lostPart;
   if (!lost || lost.attempt !== message.attempt) return true;
-  return message.parts.some((part) => part.partIndex === lost.partIndex);
+  return hasPart(message, lost.partIndex);
 };
 
 const mediaStep = (attachment: GenesysAttachment, { now, run, settings }: StepInput): OutboundAction => {
@@ -276,7 +298,8 @@ export const afterSend = (
   const sent = { attempt, partIndex };
   switch (answer.kind) {
     case 'accepted':
-      return { type: 'Record', command: { type: 'RecordSent', wamid: answer.wamid, ...sent } };
+      // Remembered first, recorded by the next step: should recording fail, the run still knows Meta has it.
+      return { type: 'PartAccepted', wamid: answer.wamid, ...sent };
     case 'refused':
       return {
         type: 'Record',

@@ -10,6 +10,7 @@ import { errorSchema, HttpError } from '../errors';
 import { hasUnstorableText, keepRawJsonBodies, parseJson } from '../raw-json';
 import { parseBody } from '../request-input';
 import { DEFAULT_WEBHOOK_STORE_TIMEOUT_MS, withinDeadline } from '../store-deadline';
+import { requestLogOutage, type StoreOutage } from '../store-outage';
 import { genesysWebhookSchema } from '../schemas/genesys-webhook';
 import { genesysSignatureDigest, matchesGenesysDigest } from '../signatures';
 import { toReceiveWebhook } from '../webhook-to-command';
@@ -20,6 +21,8 @@ export interface GenesysWebhookOptions {
   onAccepted?: (outcome: { tenantId: string; duplicate: boolean; messageType: string }) => void;
   /** WEBHOOK_STORE_TIMEOUT_MS: the integration lookup and the append each answer 503 past it. */
   storeTimeoutMs?: number;
+  /** Where PostgreSQL failures go: one line when an outage starts, reminders, one when it ends. */
+  storeOutage?: StoreOutage;
 }
 
 const acceptedSchema = {
@@ -107,7 +110,10 @@ export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = a
         options.directory.resolveIntegration(integrationId),
         storeTimeoutMs,
       ).catch((error: Error) => {
-        request.log.error({ err: error.message }, 'tenant lookup failed');
+        (options.storeOutage ?? requestLogOutage(request.log)).failure(error.message, {
+          reqId: request.id,
+          during: 'tenant lookup',
+        });
         throw new HttpError(503, 'Unavailable', 'The bridge cannot look up the integration now; retry later');
       });
       const integration = found?.tenant.status === 'active' ? found : undefined;
@@ -143,10 +149,14 @@ export const genesysWebhookPlugin: FastifyPluginAsync<GenesysWebhookOptions> = a
           throw cannotRecord(error.issues.map((issue) => ({ path: issue.path, message: issue.code })));
         }
         // Nothing was acknowledged: Genesys retries on 5xx, and the append is idempotent when it does.
-        request.log.error({ err: error.message }, 'could not append WebhookReceived');
+        (options.storeOutage ?? requestLogOutage(request.log)).failure(error.message, {
+          reqId: request.id,
+          during: 'append WebhookReceived',
+        });
         throw new HttpError(503, 'StoreUnavailable', 'The message could not be stored; retry later');
       });
 
+      options.storeOutage?.recovered();
       const eventId = result.events[0]?.eventId ?? result.history[0]?.envelope.eventId ?? '';
       options.onAccepted?.({ tenantId, duplicate: result.isNoOp, messageType: command.messageType });
       return { accepted: true, eventId, duplicate: result.isNoOp };

@@ -15,6 +15,7 @@ import { parseBody } from '../request-input';
 import { DEFAULT_WEBHOOK_STORE_TIMEOUT_MS, withinDeadline } from '../store-deadline';
 import { metaStatusesOf, metaWebhookSchema } from '../schemas/meta-webhook';
 import { isValidMetaSignature } from '../signatures';
+import { requestLogOutage, type StoreOutage } from '../store-outage';
 import type { InboundRecorder } from '../../processors/inbound/inbound-recorder';
 
 export interface MetaWebhookOptions {
@@ -28,6 +29,8 @@ export interface MetaWebhookOptions {
   onInvalidStatuses?: (count: number) => void;
   /** WEBHOOK_STORE_TIMEOUT_MS: the append answers 503 past it. */
   storeTimeoutMs?: number;
+  /** Where PostgreSQL failures go: one line when an outage starts, reminders, one when it ends. */
+  storeOutage?: StoreOutage;
   /**
    * Records the inbound customer messages of a stored webhook on their customer streams, before the answer, so that
    * webhooks Meta sends one after the other keep their order. A failure here does not fail the webhook: it is
@@ -232,12 +235,18 @@ export const metaWebhookPlugin: FastifyPluginAsync<MetaWebhookOptions> = async (
         }),
         options.storeTimeoutMs ?? DEFAULT_WEBHOOK_STORE_TIMEOUT_MS,
       )
-        .then((result) => result.duplicate)
+        .then((result) => {
+          options.storeOutage?.recovered();
+          return result.duplicate;
+        })
         .catch((error: Error) => {
           // The same body is stored already (a Meta retry racing its original): nothing new to record.
           if (error instanceof ExpectedVersionConflict) return true;
           // Nothing was acknowledged: Meta retries on 5xx, and the append is idempotent when it does.
-          request.log.error({ err: error.message }, 'could not append MetaWebhookReceived');
+          (options.storeOutage ?? requestLogOutage(request.log)).failure(error.message, {
+            reqId: request.id,
+            during: 'append MetaWebhookReceived',
+          });
           throw new HttpError(503, 'StoreUnavailable', 'The webhook could not be stored; retry later');
         });
 

@@ -27,7 +27,7 @@ describe('outbound driver: restarts and concurrent writers (real PostgreSQL, sim
     pipeline = await startPipeline('driver', { roles: ['api', 'relay', 'projector'] });
     await pipeline.addTenant({
       tenantId: TENANT,
-      integrationId: '5b0f3c1e-8a0e-4f8e-9b7c-1d2e3f4a5b6c',
+      integrationId: '73cb7fb7-c2db-4996-88f3-0a83a4fea1da',
       region: 'usw2.pure.cloud',
       webhookSecret: SECRET,
     });

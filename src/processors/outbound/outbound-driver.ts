@@ -4,16 +4,16 @@ import { CommandRejected } from '../../commands/command-rejected';
 import type { OutboundMessageCommand } from '../../commands/outbound-message/commands';
 import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
 import * as workflow from '../../commands/outbound-message/workflow';
-import { decodeOutboundEvent } from '../../events/decode';
 import { outboundStreamId } from '../../events/schemas/stream-ids';
 import { ExpectedVersionConflict, type EventStore, type StoredEvent } from '../../events/store/types';
 import type { Logger } from '../../infra/logger';
-import { TransientError } from '../../projections/runtime/transient-errors';
+import { isTransientError, TransientError } from '../../projections/runtime/transient-errors';
 import type { TenantDirectory } from '../../tenants/tenant-directory';
 import type { OutboundContent } from '../../transform/outbound-content';
 import { webhookContent } from './webhook-content';
 import type { MappingResolver } from './mapping-resolver';
 import type { MediaMover } from './media-mover';
+import { DecodedStream } from './decoded-stream';
 import { endAfterFailure } from './processing-failure';
 import { mediaMoveAnswer } from './media-answer';
 import { sendPart, type SendOutcomeObserver, type SendPartSettings } from './send-part';
@@ -52,42 +52,31 @@ export class OutboundDriver {
     };
     const log = this.logger.child({ correlationId: metadata.correlationId, ...ref });
     const now = this.settings.now ?? (() => new Date());
-    const tenant = await this.directory.tenant(ref.tenantId);
-    const whatsapp = await this.directory.whatsapp(ref.tenantId);
-    const sendTenant =
-      tenant && whatsapp
-        ? {
-            mediaMode: tenant.mediaMode,
-            ...(whatsapp.templateDefaults ? { templateDefaults: whatsapp.templateDefaults } : {}),
-          }
-        : null;
+    const streamId = outboundStreamId(ref.tenantId, ref.genesysMessageId);
     let run = workflow.startRun(randomUUID());
-    // The stream as this run last saw it: its own appends extend it; a pause or a refusal drops it.
-    let known: StoredEvent[] | undefined;
+    let tenant: Awaited<ReturnType<typeof this.tenantOf>> | undefined;
+    let history = new DecodedStream();
     let content: OutboundContent | undefined;
+    let outageFailures = 0;
     const record = async (command: OutboundMessageCommand) => {
       const result = await handleOutboundMessageCommand(this.store, ref, command, {
         metadata,
-        ...(known ? { known } : {}),
+        ...(history.stored ? { known: history.stored } : {}),
       });
-      known = result.stream;
+      history = history.extendedTo(result.stream);
     };
 
     for (;;) {
-      known ??= await this.store.readStream(outboundStreamId(ref.tenantId, ref.genesysMessageId));
-      const state = workflow.workflowState(known.map(decodeOutboundEvent));
-      const view = state.view;
-      // WebhookReceived never changes: its content is read once per run, not once per step.
-      content ??= view && webhookContent(view.webhook);
-      const action = workflow.nextStep(state, {
-        now: now(),
-        run,
-        tenant: sendTenant,
-        content,
-        settings: this.settings,
-      });
       run = workflow.evolveRun(run, { type: 'PassStarted' });
       try {
+        // Looked up once per run, not once per step: a message takes several steps.
+        tenant ??= await this.tenantOf(ref.tenantId);
+        if (!history.stored) history = history.extendedTo(await this.store.readStream(streamId));
+        const state = history.state();
+        // WebhookReceived never changes: its content is read once per run, not once per step.
+        content ??= state.view && webhookContent(state.view.webhook);
+        const input = { now: now(), run, tenant: tenant.send, content, settings: this.settings };
+        const action = workflow.nextStep(state, input);
         switch (action.type) {
           case 'Done':
             if (action.reason === 'PassLimit')
@@ -98,7 +87,7 @@ export class OutboundDriver {
           case 'Wait':
             log.info({ ms: action.ms, reason: action.reason }, 'waiting before the next step');
             await wait(action.ms);
-            known = undefined; // what others appended meanwhile (a status, a reconciled send) is read again
+            history = history.extendedTo(undefined); // what others appended meanwhile is read again
             break;
           case 'Record':
             if (action.notes?.length)
@@ -117,12 +106,9 @@ export class OutboundDriver {
             break;
           }
           case 'MoveMedia': {
-            const moved = await this.media.move(
-              tenant!,
-              view!.webhook.conversationId,
-              action.attachment,
-              whatsapp!,
-            );
+            const { record: tenantRecord, whatsapp } = tenant;
+            const conversationId = state.view!.webhook.conversationId;
+            const moved = await this.media.move(tenantRecord!, conversationId, action.attachment, whatsapp!);
             if (!moved.ok)
               log.warn({ reason: moved.reason, isRetryable: moved.isRetryable }, 'media transfer failed');
             const answer = mediaMoveAnswer(moved, run.mediaFailures, this.backoffOptions());
@@ -131,18 +117,44 @@ export class OutboundDriver {
           }
           case 'SendPart': {
             const sendSettings = { ...this.settings, backoff: this.backoffOptions() };
-            const answer = await sendPart(action, whatsapp!, sendSettings, this.observeSend, log);
+            const answer = await sendPart(action, tenant.whatsapp!, sendSettings, this.observeSend, log);
             run = await this.apply(workflow.afterSend(action, answer, now()), run, record);
             break;
           }
         }
+        outageFailures = 0;
       } catch (error) {
-        // Another writer moved the stream and the rules refuse the stale step: read again and ask again.
-        if (!(error instanceof CommandRejected) && !(error instanceof ExpectedVersionConflict)) throw error;
-        log.info({ error: error.message }, 'step refused on a moved stream; reading the message again');
-        known = undefined;
+        history = history.extendedTo(undefined);
+        if (error instanceof CommandRejected || error instanceof ExpectedVersionConflict) {
+          // Another writer moved the stream and the rules refuse the stale step, or statuses kept landing faster
+          // than the handler retried: nothing is lost (who may send is on the stream), read again and go on.
+          log.info({ error: error.message }, 'step refused on a moved stream; reading the message again');
+          continue;
+        }
+        if (!isTransientError(error) || error instanceof TransientError) throw error;
+        // PostgreSQL, S3 or Redis failing for a while: retried here, not by the consumer, so this run keeps what
+        // only it knows (a part Meta took but not yet recorded, a lost answer). The outage uses up no passes.
+        run = workflow.evolveRun(run, { type: 'PassRetried' });
+        outageFailures++;
+        if (outageFailures === 1 || outageFailures % 10 === 0)
+          log.warn(
+            { err: (error as Error).message, failures: outageFailures },
+            'dependency failing; retrying',
+          );
+        await wait(Math.min(200 * 2 ** Math.min(outageFailures - 1, 6), 10_000));
       }
     }
+  }
+
+  /** The tenant as the workflow sees it (null: not configured), and the records the side effects need. */
+  private async tenantOf(tenantId: string) {
+    const record = await this.directory.tenant(tenantId);
+    const whatsapp = await this.directory.whatsapp(tenantId);
+    const templateDefaults = whatsapp?.templateDefaults
+      ? { templateDefaults: whatsapp.templateDefaults }
+      : {};
+    const send = record && whatsapp ? { mediaMode: record.mediaMode, ...templateDefaults } : null;
+    return { record, whatsapp, send };
   }
 
   private async apply(

@@ -10,8 +10,9 @@ import type { Logger } from '../../infra/logger';
 import type { TenantDirectory } from '../../tenants/tenant-directory';
 import type { GenesysTokenCache } from '../outbound/genesys-token-cache';
 import { recordDeadLetter } from '../runtime/dead-letter';
+import type { HandlerRuntime } from '../runtime/keyed-consumer';
 import { toOpenMessagingReceipt } from './receipt-body';
-import { isReceiptDue, wantedReceipt } from './receipt-decision';
+import { isReceiptDue, wantedReceipt, type WantedReceipt } from './receipt-decision';
 
 export interface ReceiptPosterSettings {
   /** GENESYS_API_URL_TEMPLATE and GENESYS_LOGIN_URL_TEMPLATE (`{region}` filled with the tenant's region). */
@@ -35,12 +36,14 @@ export class ReceiptNotPostedYet extends TransientError {
 
 export const RECEIPT_PROCESSOR_NAME = 'processor.receipts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const DIRECT: HandlerRuntime = { wait: sleep };
 
 /**
  * Tells Genesys what became of an outbound message. Checks the stream before posting and records
- * RecordReceiptPosted after Genesys accepted, so each receipt status is posted once per message; a crash between
- * the two repeats the receipt (at least once), which tells Genesys the same fact again.
+ * RecordReceiptPosted after Genesys accepted, so each receipt status is posted once per message. When recording
+ * fails (PostgreSQL away, the stream busy) the process remembers the receipt as posted, and the retry only records
+ * it; only a crash between the two repeats the receipt (at least once), which tells Genesys the same fact again.
  */
 export class ReceiptPoster {
   constructor(
@@ -53,7 +56,10 @@ export class ReceiptPoster {
     private readonly observe: ReceiptObserver = () => undefined,
   ) {}
 
-  async handle(trigger: StoredEvent): Promise<void> {
+  /** Receipts Genesys accepted whose RecordReceiptPosted is not stored yet, by stream and status. */
+  private readonly postedNotRecorded = new Set<string>();
+
+  async handle(trigger: StoredEvent, runtime: HandlerRuntime = DIRECT): Promise<void> {
     const wanted = wantedReceipt(decodeOutboundEvent(trigger));
     if (!wanted) return;
     const history = (await this.store.readStream(trigger.streamId)).map(decodeOutboundEvent);
@@ -77,13 +83,44 @@ export class ReceiptPoster {
       this.observe('no-credentials');
       return;
     }
+    const ref = { tenantId, genesysMessageId: webhook.genesysMessageId };
+    const postedKey = `${trigger.streamId}\u0000${wanted.status}`;
+    if (!this.postedNotRecorded.has(postedKey)) {
+      const outcome = await this.post(trigger, credentials, webhook, wanted, runtime, log);
+      if (outcome !== 'posted') return;
+      this.postedNotRecorded.add(postedKey);
+    }
+    await handleOutboundMessageCommand(
+      this.store,
+      ref,
+      {
+        type: 'RecordReceiptPosted',
+        status: wanted.status,
+        ...(wanted.failure ? { reason: wanted.failure.reason } : {}),
+      },
+      { metadata: { correlationId: trigger.correlationId ?? trigger.eventId, causationId: trigger.eventId } },
+    );
+    this.postedNotRecorded.delete(postedKey);
+    this.observe('posted');
+    log.debug('receipt posted to Genesys');
+  }
+
+  private async post(
+    trigger: StoredEvent,
+    credentials: NonNullable<Awaited<ReturnType<TenantDirectory['genesysOAuth']>>>,
+    webhook: { genesysMessageId: string; integrationId: string; customerId: string },
+    wanted: WantedReceipt,
+    runtime: HandlerRuntime,
+    log: Logger,
+  ): Promise<'posted' | 'refused'> {
+    const { tenantId } = trigger;
     const token = await this.tokens.token({
       tenantId,
       loginUrl: urlFromTemplate(this.settings.loginUrlTemplate, credentials.region),
       clientId: credentials.clientId,
       clientSecret: credentials.clientSecret,
     });
-    if (!token.ok) return this.notPosted(trigger, token.error, log);
+    if (!token.ok) return this.notPosted(trigger, token.error, runtime, log);
 
     const receipt = toOpenMessagingReceipt({
       genesysMessageId: webhook.genesysMessageId,
@@ -100,28 +137,25 @@ export class ReceiptPoster {
     });
     if (!posted.ok) {
       if (posted.error.kind === 'unauthorized') await this.tokens.forget(tenantId);
-      return this.notPosted(trigger, posted.error, log);
+      return this.notPosted(trigger, posted.error, runtime, log);
     }
-
-    await handleOutboundMessageCommand(
-      this.store,
-      { tenantId, genesysMessageId: webhook.genesysMessageId },
-      {
-        type: 'RecordReceiptPosted',
-        status: wanted.status,
-        ...(wanted.failure ? { reason: wanted.failure.reason } : {}),
-      },
-      { metadata: { correlationId: trigger.correlationId ?? trigger.eventId, causationId: trigger.eventId } },
-    );
-    this.observe('posted');
-    log.debug('receipt posted to Genesys');
+    return 'posted';
   }
 
-  /** Transient failures throw (the consumer retries with backoff); permanent ones are dead-lettered at once. */
-  private async notPosted(trigger: StoredEvent, error: GenesysError, log: Logger): Promise<void> {
+  /**
+   * Transient failures throw (the consumer retries with backoff); permanent ones are dead-lettered at once. A
+   * Retry-After is waited out with the consumer's wait, which gives the processing slot back meanwhile: a tenant
+   * whose Genesys asks for patience holds up no other tenant's receipts.
+   */
+  private async notPosted(
+    trigger: StoredEvent,
+    error: GenesysError,
+    runtime: HandlerRuntime,
+    log: Logger,
+  ): Promise<'refused'> {
     if (error.kind === 'retryable' || error.kind === 'rate-limited' || error.kind === 'unauthorized') {
       if (error.retryAfterMs !== undefined)
-        await sleep(Math.min(error.retryAfterMs, this.settings.maxRetryAfterMs ?? 30_000));
+        await runtime.wait(Math.min(error.retryAfterMs, this.settings.maxRetryAfterMs ?? 30_000));
       throw new ReceiptNotPostedYet(error);
     }
     // Refused credentials or a receipt Genesys calls malformed: asking again gives the same answer.
@@ -140,5 +174,6 @@ export class ReceiptPoster {
       eventType: trigger.type,
       payload: trigger,
     });
+    return 'refused';
   }
 }

@@ -59,7 +59,7 @@ export const createReceiptProcessor = (options: ReceiptProcessorOptions): KeyedC
     pool: options.pool,
     logger,
     eventTypes: RECEIPT_TRIGGERS,
-    handle: (event) => poster.handle(event),
+    handle: (event, runtime) => poster.handle(event, runtime),
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),

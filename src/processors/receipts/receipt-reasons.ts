@@ -36,6 +36,7 @@ const byBridgeReason: ReadonlyMap<string, GenesysReceiptReason> = new Map([
   ['MediaTooLarge', 'InvalidMediaContentLength'],
   ['UnsupportedContent', 'UnsupportedMessage'],
   ['NothingToSend', 'UnsupportedMessage'],
+  ['MessageTooLong', 'InvalidMessageStructure'],
   ['TemplateNameMissing', 'InvalidMessageStructure'],
   ['TemplateLanguageMissing', 'InvalidMessageStructure'],
   // Refused before sending: outside the 24-hour window (outbound-message/service-window.ts).

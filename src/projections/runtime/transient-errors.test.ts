@@ -1,4 +1,5 @@
 import { runInNewContext } from 'node:vm';
+import { ExpectedVersionConflict } from '../../events/store/types';
 import { isTransientError, TransientError } from './transient-errors';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
@@ -27,6 +28,7 @@ describe('isTransientError', () => {
       Object.assign(new Error('leader not available'), { retriable: true }),
     ],
     ['a failure its thrower knows is transient', new TransientError('Genesys answered 503')],
+    ['a command that kept losing the race for its stream', new ExpectedVersionConflict('s-1', 4, 5)],
     [
       "a reset from Node's http module, whose Error is another realm's",
       runInNewContext("Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })") as unknown,

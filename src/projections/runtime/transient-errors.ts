@@ -36,8 +36,17 @@ const TRANSIENT_S3_CODES = new Set([
   'RequestTimeout',
   'RequestTimeoutException',
 ]);
-/** Error names of aborted or timed-out calls (AbortSignal.timeout) and of ioredis giving up on a request. */
-const TRANSIENT_NAMES = new Set(['TimeoutError', 'AbortError', 'MaxRetriesPerRequestError']);
+/**
+ * Error names of aborted or timed-out calls (AbortSignal.timeout), of ioredis giving up on a request, and of a
+ * command that lost a race for its stream more often than its handler retries: the same command decided again on
+ * the stream as it then is succeeds, so ending the message (or dead-lettering the event) for it would be wrong.
+ */
+const TRANSIENT_NAMES = new Set([
+  'TimeoutError',
+  'AbortError',
+  'MaxRetriesPerRequestError',
+  'ExpectedVersionConflict',
+]);
 const TRANSIENT_MESSAGES =
   // node-postgres: a connection that went away mid-query, a pool or query timeout; ioredis: a closed or
   // unwritable connection.
