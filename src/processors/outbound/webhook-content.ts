@@ -1,5 +1,5 @@
 import type { WebhookReceivedData } from '../../events/schemas/webhook-received';
-import { genesysWebhookSchema, summarizeWebhook } from '../../http/schemas/genesys-webhook';
+import { genesysWebhookSchema, summarizeWebhook } from '../../contracts/genesys/outbound-webhook';
 import type { OutboundContent } from '../../transform/outbound-content';
 
 /** The webhook's content as the transform reads it, from the stored raw body; undefined if it no longer parses. */
