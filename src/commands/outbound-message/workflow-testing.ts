@@ -9,8 +9,10 @@
 import type { DecodedEvent } from '../../events/decode';
 import { validateEvent } from '../../events/encode';
 import type { OutboundEvent } from '../../events/schemas/outbound-events';
+import type { ServiceWindow } from '../../events/schemas/service-window';
 import type { OutboundContent } from '../../transform/outbound-content';
 import type { SendTenant } from './send-plan';
+import { WA_ID } from './test-fixtures';
 import {
   evolveRun,
   nextStep,
@@ -40,6 +42,36 @@ export const TEXT: OutboundContent = {
 };
 
 export const after = (ms: number, from = T0): Date => new Date(from.getTime() + ms);
+
+/** SendRequested of `attempt` in the name of `runId`. */
+export const requested = (
+  attempt: number,
+  runId: string,
+  partCount = 1,
+  serviceWindow?: ServiceWindow,
+): OutboundEvent => ({
+  type: 'SendRequested',
+  data: {
+    waId: WA_ID,
+    attempt,
+    partCount,
+    metaMessageType: 'text',
+    runId,
+    ...(serviceWindow ? { serviceWindow } : {}),
+  },
+});
+
+/** Meta refused part `partIndex` of `attempt` (130429); it may be sent again from `retryAt`. */
+export const refused = (attempt: number, retryAt: Date, partIndex = 0): OutboundEvent => ({
+  type: 'SendRefused',
+  data: {
+    attempt,
+    partIndex,
+    metaErrorCode: 130429,
+    refusedAt: T0.toISOString(),
+    retryAt: retryAt.toISOString(),
+  },
+});
 
 type Given = OutboundEvent | { event: OutboundEvent; recordedAt: Date };
 

@@ -1,4 +1,3 @@
-import type { OutboundEvent } from '../../events/schemas/outbound-events';
 import {
   deliveryFailed,
   mappingMissing,
@@ -11,24 +10,19 @@ import {
   wamidOf,
   webhookReceived,
 } from './test-fixtures';
-import { after, given, OTHER_RUN, recordedAt, RUN, SETTINGS, T0, TEXT } from './workflow-testing';
+import {
+  after,
+  given,
+  OTHER_RUN,
+  recordedAt,
+  refused,
+  requested,
+  RUN,
+  SETTINGS,
+  T0,
+  TEXT,
+} from './workflow-testing';
 import { afterSend, maxPasses } from './workflow';
-
-const requested = (attempt: number, runId: string, partCount = 1): OutboundEvent => ({
-  type: 'SendRequested',
-  data: { waId: WA_ID, attempt, partCount, metaMessageType: 'text', runId },
-});
-
-const refused = (attempt: number, retryAt: Date, partIndex = 0): OutboundEvent => ({
-  type: 'SendRefused',
-  data: {
-    attempt,
-    partIndex,
-    metaErrorCode: 130429,
-    refusedAt: T0.toISOString(),
-    retryAt: retryAt.toISOString(),
-  },
-});
 
 const mapped = () => [webhookReceived(), mappingResolved()];
 /** A text long enough for Meta to take it as three parts (4096 characters each). */

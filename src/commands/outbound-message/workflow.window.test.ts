@@ -1,6 +1,6 @@
 import type { OutboundEvent } from '../../events/schemas/outbound-events';
 import { imageWebhookReceived, mediaStored, WA_ID, webhookReceived } from './test-fixtures';
-import { after, given, T0, TEXT } from './workflow-testing';
+import { after, given, OTHER_RUN, refused, requested, T0, TEXT } from './workflow-testing';
 import { afterMediaMove, afterMappingLookup } from './workflow';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -76,25 +76,7 @@ describe('outbound workflow: the 24-hour window', () => {
       checkedAt: T0.toISOString(),
       outcome: 'open' as const,
     };
-    given([
-      webhookReceived(),
-      lastWrote(T0),
-      {
-        type: 'SendRequested',
-        data: {
-          waId: WA_ID,
-          attempt: 1,
-          partCount: 1,
-          metaMessageType: 'text',
-          serviceWindow: firstCheck,
-          runId: 'run-other',
-        },
-      },
-      {
-        type: 'SendRefused',
-        data: { attempt: 1, partIndex: 0, refusedAt: T0.toISOString(), retryAt: T0.toISOString() },
-      },
-    ])
+    given([webhookReceived(), lastWrote(T0), requested(1, OTHER_RUN, 1, firstCheck), refused(1, T0)])
       .at(after(DAY_MS + 1))
       .then({ command: { type: 'RequestSend', metaMessageType: 'text', serviceWindow: firstCheck } });
   });
