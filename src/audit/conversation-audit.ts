@@ -131,6 +131,7 @@ const TIMELINE: Partial<
   MappingMissing: (event) => ['mapping-missing', event.envelope.recordedAt],
   MediaStored: (event) => ['media-stored', event.envelope.recordedAt],
   SendRequested: (event) => ['send-requested', event.envelope.recordedAt],
+  SendRefused: (event) => ['send-refused', event.envelope.recordedAt],
   MessageSent: (event) => ['accepted', event.envelope.recordedAt],
   StatusSent: (event) => ['sent', event.type === 'StatusSent' ? event.data.sentAt : ''],
   Delivered: (event) => ['delivered', event.type === 'Delivered' ? event.data.deliveredAt : ''],

@@ -6,7 +6,7 @@ import {
   summarizeQuickReplies,
   summarizeTemplate,
 } from '../events/schemas/webhook-received';
-import type { GenesysWebhook } from './schemas/genesys-webhook';
+import type { GenesysWebhook } from '../contracts/genesys/outbound-webhook';
 
 const isMime = (value: string | undefined) => value !== undefined && mimeType().safeParse(value).success;
 /** The time as the event stores it, or undefined when it is no time the event can hold (year 10000 and later). */

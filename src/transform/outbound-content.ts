@@ -1,6 +1,6 @@
 /**
  * What the transform reads: the sendable parts of a Genesys outbound message. `summarizeWebhook`'s summary
- * (src/http/schemas/genesys-webhook.ts) is one of these as it is; declaring the shape here keeps this pure code
+ * (src/contracts/genesys/outbound-webhook.ts) is one of these as it is; declaring the shape here keeps this pure code
  * free of the HTTP layer, and lets a processor rebuild it from a stored `WebhookReceived` event.
  */
 import type { MediaKind } from '../events/schemas/common';

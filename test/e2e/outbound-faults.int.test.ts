@@ -89,13 +89,24 @@ describe('outbound pipeline under faults (real services; Meta and Genesys simula
       'WebhookReceived',
       'MappingResolved',
       'SendRequested',
+      'SendRefused',
       'SendRequested',
+      'SendRefused',
       'SendRequested',
       'MessageSent',
     ]);
     expect(
       events.filter((event) => event.type === 'SendRequested').map((event) => event.data.attempt),
     ).toEqual([1, 2, 3]);
+    // Each refusal names Meta's code and settles its attempt: the next one follows after the backoff alone.
+    expect(
+      events
+        .filter((event) => event.type === 'SendRefused')
+        .map((event) => [event.data.attempt, event.data.metaErrorCode]),
+    ).toEqual([
+      [1, 130429],
+      [2, 130429],
+    ]);
     expect(
       pipeline.meta.sentMessages.filter((m) => m.bizOpaqueCallbackData === webhook.messageId),
     ).toHaveLength(1);
@@ -112,12 +123,11 @@ describe('outbound pipeline under faults (real services; Meta and Genesys simula
       ['MessageSent', 'MessageFailed'],
       60_000,
     );
-    expect(withoutReceipts(events).filter((type) => type !== 'SendRequested')).toEqual([
-      'WebhookReceived',
-      'MappingResolved',
-      'MessageSent',
-    ]);
+    expect(
+      withoutReceipts(events).filter((type) => type !== 'SendRequested' && type !== 'SendRefused'),
+    ).toEqual(['WebhookReceived', 'MappingResolved', 'MessageSent']);
     expect(events.filter((event) => event.type === 'SendRequested')).toHaveLength(13);
+    expect(events.filter((event) => event.type === 'SendRefused')).toHaveLength(12);
     expect(
       pipeline.meta.sentMessages.filter((m) => m.bizOpaqueCallbackData === webhook.messageId),
     ).toHaveLength(1);

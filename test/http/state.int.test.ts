@@ -1,6 +1,6 @@
 import { handleOutboundMessageCommand } from '../../src/commands/outbound-message/handler';
 import { outboundStreamId } from '../../src/events/schemas/stream-ids';
-import { genesysWebhookSchema } from '../../src/http/schemas/genesys-webhook';
+import { genesysWebhookSchema } from '../../src/contracts/genesys/outbound-webhook';
 import { toReceiveWebhook } from '../../src/http/webhook-to-command';
 import { fixtureBytes } from '../support/fixtures';
 import { startPipeline, type TestPipeline } from '../support/pipeline';

@@ -4,7 +4,7 @@ import { handleOutboundMessageCommand } from '../../src/commands/outbound-messag
 import { outboundStreamId } from '../../src/events/schemas/stream-ids';
 import { Relay } from '../../src/events/relay/relay';
 import { relayTopics, topicRouter } from '../../src/events/relay/topic-routing';
-import { genesysWebhookSchema } from '../../src/http/schemas/genesys-webhook';
+import { genesysWebhookSchema } from '../../src/contracts/genesys/outbound-webhook';
 import { genesysSignature } from '../../src/http/signatures';
 import { toReceiveWebhook } from '../../src/http/webhook-to-command';
 import { GenesysTokenCache } from '../../src/processors/outbound/genesys-token-cache';

@@ -3,6 +3,7 @@ import type { FailureStage } from '../../events/schemas/message-failed';
 import type { MappingResolvedData } from '../../events/schemas/mapping-resolved';
 import type { MediaStoredData } from '../../events/schemas/media-stored';
 import type { ReceiptStatus } from '../../events/schemas/receipt-posted';
+import type { SendRefusedData } from '../../events/schemas/send-refused';
 import type { MetaMessageType } from '../../events/schemas/send-requested';
 import type { ServiceWindow } from '../../events/schemas/service-window';
 import type { WebhookReceivedData } from '../../events/schemas/webhook-received';
@@ -39,7 +40,12 @@ export interface RequestSend {
    * tenant's template instead of the agent's content, so its attachment need not be stored.
    */
   serviceWindow?: ServiceWindow;
+  /** The run requesting the attempt: it alone sends the attempt's parts (see SendRequested.runId). */
+  runId?: string;
 }
+
+/** Meta refused a part without taking it (see SendRefused): the attempt is settled. */
+export type RecordSendRefused = { type: 'RecordSendRefused' } & SendRefusedData;
 
 export interface RecordSent {
   type: 'RecordSent';
@@ -97,6 +103,7 @@ export type OutboundMessageCommand =
   | RecordMediaStored
   | RequestSend
   | RecordSent
+  | RecordSendRefused
   | RecordSendFailed
   | RecordMetaStatus
   | RecordReceiptPosted;

@@ -15,6 +15,7 @@ import type {
   RecordMediaStored,
   RecordReceiptPosted,
   RecordSendFailed,
+  RecordSendRefused,
   RecordSent,
   RequestSend,
   ResolveMapping,
@@ -118,9 +119,29 @@ const requestSend = (command: RequestSend, state: OutboundState): OutboundEvent[
         partCount: command.partCount,
         metaMessageType: command.metaMessageType,
         ...(window ? { serviceWindow: window } : {}),
+        ...(command.runId !== undefined ? { runId: command.runId } : {}),
       },
     },
   ];
+};
+
+const recordSendRefused = (command: RecordSendRefused, state: OutboundState): OutboundEvent[] => {
+  requireSendable(state);
+  if (command.attempt !== state.attempt) {
+    throw rejectOutbound(
+      'AttemptSuperseded',
+      `The refusal belonged to attempt ${command.attempt}; the latest attempt is ${state.attempt}`,
+    );
+  }
+  if (state.refusal?.attempt === command.attempt) return []; // the first answer stands
+  if (!state.isAwaitingSendOutcome) {
+    throw rejectOutbound('NoSendInProgress', 'A refusal was reported with no send in progress');
+  }
+  if (state.parts.some((part) => part.partIndex === command.partIndex)) {
+    throw rejectOutbound('PartAlreadySent', `Part ${command.partIndex} was accepted by Meta`);
+  }
+  const { type: _type, ...data } = command;
+  return [{ type: 'SendRefused', data }];
 };
 
 const recordSent = (command: RecordSent, state: OutboundState): OutboundEvent[] => {
@@ -166,7 +187,8 @@ const recordSendFailed = (command: RecordSendFailed, state: OutboundState): Outb
   requireSendable(state);
   if (isEnded(state)) return []; // failed is final; the first failure stands
   if (isFullySent(state)) throw rejectOutbound('MessageAlreadySent', 'Every part of the message was sent');
-  if (command.stage === 'send' && !state.isAwaitingSendOutcome) {
+  const isRefused = state.refusal !== null && state.refusal.attempt === state.attempt;
+  if (command.stage === 'send' && !state.isAwaitingSendOutcome && !isRefused) {
     throw rejectOutbound('NoSendInProgress', 'A send failure was reported with no send in progress');
   }
   const { type: _type, ...data } = command;
@@ -200,6 +222,8 @@ export const decideOutbound = (command: OutboundMessageCommand, state: OutboundS
       return requestSend(command, state);
     case 'RecordSent':
       return recordSent(command, state);
+    case 'RecordSendRefused':
+      return recordSendRefused(command, state);
     case 'RecordSendFailed':
       return recordSendFailed(command, state);
     case 'RecordMetaStatus':

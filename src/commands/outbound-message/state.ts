@@ -45,6 +45,10 @@ export interface OutboundState {
    * parts (a window closing between attempts would otherwise change what the attempt is).
    */
   serviceWindow: ServiceWindow | null;
+  /** The run that requested each attempt, by attempt - 1 (null for attempts recorded before runs were named). */
+  attemptRuns: readonly (string | null)[];
+  /** Meta's refusal of the latest attempt, if it refused it: the attempt is settled, retried from `retryAt`. */
+  refusal: { attempt: number; partIndex: number; retryAt: string } | null;
 }
 
 export const initialOutboundState = (): OutboundState => ({
@@ -58,6 +62,8 @@ export const initialOutboundState = (): OutboundState => ({
   failure: null,
   receiptsPosted: [],
   serviceWindow: null,
+  attemptRuns: [],
+  refusal: null,
 });
 
 /** Order of delivery progress. `failed` is outside the order: it is final. */
@@ -127,6 +133,18 @@ export const evolveOutbound = (state: OutboundState, event: OutboundEvent): Outb
         partCount: event.data.partCount,
         isAwaitingSendOutcome: true,
         serviceWindow: state.serviceWindow ?? event.data.serviceWindow ?? null,
+        attemptRuns: [...state.attemptRuns, event.data.runId ?? null],
+        refusal: null,
+      };
+    case 'SendRefused':
+      return {
+        ...state,
+        isAwaitingSendOutcome: false,
+        refusal: {
+          attempt: event.data.attempt,
+          partIndex: event.data.partIndex,
+          retryAt: event.data.retryAt,
+        },
       };
     case 'MessageSent': {
       const parts = [

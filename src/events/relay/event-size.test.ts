@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { genesysWebhookSchema } from '../../http/schemas/genesys-webhook';
+import { genesysWebhookSchema } from '../../contracts/genesys/outbound-webhook';
 import { toReceiveWebhook } from '../../http/webhook-to-command';
 import { SUMMARY_LIST_MAX, SUMMARY_TEXT_MAX, webhookReceivedDataSchema } from '../schemas/webhook-received';
 import type { StoredEvent } from '../store/types';

@@ -75,6 +75,14 @@ export const eventExamples: EventExamples = {
     genesysMediaId: 'att-1',
   },
   SendRequested: { waId: '919876543210', attempt: 1, partCount: 1, metaMessageType: 'text' },
+  SendRefused: {
+    attempt: 1,
+    partIndex: 0,
+    metaErrorCode: 130429,
+    metaErrorTitle: 'Rate limit hit',
+    refusedAt: '2024-05-01T10:00:01.000Z',
+    retryAt: '2024-05-01T10:00:03.000Z',
+  },
   MessageSent: { wamid: 'wamid.HBgLOTE5ODc2NTQzMjEw', partIndex: 0, partCount: 1, waId: '919876543210', attempt: 1 },
   MessageFailed: {
     stage: 'send',

@@ -6,6 +6,7 @@ export * from './webhook-received';
 export * from './mapping-resolved';
 export * from './mapping-missing';
 export * from './media-stored';
+export * from './send-refused';
 export * from './send-requested';
 export * from './message-sent';
 export * from './message-failed';

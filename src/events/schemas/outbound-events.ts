@@ -8,6 +8,7 @@ import { messageFailedEvent } from './message-failed';
 import { messageSentEvent } from './message-sent';
 import { readEvent } from './read';
 import { receiptPostedEvent } from './receipt-posted';
+import { sendRefusedEvent } from './send-refused';
 import { sendRequestedEvent } from './send-requested';
 import { statusSentEvent } from './status-sent';
 import { webhookReceivedEvent } from './webhook-received';
@@ -18,6 +19,7 @@ export const outboundEventDefinitions = [
   mappingMissingEvent,
   mediaStoredEvent,
   sendRequestedEvent,
+  sendRefusedEvent,
   messageSentEvent,
   messageFailedEvent,
   statusSentEvent,

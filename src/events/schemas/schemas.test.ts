@@ -16,6 +16,7 @@ const badPayloads: Record<string, { data: Record<string, unknown>; path: string 
   MappingMissing: { data: { ...eventExamples.MappingMissing, reason: 'no mapping!' }, path: 'reason' },
   MediaStored: { data: { ...eventExamples.MediaStored, url: 'file:///etc/passwd' }, path: 'url' },
   SendRequested: { data: { ...eventExamples.SendRequested, attempt: 0 }, path: 'attempt' },
+  SendRefused: { data: { ...eventExamples.SendRefused, retryAt: 'soon' }, path: 'retryAt' },
   MessageSent: { data: { ...eventExamples.MessageSent, wamid: '' }, path: 'wamid' },
   MessageFailed: { data: { ...eventExamples.MessageFailed, stage: 'sending' }, path: 'stage' },
   StatusSent: { data: { ...eventExamples.StatusSent, sentAt: '1603059201' }, path: 'sentAt' },

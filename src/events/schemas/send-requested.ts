@@ -34,6 +34,15 @@ export const sendRequestedDataSchema = z.object({
   serviceWindow: serviceWindowSchema
     .optional()
     .describe('The 24-hour window check this send was decided on (absent on events recorded before it existed).'),
+  runId: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(
+      'The processor run that requested the attempt and alone sends its parts; to any other run (or after a ' +
+        'restart) the outcome of an attempt still in progress is unknown until reconciled.',
+    ),
 });
 
 export type SendRequestedData = z.output<typeof sendRequestedDataSchema>;

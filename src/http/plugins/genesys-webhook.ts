@@ -11,7 +11,7 @@ import { hasUnstorableText, keepRawJsonBodies, parseJson } from '../raw-json';
 import { parseBody } from '../request-input';
 import { DEFAULT_WEBHOOK_STORE_TIMEOUT_MS, withinDeadline } from '../store-deadline';
 import { requestLogOutage, type StoreOutage } from '../store-outage';
-import { genesysWebhookSchema } from '../schemas/genesys-webhook';
+import { genesysWebhookSchema } from '../../contracts/genesys/outbound-webhook';
 import { genesysSignatureDigest, matchesGenesysDigest } from '../signatures';
 import { toReceiveWebhook } from '../webhook-to-command';
 import {

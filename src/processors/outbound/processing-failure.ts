@@ -1,5 +1,12 @@
+import { foldEvents } from '../../commands/decider';
 import type { RecordSendFailed } from '../../commands/outbound-message/commands';
+import { outboundMessageDecider } from '../../commands/outbound-message/decider';
+import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
 import { isEnded, isFullySent, type OutboundState } from '../../commands/outbound-message/state';
+import { decodeOutboundEvent } from '../../events/decode';
+import { outboundStreamId } from '../../events/schemas/stream-ids';
+import type { EventStore, StoredEvent } from '../../events/store/types';
+import type { Logger } from '../../infra/logger';
 
 /** MessageFailed.reason when the bridge itself could not process the message (not Meta, not the content). */
 export const PROCESSING_FAILED = 'ProcessingFailed';
@@ -30,4 +37,31 @@ export const processingFailure = (state: OutboundState, error: unknown): RecordS
     reason: PROCESSING_FAILED,
     message: `The bridge could not process the message (${kind} at the ${stage} stage); retrying would fail the same way`,
   };
+};
+
+/**
+ * Ends the message visibly after a permanent processing failure: MessageFailed, so that Genesys gets a Failed
+ * receipt. Nothing to do when the message is final already.
+ */
+export const endAfterFailure = async (
+  store: EventStore,
+  logger: Logger,
+  trigger: StoredEvent,
+  error: unknown,
+): Promise<void> => {
+  if (trigger.type !== 'WebhookReceived') return;
+  const ref = { tenantId: trigger.tenantId, genesysMessageId: String(trigger.data.genesysMessageId) };
+  const stored = await store.readStream(outboundStreamId(ref.tenantId, ref.genesysMessageId));
+  const command = stored.length
+    ? processingFailure(foldEvents(outboundMessageDecider, stored.map(decodeOutboundEvent)), error)
+    : undefined;
+  if (!command) return;
+  const correlationId = trigger.correlationId ?? trigger.eventId;
+  logger.error(
+    { correlationId, ...ref, stage: command.stage },
+    'message failed: the bridge could not process it',
+  );
+  await handleOutboundMessageCommand(store, ref, command, {
+    metadata: { correlationId, causationId: trigger.eventId },
+  });
 };

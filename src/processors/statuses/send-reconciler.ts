@@ -7,7 +7,7 @@ import { outboundStreamId } from '../../events/schemas/stream-ids';
 import type { EventStore } from '../../events/store/types';
 import type { Logger } from '../../infra/logger';
 import type { TenantRepository } from '../../tenants/tenant-repository';
-import { outboundView } from '../outbound/outbound-view';
+import { outboundView } from '../../commands/outbound-message/outbound-view';
 import { attributeUnknownSend } from './attribute-unknown-send';
 import type { StatusToApply } from './status-applier';
 

@@ -8,7 +8,7 @@ import {
   genesysWebhookSchema,
   summarizeWebhook,
   type WebhookSummary,
-} from '../../http/schemas/genesys-webhook';
+} from '../../contracts/genesys/outbound-webhook';
 import { fixturePath } from '../../simulators/common/fixtures';
 
 export const GENESYS_FIXTURES = fixturePath('genesys');

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { fixtureBytes, fixtureNames } from '../../support/fixtures';
 import type { ReceiveWebhook } from '../../../src/commands/outbound-message/commands';
-import { genesysWebhookSchema } from '../../../src/http/schemas/genesys-webhook';
+import { genesysWebhookSchema } from '../../../src/contracts/genesys/outbound-webhook';
 import { toReceiveWebhook } from '../../../src/http/webhook-to-command';
 import type { LegacyOutboundMessage } from '../../../src/bridges/amqp/legacy-outbound-message';
 

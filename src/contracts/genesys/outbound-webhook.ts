@@ -309,7 +309,8 @@ const summarizeTemplate = (template: ParsedTemplate): TemplateSummary =>
     id: template.id,
     language: template.language,
     headerText: template.header?.text,
-    headerMedia: template.header?.media === undefined ? undefined : summarizeAttachment(template.header.media),
+    headerMedia:
+      template.header?.media === undefined ? undefined : summarizeAttachment(template.header.media),
     headerParameters: summarizeParameters(template.header?.parameters),
     bodyText: template.body.text,
     bodyParameters: summarizeParameters(template.body.parameters),

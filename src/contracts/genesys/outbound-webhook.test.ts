@@ -1,6 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { genesysWebhookSchema, summarizeWebhook, type GenesysWebhook, type WebhookSummary } from './genesys-webhook';
+import {
+  genesysWebhookSchema,
+  summarizeWebhook,
+  type GenesysWebhook,
+  type WebhookSummary,
+} from './outbound-webhook';
 import { fixturePath } from '../../simulators/common/fixtures';
 
 const FIXTURES = fixturePath('genesys');
@@ -140,7 +145,10 @@ describe('genesys webhook fixtures', () => {
   // Decision: a message we would send *to* Genesys is refused: it names no integration (channel.id) and says
   // Inbound. Both problems are reported, so the 422 tells the sender what is wrong.
   it('rejects inbound-message-text-request.json: no channel.id, direction Inbound', () => {
-    expect(issuePaths(fixture('inbound-message-text-request.json')).sort()).toEqual(['channel.id', 'direction']);
+    expect(issuePaths(fixture('inbound-message-text-request.json')).sort()).toEqual([
+      'channel.id',
+      'direction',
+    ]);
   });
 
   it('parses the fixtures from their raw bytes, literal TABs included', () => {
@@ -371,7 +379,9 @@ describe('genesys webhook schema: leniency', () => {
 
   it('treats Structured as sendable and Receipt as not', () => {
     expect(summarizeWebhook(parse({ ...minimal(), type: 'Structured' })).isSendable).toBe(true);
-    expect(summarizeWebhook(parse({ ...minimal(), type: 'Receipt', status: 'Delivered' })).isSendable).toBe(false);
+    expect(summarizeWebhook(parse({ ...minimal(), type: 'Receipt', status: 'Delivered' })).isSendable).toBe(
+      false,
+    );
   });
 
   it('throws (a bug, not bad input) when summarizing a body that skipped validation', () => {
