@@ -24,7 +24,8 @@ export const TENANTS = [
 ] as const;
 
 const GENESYS_CLIENT = { id: 'faults-client', secret: 'faults-client-secret' };
-const ATTACHMENT_URL = 'https://api-downloads.mypurecloud.ie/api/v2/downloads/';
+/** On the tenants' own region (usw2.pure.cloud): a download from another region's host is refused. */
+const ATTACHMENT_URL = 'https://api-downloads.usw2.pure.cloud/api/v2/downloads/';
 
 export interface HarnessOptions extends Omit<FaultBridgeOptions, 'metaGraphUrl' | 'label'> {
   label?: string;
