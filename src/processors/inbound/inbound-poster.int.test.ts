@@ -14,7 +14,7 @@ import type { OriginatingMessages } from './originating-messages';
 const TENANT = 'tenant-poster';
 const INTEGRATION = 'integration-poster';
 const sim = new GenesysSimulator({ clients: { 'poster-client': 'poster-secret' } });
-const runtime = { wait: async () => undefined };
+const runtime = { wait: async () => undefined, retryDelay: () => 0 };
 const credentials = { clientId: 'poster-client', clientSecret: 'poster-secret', region: 'mypurecloud.com' };
 
 const tokens = {

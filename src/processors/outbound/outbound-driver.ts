@@ -24,6 +24,9 @@ export interface OutboundDriverSettings extends workflow.WorkflowSettings, SendP
   now?: () => Date;
 }
 
+/** Without a consumer (a direct call): the backoff of an outage retried in place. */
+const outageDelay = (attempt: number) => Math.min(200 * 2 ** Math.min(attempt - 1, 6), 10_000);
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -43,7 +46,11 @@ export class OutboundDriver {
   ) {}
 
   /** `wait` is the consumer's: it frees the processing slot during backoffs and reconciliation waits. */
-  async drive(trigger: StoredEvent, wait: (ms: number) => Promise<void> = sleep): Promise<void> {
+  async drive(
+    trigger: StoredEvent,
+    wait: (ms: number) => Promise<void> = sleep,
+    retryDelay: (attempt: number) => number = outageDelay,
+  ): Promise<void> {
     if (trigger.type !== 'WebhookReceived') return;
     const ref = { tenantId: trigger.tenantId, genesysMessageId: String(trigger.data.genesysMessageId) };
     const metadata = {
@@ -141,7 +148,7 @@ export class OutboundDriver {
             { err: (error as Error).message, failures: outageFailures },
             'dependency failing; retrying',
           );
-        await wait(Math.min(200 * 2 ** Math.min(outageFailures - 1, 6), 10_000));
+        await wait(retryDelay(outageFailures));
       }
     }
   }

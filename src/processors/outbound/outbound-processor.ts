@@ -36,7 +36,7 @@ export const createOutboundProcessor = (options: OutboundProcessorOptions): Keye
     handle: async (event, runtime) => {
       // Event messages (typing, presence) carry nothing to send; a typing one may show the customer an indicator.
       if (options.typing && event.data.messageType === 'Event') await options.typing.relay(event);
-      else await options.driver.drive(event, runtime.wait);
+      else await options.driver.drive(event, runtime.wait, runtime.retryDelay);
     },
     // A permanent failure ends the message with MessageFailed (and so a Failed receipt), never silently.
     onPermanentFailure: (event, error) => options.driver.endAfterFailure(event, error),

@@ -105,6 +105,7 @@ describe('ReceiptPoster', () => {
         wait: async (ms) => {
           waits.push(ms);
         },
+        retryDelay: () => 0,
       }),
     ).rejects.toBeInstanceOf(ReceiptNotPostedYet);
     expect(waits).toEqual([7_000]);

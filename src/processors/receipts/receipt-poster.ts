@@ -37,7 +37,7 @@ export class ReceiptNotPostedYet extends TransientError {
 export const RECEIPT_PROCESSOR_NAME = 'processor.receipts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const DIRECT: HandlerRuntime = { wait: sleep };
+const DIRECT: HandlerRuntime = { wait: sleep, retryDelay: () => 1_000 };
 
 /**
  * Tells Genesys what became of an outbound message. Checks the stream before posting and records

@@ -18,6 +18,11 @@ export interface HandlerRuntime {
    * when the consumer stops: the message is then left unfinished, uncommitted, and redelivered after a restart.
    */
   wait(ms: number): Promise<void>;
+  /**
+   * The consumer's backoff before retry `attempt` (1, 2, …) of a transient failure, for a handler that retries in
+   * place rather than handing the message back: one policy for both.
+   */
+  retryDelay(attempt: number): number;
 }
 
 /** The consumer is stopping: the work in hand is left for the next start. */
@@ -197,7 +202,7 @@ export class KeyedConsumer {
       return 'done';
     }
     if (this.options.eventTypes && !this.options.eventTypes.has(event.type)) return 'done';
-    const runtime: HandlerRuntime = { wait: (ms) => this.wait(ms) };
+    const runtime: HandlerRuntime = { wait: (ms) => this.wait(ms), retryDelay: (n) => this.retryDelay(n) };
     const outcome = await this.untilDone(event, () => this.options.handle(event, runtime));
     if (outcome.ok) return 'done';
     if (outcome.stopping) return 'abandoned';
@@ -248,8 +253,7 @@ export class KeyedConsumer {
             { eventId: event.eventId, attempt, err: describe(error) },
             `${this.options.name}: retrying`,
           );
-        const delay =
-          this.options.retryDelayMs?.(attempt) ?? Math.min(200 * 2 ** Math.min(attempt - 1, 20), 30_000);
+        const delay = this.retryDelay(attempt);
         try {
           await this.wait(delay);
         } catch {
@@ -268,7 +272,10 @@ export class KeyedConsumer {
     event: StoredEvent,
   ): Promise<{ outcome: 'handled' | 'ended' } | { outcome: 'failed'; error: string }> {
     if (this.options.eventTypes && !this.options.eventTypes.has(event.type)) return { outcome: 'handled' };
-    const runtime: HandlerRuntime = { wait: (ms) => sleep(Math.min(ms, 30_000)) };
+    const runtime: HandlerRuntime = {
+      wait: (ms) => sleep(Math.min(ms, 30_000)),
+      retryDelay: (n) => this.retryDelay(n),
+    };
     const tries = this.options.maxAttempts ?? 3;
     let lastError: unknown;
     for (let attempt = 1; attempt <= tries; attempt++) {
@@ -288,6 +295,10 @@ export class KeyedConsumer {
     } catch (error) {
       return { outcome: 'failed', error: `${describe(lastError)}; could not be ended: ${describe(error)}` };
     }
+  }
+
+  private retryDelay(attempt: number): number {
+    return this.options.retryDelayMs?.(attempt) ?? Math.min(200 * 2 ** Math.min(attempt - 1, 20), 30_000);
   }
 
   /** Sleeps without a slot; rejects with ConsumerStopping as soon as the consumer stops. */
