@@ -70,7 +70,13 @@ export const startPipeline = async (
     bridge.app.log as never,
     {
       ...options.workers,
-      driver: { reconcileWindowMs: 1000, backoffPolicy: fastBackoff, ...options.workers?.driver },
+      // A conversation links within the second here: a message with no mapping ends after 1 s, not 15.
+      driver: {
+        reconcileWindowMs: 1000,
+        mappingGraceMs: 1000,
+        backoffPolicy: fastBackoff,
+        ...options.workers?.driver,
+      },
     },
   );
   for (const worker of workers) await worker.start();

@@ -46,6 +46,8 @@ export interface WorkflowSettings {
   maxMediaAttempts: number;
   /** How long an attempt whose outcome is unknown waits for Meta's status to name it before a resend. */
   reconcileWindowMs: number;
+  /** How long after its webhook a message waits for its conversation's mapping (default MAPPING_GRACE_MS). */
+  mappingGraceMs?: number;
 }
 
 /** What the current run knows that the stream does not record. A restart starts from `startRun`. */
@@ -56,6 +58,8 @@ export interface RunFacts {
   mediaFailures: number;
   /** The last retryable media failure: the next transfer waits until retryAt. */
   mediaRetryAt?: string;
+  /** No mapping yet while the conversation may still be linking: the next lookup waits until then. */
+  mappingRetryAt?: string;
   mediaFailure?: { reason: string; message: string };
   /** The part of this run's attempt whose answer was lost (timeout, bare 5xx): Meta may have it. */
   lostPart?: { attempt: number; partIndex: number };
@@ -69,7 +73,9 @@ export type RunFact =
   | { type: 'PassRetried' }
   | { type: 'PartAccepted'; wamid: string; attempt: number; partIndex: number }
   | { type: 'MediaFailed'; reason: string; message: string; retryAt: string }
-  | { type: 'PartLost'; attempt: number; partIndex: number };
+  | { type: 'PartLost'; attempt: number; partIndex: number }
+  /** No mapping found while the conversation may still be linking (see MAPPING_GRACE_MS). */
+  | { type: 'MappingNotYet'; retryAt: string };
 
 export const startRun = (runId: string): RunFacts => ({ runId, pass: 0, mediaFailures: 0 });
 
@@ -93,6 +99,8 @@ export const evolveRun = (run: RunFacts, fact: RunFact): RunFacts => {
       };
     case 'PartLost':
       return { ...run, lostPart: { attempt: fact.attempt, partIndex: fact.partIndex } };
+    case 'MappingNotYet':
+      return { ...run, mappingRetryAt: fact.retryAt };
   }
 };
 
@@ -106,12 +114,12 @@ export interface StepInput {
   settings: WorkflowSettings;
 }
 
-export type WaitReason = 'Backoff' | 'Reconciliation' | 'MediaRetry';
+export type WaitReason = 'Backoff' | 'Reconciliation' | 'MediaRetry' | 'MappingGrace';
 
 export type OutboundAction =
   | { type: 'Done'; reason: 'Settled' | 'PassLimit' }
   | { type: 'Record'; command: OutboundMessageCommand; notes?: readonly string[] }
-  | { type: 'ResolveMapping'; conversationId: string | null; customerId: string }
+  | { type: 'ResolveMapping'; conversationId: string | null; customerId: string; receivedAt: string }
   | { type: 'MoveMedia'; attachment: GenesysAttachment }
   | { type: 'SendPart'; attempt: number; partIndex: number; body: MetaMessageBody }
   | { type: 'Wait'; ms: number; reason: WaitReason }
@@ -177,10 +185,13 @@ export const nextStep = (state: OutboundWorkflowState, input: StepInput): Outbou
   }
   const mapping = message.mapping;
   if (!mapping) {
+    const grace = run.mappingRetryAt ? Date.parse(run.mappingRetryAt) - now.getTime() : 0;
+    if (grace > 0) return { type: 'Wait', ms: grace, reason: 'MappingGrace' };
     return {
       type: 'ResolveMapping',
       conversationId: view.webhook.conversationId,
       customerId: view.webhook.customerId,
+      receivedAt: view.webhook.receivedAt,
     };
   }
   if (mapping.kind !== 'resolved') return { type: 'Done', reason: 'Settled' };
@@ -329,6 +340,29 @@ export const afterSend = (
       return { type: 'PartLost', ...sent };
   }
 };
+
+/**
+ * How long after its webhook a message waits for its conversation's mapping to appear. A customer's first message
+ * links the conversation when Genesys answers the inbound post, and the agent's reply can reach the bridge before
+ * that link is projected (milliseconds to a few seconds): such a reply must wait for it, not end unsent.
+ */
+export const MAPPING_GRACE_MS = 15_000;
+const MAPPING_LOOK_MS = 500;
+
+/**
+ * No mapping yet, but the webhook is recent: look again shortly (a run fact: nothing is recorded). Past the grace
+ * period the lookup's answer is final, whatever it is.
+ */
+export const mappingNotYet = (
+  recipient: MappingResolvedData | undefined,
+  receivedAt: string,
+  now: Date,
+  settings: Pick<WorkflowSettings, 'mappingGraceMs'>,
+): RunFact | undefined =>
+  recipient === undefined &&
+  now.getTime() - Date.parse(receivedAt) < (settings.mappingGraceMs ?? MAPPING_GRACE_MS)
+    ? { type: 'MappingNotYet', retryAt: new Date(now.getTime() + MAPPING_LOOK_MS).toISOString() }
+    : undefined;
 
 /** What a mapping lookup records: the recipient, or that there is none (the message ends unsent). */
 export const afterMappingLookup = (recipient: MappingResolvedData | undefined): OutboundMessageCommand =>

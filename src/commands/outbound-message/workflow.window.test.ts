@@ -1,7 +1,7 @@
 import type { OutboundEvent } from '../../events/schemas/outbound-events';
 import { imageWebhookReceived, mediaStored, WA_ID, webhookReceived } from './test-fixtures';
 import { after, given, OTHER_RUN, refused, requested, T0, TEXT } from './workflow-testing';
-import { afterMediaMove, afterMappingLookup } from './workflow';
+import { afterMediaMove, afterMappingLookup, MAPPING_GRACE_MS, mappingNotYet } from './workflow';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const lastWrote = (at: Date): OutboundEvent => ({
@@ -166,5 +166,30 @@ describe('outbound workflow: the recipient', () => {
       resolvedBy: 'conversationId',
     });
     expect(afterMappingLookup(undefined)).toEqual({ type: 'RecordMappingMissing', reason: 'NoMappingFound' });
+  });
+
+  // The customer's first message links the conversation when Genesys answers; the agent may answer faster than
+  // that link is projected.
+  const receivedAt = T0.toISOString();
+  it('looks again shortly when no mapping is found within the grace period after the webhook', () => {
+    expect(mappingNotYet(undefined, receivedAt, after(MAPPING_GRACE_MS - 1), {})).toEqual({
+      type: 'MappingNotYet',
+      retryAt: after(MAPPING_GRACE_MS - 1 + 500).toISOString(),
+    });
+    expect(mappingNotYet(undefined, receivedAt, after(2_000), { mappingGraceMs: 1_000 })).toBeUndefined();
+  });
+
+  it('takes the lookup as final past the grace period, and a recipient found at once', () => {
+    expect(mappingNotYet(undefined, receivedAt, after(MAPPING_GRACE_MS), {})).toBeUndefined();
+    expect(mappingNotYet({ waId: WA_ID, resolvedBy: 'conversationId' }, receivedAt, T0, {})).toBeUndefined();
+  });
+
+  it('waits until the next look, then looks up the mapping again', () => {
+    const notYet = { type: 'MappingNotYet' as const, retryAt: after(500).toISOString() };
+    given([webhookReceived()])
+      .knowing(notYet)
+      .at(after(200))
+      .then({ type: 'Wait', ms: 300, reason: 'MappingGrace' });
+    given([webhookReceived()]).knowing(notYet).at(after(500)).then({ type: 'ResolveMapping' });
   });
 });

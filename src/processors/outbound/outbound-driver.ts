@@ -107,6 +107,11 @@ export class OutboundDriver {
               action.conversationId,
               action.customerId,
             );
+            const notYet = workflow.mappingNotYet(recipient, action.receivedAt, now(), this.settings);
+            if (notYet) {
+              run = workflow.evolveRun(run, notYet);
+              break;
+            }
             if (!recipient)
               log.warn({ conversationId: action.conversationId }, 'no WhatsApp mapping: not sent');
             await record(workflow.afterMappingLookup(recipient));
