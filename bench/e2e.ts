@@ -50,24 +50,18 @@ import {
   type CpuSeconds,
   type GroupUse,
 } from './lib/process-cpu';
+import { waitUntilQuiet } from './lib/quiet-wait';
 import { serviceGroups } from './lib/service-pids';
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 /** Waits until Meta has every message of `ids`, or nothing new arrived for `quietMs`. */
-const waitForDelivery = async (meta: MetaSimulator, ids: ReadonlySet<string>, quietMs: number) => {
-  let delivered = 0;
-  let lastProgress = Date.now();
-  for (;;) {
-    const now = meta.sentMessages.filter((message) => ids.has(message.bizOpaqueCallbackData ?? '')).length;
-    if (now > delivered) {
-      delivered = now;
-      lastProgress = Date.now();
-    }
-    if (delivered >= ids.size || Date.now() - lastProgress > quietMs) return delivered;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-};
+const waitForDelivery = (meta: MetaSimulator, ids: ReadonlySet<string>, quietMs: number) =>
+  waitUntilQuiet(
+    () => meta.sentMessages.filter((message) => ids.has(message.bizOpaqueCallbackData ?? '')).length,
+    ids.size,
+    quietMs,
+  );
 
 interface E2eOptions {
   seconds: number;
