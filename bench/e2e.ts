@@ -35,7 +35,7 @@ import {
   linkConversations,
 } from './lib/bridge-admin';
 import { buildBridge, type BridgeBuild } from './lib/bridge-build';
-import { cpuProfileDir, startBridge } from './lib/bridge-process';
+import { cpuProfileDir, startBridge, stopBridgeWithNotes } from './lib/bridge-process';
 import { fillHistory, historyNote } from './lib/history';
 import { stageBreakdown, undeliveredOutcomes, type MessageTimes } from './lib/e2e-stages';
 import { webhookFactory } from './lib/genesys-webhooks';
@@ -277,11 +277,7 @@ const measure = async (build: BridgeBuild, label: string, options: E2eOptions): 
       );
     } finally {
       progress(`${label}: stopping the bridge, removing its topics, keys, buckets and database`);
-      const { problems, log } = await bridge.stop();
-      notes.push(
-        `bridge log: ${log.warnings} warnings, ${log.errors} errors${log.messages.length ? ` (${log.messages.join('; ')})` : ''}`,
-        ...problems.map((problem) => `cleanup: ${problem}`),
-      );
+      notes.push(...(await stopBridgeWithNotes(bridge)));
       if (profile) notes.push(`CPU profile of the bridge in ${cpuProfileDir(`e2e-${label}`)}`);
     }
     return { metrics, notes };

@@ -31,7 +31,7 @@ import {
   type BenchGenesysClient,
 } from './lib/bridge-admin';
 import { buildBridge } from './lib/bridge-build';
-import { startBridge, type BridgeProcess } from './lib/bridge-process';
+import { startBridge, stopBridgeWithNotes, type BridgeProcess } from './lib/bridge-process';
 import { webhookFactory } from './lib/genesys-webhooks';
 import { percentile } from './lib/latency';
 import { inboundWebhookFactory } from './lib/meta-inbound-webhooks';
@@ -447,11 +447,7 @@ export default defineBench({
         return { metrics: run.metrics, notes };
       } finally {
         progress('stopping the bridge, removing its topics, keys, buckets and database');
-        const { problems, log } = await bridge.stop();
-        notes.push(
-          `bridge log: ${log.warnings} warnings, ${log.errors} errors${log.messages.length ? ` (${log.messages.join('; ')})` : ''}`,
-          ...problems.map((problem) => `cleanup: ${problem}`),
-        );
+        notes.push(...(await stopBridgeWithNotes(bridge)));
       }
     } finally {
       await Promise.all([meta.stop(), genesys.stop()]);
