@@ -15,13 +15,16 @@
  * Open loop (bench/lib/paced-load.ts). Every inbound message is checked to reach Genesys exactly once and, per
  * customer, in the order it was acknowledged.
  *
- *   npm run bench -- inbound [--seconds 20] [--ack-rate 200] [--rate 50] [--customers 200]
+ *   npm run bench -- inbound [--seconds 20] [--ack-rate 200] [--rate 50] [--customers 200] [--split]
+ *
+ * --split: one child process per role, as a deployment scales out, so that the API's acknowledgements do not
+ * share an event loop with the processors.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { GenesysSimulator, type RecordedInboundMessage } from '../src/simulators/genesys';
 import { MetaSimulator } from '../src/simulators/meta';
-import { intOption, progress } from './lib/args';
+import { flag, intOption, progress } from './lib/args';
 import { defineBench, type Metric } from './lib/bench';
 import {
   BENCH_META_TOKEN,
@@ -52,6 +55,7 @@ interface InboundOptions {
   ackRate: number;
   rate: number;
   customers: number;
+  roles: string[];
 }
 
 /** One inbound message as the bench sent it and as Genesys got it. */
@@ -83,7 +87,7 @@ const non2xx = (result: PacedResult) =>
 
 /** The bridge and the PostgreSQL backends of its database: what a message costs the service itself. */
 const bridgeGroups = (bridge: BridgeProcess): CpuGroup[] => [
-  { name: 'bridge', pids: bridge.processes.map((child) => child.pid) },
+  ...bridge.processes.map((child) => ({ name: `bridge --role ${child.role}`, pids: [child.pid] })),
   { name: 'PostgreSQL backends', pids: () => databaseBackends(bridge.db.pool) },
 ];
 
@@ -334,7 +338,7 @@ const measure = async (
       { name: 'idle CPU: bridge + PostgreSQL backends', value: idleMsPerSecond, unit: 'ms/s' },
     );
     notes.push(
-      `bridge: \`serve --role all\` (API, relay, projections, processors) in one child process, compiled JS under node ${process.version}, LOG_LEVEL=warn, a database of its own; Meta and Genesys are the simulators in the bench process (no artificial latency); the tenant has a Genesys OAuth client, so processor.inbound posts each message to …/inbound/open/message and, once delivered, marks it read on Meta`,
+      `bridge: ${options.roles.length === 1 ? '`serve --role all` (API, relay, projections, processors) in one child process' : `one child process per role (${options.roles.map((role) => `--role ${role}`).join(', ')})`}, compiled JS under node ${process.version}, LOG_LEVEL=warn, a database of its own; Meta and Genesys are the simulators in the bench process (no artificial latency); the tenant has a Genesys OAuth client, so processor.inbound posts each message to …/inbound/open/message and, once delivered, marks it read on Meta`,
       `inbound: one text message per signed webhook (the Meta simulator's buildInboundWebhook, a wamid of its own), round-robin over ${customers} customers (distinct wa_ids), so a customer writes every ${round(customers / ackRate, 2)} s in A and every ${round(customers / rate, 2)} s in B; latency from the webhook's due time to the Genesys simulator's receivedAt (millisecond clock, same process), matched by channel.messageId`,
       `warm-up: ${warmup.paced.scheduled} messages (each customer's first: Genesys opens its conversation, the bridge records ConversationLinked), ${warmup.endToEndMs.length} reached Genesys, ${mapped} of ${customers} mappings projected; not counted`,
       `outbound: ${conversations.length} conversations, those Genesys opened for the customers (the agents answer within the 24-hour window), signed Genesys text webhooks (bench/lib/genesys-webhooks.ts); latency from the due time to the Meta simulator's receivedAt, matched by biz_opaque_callback_data`,
@@ -416,6 +420,7 @@ export default defineBench({
       ackRate: intOption(args, 'ack-rate', 200),
       rate: intOption(args, 'rate', 50),
       customers: intOption(args, 'customers', 200),
+      roles: flag(args, 'split') ? ['api', 'relay', 'projector', 'processor'] : ['all'],
     };
     const notes: string[] = [
       `machine: ${os.cpus().length} cores, load average ${loadAverage()} at start; PostgreSQL, Kafka, Redis, RabbitMQ, S3Proxy, the bridge, both simulators and the load generator all share it`,
@@ -430,10 +435,10 @@ export default defineBench({
     const genesys = new GenesysSimulator({ clients: { [client.clientId]: client.clientSecret } });
     await Promise.all([meta.start(), genesys.start()]);
     try {
-      progress('starting the bridge (--role all)');
+      progress(`starting the bridge (${options.roles.map((role) => `--role ${role}`).join(', ')})`);
       const bridge = await startBridge({
         label: 'inbound',
-        roles: ['all'],
+        roles: options.roles,
         mainJs: build.mainJs,
         migrationsDir: build.migrationsDir,
         metaGraphUrl: meta.url,
