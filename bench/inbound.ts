@@ -311,7 +311,12 @@ const measure = async (
     const lost = arrivals.filter(
       (time) => time.ackedAtMs !== undefined && time.arrivalsMs.length === 0,
     ).length;
-    const twice = arrivals.filter((time) => time.arrivalsMs.length > 1).length;
+    const repeated = arrivals.filter((time) => time.arrivalsMs.length > 1);
+    const twice = repeated.length;
+    // How long after the first post the repeat came: a retry after a failed append, or two posts racing.
+    const repeatGapsMs = repeated
+      .map((time) => time.arrivalsMs[1]! - time.arrivalsMs[0]!)
+      .sort((x, y) => x - y);
     const order = orderViolations(sent, genesys.inboundMessages);
     metrics.push(
       ...phaseMetrics(`A inbound ${ackRate}/s`, phaseA, idleMsPerSecond, 'Meta webhook → Genesys'),
@@ -348,6 +353,11 @@ const measure = async (
       phaseNote(`C outbound ${rate}/s`, phaseC),
       `CPU: /proc utime+stime of the bridge process and the PostgreSQL backends of its database, per webhook sent, from the start of a phase to its last arrival; "net" subtracts the idle rate measured for 5 s before A (${round(idleMsPerSecond)} ms/s). The shared servers (Kafka, Redis, RabbitMQ, S3Proxy, PostgreSQL's own processes) are not metered here: bench/e2e.ts does that for outbound`,
       `order: per customer, ${order.inversions} pairs reached Genesys in another order than they were sent; in ${order.owed} of them the message sent first had been acknowledged before the other was even due (a broken order: the target); in the others both were in flight at once, so no order was owed`,
+      ...(twice
+        ? [
+            `repeats at Genesys: ${twice} messages posted more than once (${repeated.reduce((sum, time) => sum + time.arrivalsMs.length, 0)} posts), the second post after the first by p50 ${round(percentile(repeatGapsMs, 50))} ms, max ${round(repeatGapsMs.at(-1)!)} ms; processor.inbound is at-least-once when the append after Genesys's answer fails (src/processors/inbound/inbound-poster.ts): see the bridge log below`,
+          ]
+        : []),
       `Genesys simulator: ${genesys.inboundMessages.length} inbound messages recorded, ${genesys.tokenRequests} OAuth token requests; Meta simulator: ${meta.readMarks.length} read marks`,
     );
     return { metrics, notes };
