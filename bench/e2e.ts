@@ -35,7 +35,7 @@ import {
   linkConversations,
 } from './lib/bridge-admin';
 import { buildBridge, type BridgeBuild } from './lib/bridge-build';
-import { cpuProfileDir, startBridge } from './lib/bridge-process';
+import { cpuProfileDir, startBridge, stopBridgeWithNotes } from './lib/bridge-process';
 import { fillHistory, historyNote } from './lib/history';
 import { stageBreakdown, undeliveredOutcomes, type MessageTimes } from './lib/e2e-stages';
 import { webhookFactory } from './lib/genesys-webhooks';
@@ -50,24 +50,18 @@ import {
   type CpuSeconds,
   type GroupUse,
 } from './lib/process-cpu';
+import { waitUntilQuiet } from './lib/quiet-wait';
 import { serviceGroups } from './lib/service-pids';
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 /** Waits until Meta has every message of `ids`, or nothing new arrived for `quietMs`. */
-const waitForDelivery = async (meta: MetaSimulator, ids: ReadonlySet<string>, quietMs: number) => {
-  let delivered = 0;
-  let lastProgress = Date.now();
-  for (;;) {
-    const now = meta.sentMessages.filter((message) => ids.has(message.bizOpaqueCallbackData ?? '')).length;
-    if (now > delivered) {
-      delivered = now;
-      lastProgress = Date.now();
-    }
-    if (delivered >= ids.size || Date.now() - lastProgress > quietMs) return delivered;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-};
+const waitForDelivery = (meta: MetaSimulator, ids: ReadonlySet<string>, quietMs: number) =>
+  waitUntilQuiet(
+    () => meta.sentMessages.filter((message) => ids.has(message.bizOpaqueCallbackData ?? '')).length,
+    ids.size,
+    quietMs,
+  );
 
 interface E2eOptions {
   seconds: number;
@@ -283,11 +277,7 @@ const measure = async (build: BridgeBuild, label: string, options: E2eOptions): 
       );
     } finally {
       progress(`${label}: stopping the bridge, removing its topics, keys, buckets and database`);
-      const { problems, log } = await bridge.stop();
-      notes.push(
-        `bridge log: ${log.warnings} warnings, ${log.errors} errors${log.messages.length ? ` (${log.messages.join('; ')})` : ''}`,
-        ...problems.map((problem) => `cleanup: ${problem}`),
-      );
+      notes.push(...(await stopBridgeWithNotes(bridge)));
       if (profile) notes.push(`CPU profile of the bridge in ${cpuProfileDir(`e2e-${label}`)}`);
     }
     return { metrics, notes };

@@ -21,7 +21,7 @@ import { flag, intOption, progress } from './lib/args';
 import { defineBench, type Metric } from './lib/bench';
 import { BENCH_META_TOKEN, BENCH_PHONE_NUMBER_ID, BENCH_TENANT, createBenchTenant } from './lib/bridge-admin';
 import { buildBridge } from './lib/bridge-build';
-import { cpuProfileDir, startBridge } from './lib/bridge-process';
+import { cpuProfileDir, startBridge, stopBridgeWithNotes } from './lib/bridge-process';
 import { runCannon, type CannonOptions, type CannonResult } from './lib/cannon';
 import { freePort, repoRoot, spawnServer, terminate, waitForHttpOk } from './lib/child-process';
 import { webhookFactory } from './lib/genesys-webhooks';
@@ -236,11 +236,7 @@ export default defineBench({
         );
       } finally {
         progress('stopping the bridge, removing its topics, keys, buckets and database');
-        const { problems, log } = await bridge.stop();
-        notes.push(
-          `bridge log: ${log.warnings} warnings, ${log.errors} errors${log.messages.length ? ` (${log.messages.join('; ')})` : ''}`,
-          ...problems.map((problem) => `cleanup: ${problem}`),
-        );
+        notes.push(...(await stopBridgeWithNotes(bridge)));
         if (profile) notes.push(`CPU profile of the bridge in ${cpuProfileDir('webhook')}`);
       }
       return { metrics, notes };

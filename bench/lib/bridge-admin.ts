@@ -16,17 +16,27 @@ const post = async (bridge: BridgeProcess, path: string, payload: unknown): Prom
     throw new Error(`POST ${path}: HTTP ${response.status} ${await response.text()}`);
 };
 
+/** An OAuth client the Genesys simulator accepts: only a bench that measures calls to Genesys gives one. */
+export interface BenchGenesysClient {
+  clientId: string;
+  clientSecret: string;
+}
+
 /**
- * Creates the bench tenant through POST /admin/tenants, as an operator would. No Genesys OAuth client: nothing
- * the benches measure calls Genesys. Answers the webhook secret to sign with.
+ * Creates the bench tenant through POST /admin/tenants, as an operator would. Without `genesys` the tenant has no
+ * OAuth client, as no outbound bench calls Genesys. Answers the webhook secret to sign with.
  */
-export const createBenchTenant = async (bridge: BridgeProcess): Promise<string> => {
+export const createBenchTenant = async (
+  bridge: BridgeProcess,
+  genesys?: BenchGenesysClient,
+): Promise<string> => {
   const webhookSecret = randomBytes(24).toString('hex');
   await post(bridge, '/admin/tenants', {
     tenantId: BENCH_TENANT,
     genesysIntegrationId: BENCH_INTEGRATION_ID,
     genesysWebhookSecret: webhookSecret,
     genesysRegion: 'usw2.pure.cloud',
+    ...(genesys ? { genesysClientId: genesys.clientId, genesysClientSecret: genesys.clientSecret } : {}),
     whatsapp: { phoneNumberId: BENCH_PHONE_NUMBER_ID, accessToken: BENCH_META_TOKEN },
   });
   return webhookSecret;

@@ -203,3 +203,12 @@ export const startBridge = async (options: BridgeProcessOptions): Promise<Bridge
 
 /** Where CPU profiles go when a bench is run with --cpu-prof. */
 export const cpuProfileDir = (bench: string): string => path.join(logDir, `${bench}-cpu-profiles`);
+
+/** Stops `bridge` and answers what a report says of it: the warnings and errors it logged, what was left behind. */
+export const stopBridgeWithNotes = async (bridge: BridgeProcess): Promise<string[]> => {
+  const { problems, log } = await bridge.stop();
+  return [
+    `bridge log: ${log.warnings} warnings, ${log.errors} errors${log.messages.length ? ` (${log.messages.join('; ')})` : ''}`,
+    ...problems.map((problem) => `cleanup: ${problem}`),
+  ];
+};
