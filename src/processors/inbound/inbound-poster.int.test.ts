@@ -97,6 +97,25 @@ describe('InboundPoster against the Genesys simulator', () => {
     expect(sim.inboundMessages).toHaveLength(1);
   });
 
+  it("does not post again when only recording Genesys's answer failed: the retry records that answer", async () => {
+    const store = new InMemoryEventStore();
+    const { streamId, event } = await receive(store, { wamid: 'wamid.record-failed' });
+    const inbound = poster(store);
+    // The store loses its connection for the next append: the one recording the post.
+    store.beforeAppend = async () => {
+      throw new Error('Connection terminated unexpectedly');
+    };
+    await expect(inbound.handle(event, runtime)).rejects.toThrow(/Connection terminated/);
+    await inbound.handle(event, runtime);
+
+    expect(sim.inboundMessages.map((message) => message.body.channel)).toEqual([
+      expect.objectContaining({ messageId: 'wamid.record-failed' }),
+    ]);
+    expect((await store.readStream(streamId)).map((stored) => stored.type)).toContain(
+      'InboundPostedToGenesys',
+    );
+  });
+
   it('records InboundPostFailed for a tenant without Genesys credentials, and posts nothing', async () => {
     const store = new InMemoryEventStore();
     const { streamId, event } = await receive(store, { wamid: 'wamid.no-credentials' });

@@ -73,6 +73,12 @@ export class InboundPoster {
     private readonly originals?: OriginatingMessages,
   ) {}
 
+  /**
+   * Genesys's answers to posts whose RecordInboundPosted is not stored yet, by event: a retry records the answer
+   * instead of posting again. Only a crash between the two posts a message twice (at least once).
+   */
+  private readonly postedNotRecorded = new Map<string, Extract<OpenMessagingAnswer, { ok: true }>>();
+
   async handle(event: StoredEvent, runtime: HandlerRuntime): Promise<void> {
     const decoded = decodeCustomerEvent(event);
     if (decoded.type !== 'InboundMessageReceived') return;
@@ -141,7 +147,10 @@ export class InboundPoster {
     }
     const from = genesysFrom(message.customer);
     const apiUrl = urlFromTemplate(this.settings.apiUrlTemplate, credentials.region);
+    // Genesys took it already and only recording its answer failed (PostgreSQL away, the stream busy): record that
+    // answer now rather than post the message a second time.
     const posted =
+      this.postedNotRecorded.get(event.eventId) ??
       (await this.postStructured(tenantId, message, {
         apiUrl,
         accessToken: token.accessToken,
@@ -173,6 +182,7 @@ export class InboundPoster {
       return this.notPostedYet(posted.error, runtime, log);
     }
 
+    this.postedNotRecorded.set(event.eventId, posted);
     const recorded = await handleCustomerCommand(
       this.store,
       tenantId,
@@ -188,6 +198,7 @@ export class InboundPoster {
       },
       { metadata, known: stream },
     );
+    this.postedNotRecorded.delete(event.eventId);
     this.observe('posted');
     if (posted.conversationId !== undefined)
       await this.link(tenantId, posted.conversationId, message, metadata, log);
