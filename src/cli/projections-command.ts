@@ -6,7 +6,7 @@ import { createPool, longRunningPoolOptions, postgresLimitsOf, servicePoolOption
 import { createRedis, redisLimitsOf } from '../infra/redis';
 import { createS3 } from '../infra/s3';
 import { progressBar, silentProgress } from '../projections/rebuild/progress';
-import { projectionStatus, type StatusEntry } from '../projections/rebuild/projection-status';
+import { projectionStatus, type StatusEntry } from '../runtime/projection-status';
 import {
   isRebuildable,
   REBUILDABLE,

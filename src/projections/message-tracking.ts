@@ -3,7 +3,7 @@ import type { DecodedEvent } from '../events/decode';
 import type { OutboundEvent } from '../events/schemas/outbound-events';
 import { genesysMessageIdOfStream } from '../events/schemas/stream-ids';
 import { OUTBOUND_MESSAGES_TOPIC } from '../events/relay/topic-routing';
-import { STATUS_PROGRESS } from '../processors/statuses/status-order';
+import { TRACKED_META_STATUSES as STATUS_PROGRESS } from '../events/schemas/meta-webhook-received';
 import type { TableProjection } from './projection-definition';
 import { assertOneEventPerRow } from './runtime/one-event-per-row';
 

@@ -11,7 +11,7 @@ import { TenantAdmin } from '../tenants/tenant-admin';
 import { TenantDirectory } from '../tenants/tenant-directory';
 import { TenantRepository } from '../tenants/tenant-repository';
 import { RelayHealth } from '../events/relay/relay-health';
-import { MappingResolver } from '../processors/outbound/mapping-resolver';
+import { MappingResolver } from '../projections/mapping-resolver';
 import { ApiKeyRepository } from '../tenants/api-keys/api-key-repository';
 import { ApiKeys } from '../tenants/api-keys/api-keys';
 

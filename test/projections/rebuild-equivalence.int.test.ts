@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { decodeEvent } from '../../src/events/decode';
 import type { StoredEvent } from '../../src/events/store/types';
 import { conversationKey } from '../../src/projections/mapping-cache';
-import type { StatusEntry } from '../../src/projections/rebuild/projection-status';
+import type { StatusEntry } from '../../src/runtime/projection-status';
 import { rebuildProjection } from '../../src/projections/rebuild/rebuild-projection';
 import { archiveKey } from '../../src/projections/webhook-archive';
 import { startPipeline, type TestPipeline } from '../support/pipeline';

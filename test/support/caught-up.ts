@@ -1,6 +1,6 @@
 import { waitFor } from './wait';
 import type { TestPipeline } from './pipeline';
-import { projectionStatus } from '../../src/projections/rebuild/projection-status';
+import { projectionStatus } from '../../src/runtime/projection-status';
 
 /** Until the relay has published everything and every consumer group has committed the end of its topics. */
 export const waitCaughtUp = (pipeline: TestPipeline, timeoutMs = 30_000) =>

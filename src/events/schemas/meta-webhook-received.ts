@@ -15,7 +15,10 @@ import { z } from 'zod';
 import { externalId, isoInstant, metaUnixSeconds, wamid } from './common';
 import { defineEvent } from './define';
 
-/** Statuses that move an outbound message forward. Meta also sends others (e.g. `deleted`, `warning`). */
+/**
+ * Statuses that move an outbound message forward, earliest first: the one order the status processor and the read
+ * models move along (`failed` is final). Meta also sends others (e.g. `deleted`, `warning`).
+ */
 export const TRACKED_META_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
 export type TrackedMetaStatus = (typeof TRACKED_META_STATUSES)[number];
 

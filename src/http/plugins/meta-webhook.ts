@@ -16,7 +16,7 @@ import { DEFAULT_WEBHOOK_STORE_TIMEOUT_MS, withinDeadline } from '../store-deadl
 import { metaStatusesOf, metaWebhookSchema } from '../schemas/meta-webhook';
 import { isValidMetaSignature } from '../signatures';
 import { requestLogOutage, type StoreOutage } from '../store-outage';
-import type { InboundRecorder } from '../../processors/inbound/inbound-recorder';
+import type { InboundRecorder } from '../../commands/customer/inbound-recorder';
 
 export interface MetaWebhookOptions {
   store: EventStore;

@@ -5,7 +5,7 @@ import { CommandRejected } from '../../commands/command-rejected';
 import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
 import { outboundStreamId } from '../../events/schemas/stream-ids';
 import type { EventStore } from '../../events/store/types';
-import type { MappingResolver } from '../../processors/outbound/mapping-resolver';
+import type { MappingResolver } from '../../projections/mapping-resolver';
 import type { ApiKeys } from '../../tenants/api-keys/api-keys';
 import { HttpError } from '../errors';
 import { parseBody } from '../request-input';

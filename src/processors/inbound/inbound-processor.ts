@@ -4,7 +4,11 @@ import { INBOUND_MESSAGES_TOPIC, META_WEBHOOKS_TOPIC } from '../../events/relay/
 import type { EventStore, StoredEvent } from '../../events/store/types';
 import type { Logger } from '../../infra/logger';
 import { KeyedConsumer, type HandlerRuntime } from '../runtime/keyed-consumer';
-import { InboundRecorder, type InboundRecordOutcome, type PhoneNumberOwners } from './inbound-recorder';
+import {
+  InboundRecorder,
+  type InboundRecordOutcome,
+  type PhoneNumberOwners,
+} from '../../commands/customer/inbound-recorder';
 
 export const INBOUND_PROCESSOR_NAME = 'processor.inbound';
 

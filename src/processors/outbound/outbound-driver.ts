@@ -11,7 +11,7 @@ import { isTransientError, TransientError } from '../../projections/runtime/tran
 import type { TenantDirectory } from '../../tenants/tenant-directory';
 import type { OutboundContent } from '../../transform/outbound-content';
 import { webhookContent } from './webhook-content';
-import type { MappingResolver } from './mapping-resolver';
+import type { MappingResolver } from '../../projections/mapping-resolver';
 import type { MediaMover } from './media-mover';
 import { DecodedStream } from './decoded-stream';
 import { endAfterFailure } from './processing-failure';

@@ -5,7 +5,7 @@ import type { EventStore, StoredEvent } from '../../events/store/types';
 import type { Logger } from '../../infra/logger';
 import type { TenantDirectory } from '../../tenants/tenant-directory';
 import { isTypingOn } from './genesys-typing';
-import type { MappingResolver } from './mapping-resolver';
+import type { MappingResolver } from '../../projections/mapping-resolver';
 import { TypingThrottle } from './typing-throttle';
 
 export interface TypingRelaySettings {

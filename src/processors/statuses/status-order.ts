@@ -4,10 +4,10 @@
  * a real `delivered` time behind an earlier-applied `read`. Applying by Meta's time, and by progress within the
  * same second, gives each part the times Meta reported whenever they arrive together.
  */
-import type { MetaStatusRecord } from '../../events/schemas/meta-webhook-received';
-
-/** Meta's delivery statuses, earliest first: the one order the processor and the read models move along. */
-export const STATUS_PROGRESS = ['sent', 'delivered', 'read', 'failed'] as const;
+import {
+  TRACKED_META_STATUSES as STATUS_PROGRESS,
+  type MetaStatusRecord,
+} from '../../events/schemas/meta-webhook-received';
 
 const PROGRESS: Record<string, number> = Object.fromEntries(
   STATUS_PROGRESS.map((status, rank) => [status, rank]),

@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
-import type { Logger } from '../../infra/logger';
-import { readCached } from '../../infra/redis-cache';
+import type { Logger } from '../infra/logger';
+import { readCached } from '../infra/redis-cache';
 import {
   cachedConversation,
   cachedCustomer,
@@ -11,7 +11,7 @@ import {
   waIdKey,
   writeMappingToCache,
   type MappingEntry,
-} from '../../projections/mapping-cache';
+} from './mapping-cache';
 
 export type MappingCacheObserver = (outcome: 'hit' | 'miss' | 'error') => void;
 

@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { Pool } from 'pg';
-import { CONSUMERS } from '../../runtime/workers';
-import { messageTimestamp } from './kafka-message-age';
+import { CONSUMERS } from './workers';
+import { messageTimestamp } from '../projections/rebuild/kafka-message-age';
 
 export interface PartitionPosition {
   topic: string;

@@ -1,4 +1,4 @@
-import { InMemoryEventStore } from '../../commands/in-memory-event-store';
+import { InMemoryEventStore } from '../in-memory-event-store';
 import { encodeEvent } from '../../events/encode';
 import { toMetaWebhookParts } from '../../events/schemas/meta-webhook-parts';
 import { META_WEBHOOK_TENANT_ID, metaWebhookStreamId } from '../../events/schemas/meta-webhook-received';
