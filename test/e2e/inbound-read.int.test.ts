@@ -1,6 +1,6 @@
 import { customerStreamId } from '../../src/events/schemas/stream-ids';
 import { genesysTextWebhook, genesysTypingWebhook, postGenesysWebhook } from '../support/genesys-webhooks';
-import { startPipeline, META_TOKEN, PHONE_NUMBER_ID, type TestPipeline } from '../support/pipeline';
+import { startCustomerPipeline, META_TOKEN, PHONE_NUMBER_ID, type TestPipeline } from '../support/pipeline';
 import { streamEvents, waitForSettled } from '../support/streams';
 import { waitFor } from '../support/wait';
 
@@ -27,16 +27,13 @@ describe('inbound messages marked read at Meta once delivered to Genesys', () =>
   const marksOf = (wamid: string) => pipeline.meta.readMarks.filter((mark) => mark.messageId === wamid);
 
   beforeAll(async () => {
-    pipeline = await startPipeline('inbound-read', {
-      workers: { inboundConsumer: { retryDelayMs: () => 20 } },
-    });
-    await pipeline.addTenant({
-      tenantId: TENANT,
-      integrationId: INTEGRATION_ID,
-      region: 'mypurecloud.com',
-      webhookSecret: SECRET,
-    });
-    target = `${await pipeline.app.listen({ host: '127.0.0.1', port: 0 })}/webhook/meta`;
+    ({ pipeline, metaWebhookUrl: target } = await startCustomerPipeline(
+      'inbound-read',
+      { tenantId: TENANT, integrationId: INTEGRATION_ID, webhookSecret: SECRET },
+      {
+        workers: { inboundConsumer: { retryDelayMs: () => 20 } },
+      },
+    ));
   });
   afterAll(() => pipeline.stop());
 

@@ -1,7 +1,7 @@
 import { customerStreamId } from '../../src/events/schemas/stream-ids';
 import { fixtureJson } from '../support/fixtures';
 import { postGenesysWebhook } from '../support/genesys-webhooks';
-import { startPipeline, PHONE_NUMBER_ID, type TestPipeline } from '../support/pipeline';
+import { startCustomerPipeline, PHONE_NUMBER_ID, type TestPipeline } from '../support/pipeline';
 import { streamEvents } from '../support/streams';
 import { waitFor } from '../support/wait';
 
@@ -37,14 +37,11 @@ describe("Genesys receipts about the customer's messages", () => {
   let target: string;
 
   beforeAll(async () => {
-    pipeline = await startPipeline('inbound-receipts');
-    await pipeline.addTenant({
+    ({ pipeline, metaWebhookUrl: target } = await startCustomerPipeline('inbound-receipts', {
       tenantId: TENANT,
       integrationId: INTEGRATION_ID,
-      region: 'mypurecloud.com',
       webhookSecret: SECRET,
-    });
-    target = `${await pipeline.app.listen({ host: '127.0.0.1', port: 0 })}/webhook/meta`;
+    }));
   });
   afterAll(() => pipeline.stop());
 

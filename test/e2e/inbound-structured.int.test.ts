@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { postGenesysWebhook } from '../support/genesys-webhooks';
 import { fixtureJson } from '../support/fixtures';
-import { startPipeline, type TestPipeline } from '../support/pipeline';
+import { startCustomerPipeline, type TestPipeline } from '../support/pipeline';
 import { outboundStreamId } from '../../src/events/schemas/stream-ids';
 import { streamEvents } from '../support/streams';
 import { waitFor } from '../support/wait';
@@ -89,16 +89,13 @@ describe('a customer pressing a quick reply button the agent sent', () => {
   };
 
   beforeAll(async () => {
-    pipeline = await startPipeline('inbound-structured', {
-      workers: { inboundPoster: { maxRetryAfterMs: 200 }, inboundConsumer: { retryDelayMs: () => 20 } },
-    });
-    await pipeline.addTenant({
-      tenantId: TENANT,
-      integrationId: INTEGRATION_ID,
-      region: 'mypurecloud.com',
-      webhookSecret: SECRET,
-    });
-    target = `${await pipeline.app.listen({ host: '127.0.0.1', port: 0 })}/webhook/meta`;
+    ({ pipeline, metaWebhookUrl: target } = await startCustomerPipeline(
+      'inbound-structured',
+      { tenantId: TENANT, integrationId: INTEGRATION_ID, webhookSecret: SECRET },
+      {
+        workers: { inboundPoster: { maxRetryAfterMs: 200 }, inboundConsumer: { retryDelayMs: () => 20 } },
+      },
+    ));
   });
   afterAll(() => pipeline.stop());
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { customerStreamId } from '../../src/events/schemas/stream-ids';
 import { buildInboundWebhook } from '../../src/simulators/meta';
 import { genesysTextWebhook, postGenesysWebhook } from '../support/genesys-webhooks';
-import { startPipeline, PHONE_NUMBER_ID, type TestPipeline } from '../support/pipeline';
+import { startCustomerPipeline, PHONE_NUMBER_ID, type TestPipeline } from '../support/pipeline';
 import { streamEvents } from '../support/streams';
 import { waitFor } from '../support/wait';
 
@@ -24,17 +24,13 @@ describe('inbound end to end: WhatsApp customer → Genesys → agent reply → 
     );
 
   beforeAll(async () => {
-    pipeline = await startPipeline('inbound-e2e', {
-      workers: { inboundPoster: { maxRetryAfterMs: 200 }, inboundConsumer: { retryDelayMs: () => 20 } },
-    });
-    await pipeline.addTenant({
-      tenantId: TENANT,
-      integrationId: INTEGRATION_ID,
-      region: 'mypurecloud.com',
-      webhookSecret: SECRET,
-    });
-    // The Meta simulator signs and POSTs like Meta: the public listener must be reachable over HTTP.
-    target = `${await pipeline.app.listen({ host: '127.0.0.1', port: 0 })}/webhook/meta`;
+    ({ pipeline, metaWebhookUrl: target } = await startCustomerPipeline(
+      'inbound-e2e',
+      { tenantId: TENANT, integrationId: INTEGRATION_ID, webhookSecret: SECRET },
+      {
+        workers: { inboundPoster: { maxRetryAfterMs: 200 }, inboundConsumer: { retryDelayMs: () => 20 } },
+      },
+    ));
   });
   afterAll(() => pipeline.stop());
 

@@ -1,5 +1,5 @@
 import { genesysTextWebhook, postGenesysWebhook } from '../support/genesys-webhooks';
-import { startPipeline, type TestPipeline } from '../support/pipeline';
+import { startCustomerPipeline, type TestPipeline } from '../support/pipeline';
 import { streamEvents, waitForSettled } from '../support/streams';
 import { waitFor } from '../support/wait';
 
@@ -21,14 +21,11 @@ describe('the 24-hour window, known in advance', () => {
   let target: string;
 
   beforeAll(async () => {
-    pipeline = await startPipeline('window-e2e');
-    await pipeline.addTenant({
+    ({ pipeline, metaWebhookUrl: target } = await startCustomerPipeline('window-e2e', {
       tenantId: TENANT,
       integrationId: INTEGRATION_ID,
-      region: 'mypurecloud.com',
       webhookSecret: SECRET,
-    });
-    target = `${await pipeline.app.listen({ host: '127.0.0.1', port: 0 })}/webhook/meta`;
+    }));
   });
   afterAll(() => pipeline.stop());
 

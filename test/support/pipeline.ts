@@ -150,3 +150,18 @@ const fastBackoff = {
   pairRateLimitFloorMs: 20,
   maxRetryAfterMs: 500,
 };
+
+/**
+ * A pipeline with one tenant that customers write to: the public listener on a real port, since the Meta
+ * simulator signs and POSTs like Meta. Answers the pipeline and the URL of its Meta webhook.
+ */
+export const startCustomerPipeline = async (
+  label: string,
+  tenant: { tenantId: string; integrationId: string; webhookSecret: string },
+  options: Parameters<typeof startPipeline>[1] = {},
+): Promise<{ pipeline: TestPipeline; metaWebhookUrl: string }> => {
+  const pipeline = await startPipeline(label, options);
+  await pipeline.addTenant({ ...tenant, region: 'mypurecloud.com' });
+  const metaWebhookUrl = `${await pipeline.app.listen({ host: '127.0.0.1', port: 0 })}/webhook/meta`;
+  return { pipeline, metaWebhookUrl };
+};
