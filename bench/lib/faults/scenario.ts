@@ -59,6 +59,6 @@ export const settle = async (
 ) => {
   await harness.traffic.stop();
   context.progress('waiting for quiescence');
-  const quiet = await waitForQuiescence(harness, quietMs, 240_000);
+  const quiet = await waitForQuiescence(harness, quietMs, 300_000);
   if (!quiet) notes.push('still moving after 4 minutes: counted anyway');
 };

@@ -52,7 +52,9 @@ export const waitForQuiescence = async (
   harness: FaultHarness,
   quietMs: number,
   maxMs: number,
-  patienceMs = 60_000,
+  // Longer than the bridge's reconciliation window (120 s, src/runtime/workers.ts): a send whose outcome Meta
+  // left unknown (a timeout it never processed) holds its conversation that long, by design, then goes again.
+  patienceMs = 150_000,
 ): Promise<boolean> => {
   const started = Date.now();
   let last = '';
