@@ -251,10 +251,12 @@ describe('bridge serve: sandbox only when asked, no fixed secrets', () => {
         .filter((text) => text.startsWith('{'))
         .map((text) => JSON.parse(text) as { msg?: string; time?: string; text?: string; body?: unknown })
         .find((entry) => entry.msg === message && JSON.stringify(entry).includes('Hi'));
-    const atGenesys = await waitFor('the customer message at the Genesys simulator', async () =>
-      logged('Genesys simulator received a customer message'),
-    );
     // Generous: the first messages of a fresh bridge wait for its consumers to join, slow on a loaded machine.
+    const atGenesys = await waitFor(
+      'the customer message at the Genesys simulator',
+      async () => logged('Genesys simulator received a customer message'),
+      60_000,
+    );
     const answered = await waitFor(
       'the echo agent answer',
       async () => logged('echo agent answered'),
