@@ -48,7 +48,7 @@ export interface ConversationAudit {
   conversationId: string;
   /** The moment the state is given for; absent = now. */
   at?: string;
-  mapping: { waId: string; contactName?: string; linkedAt: string } | null;
+  mapping: { waId?: string; userId?: string; contactName?: string; linkedAt: string } | null;
   messages: MessageAudit[];
   events: AuditEntry[];
 }
@@ -117,7 +117,8 @@ const mappingOf = (events: DecodedEvent[]): ConversationAudit['mapping'] => {
   for (const event of events) {
     if (event.type !== 'ConversationLinked') continue;
     mapping = {
-      waId: event.data.waId,
+      ...(event.data.waId ? { waId: event.data.waId } : {}),
+      ...(event.data.userId ? { userId: event.data.userId } : {}),
       ...(event.data.contactName ? { contactName: event.data.contactName } : {}),
       linkedAt: event.envelope.occurredAt,
     };

@@ -8,12 +8,16 @@ const describeSummary = (summary: Record<string, unknown>): string =>
     )
     .join(' ');
 
+/** The customer of a link: the wa_id, or the business-scoped user id of a customer without one. */
+const customerOf = ({ waId, userId }: { waId?: string; userId?: string }): string =>
+  waId ?? `user ${userId ?? '?'}`;
+
 /** The audit as a person reads it: the mapping, one line per message state, then the events in commit order. */
 export const formatTimeline = (audit: ConversationAudit): string => {
   const lines = [
     `conversation ${audit.conversationId} (tenant ${audit.tenantId})${audit.at ? ` as of ${audit.at}` : ''}`,
     audit.mapping
-      ? `  mapped to WhatsApp ${audit.mapping.waId}${audit.mapping.contactName ? ` (${audit.mapping.contactName})` : ''} since ${audit.mapping.linkedAt}`
+      ? `  mapped to WhatsApp ${customerOf(audit.mapping)}${audit.mapping.contactName ? ` (${audit.mapping.contactName})` : ''} since ${audit.mapping.linkedAt}`
       : '  no WhatsApp mapping',
     '',
     'messages:',

@@ -12,7 +12,7 @@ type LinkState = { waId: string | null; links: number };
 type Link = { waId: string };
 const linkDecider: Decider<Link, ConversationEvent, LinkState> = {
   initialState: () => ({ waId: null, links: 0 }),
-  evolve: (state, event) => ({ waId: event.data.waId, links: state.links + 1 }),
+  evolve: (state, event) => ({ waId: event.data.waId ?? null, links: state.links + 1 }),
   decide: (command, state) => {
     if (command.waId === 'forbidden') throw new CommandRejected('Forbidden', 'not allowed');
     return state.waId === command.waId
@@ -54,7 +54,7 @@ describe('handleCommand', () => {
     expect(result.newState).toEqual({ waId: '919876543210', links: 1 });
     expect(result.streamPosition).toBe(1);
     const [stored] = await store.readStream(streamId);
-    expect(stored).toMatchObject({ eventId: result.events[0]?.eventId, tenantId: 'tenant-001', version: 1 });
+    expect(stored).toMatchObject({ eventId: result.events[0]?.eventId, tenantId: 'tenant-001', version: 2 });
   });
 
   it('expects the last stream position when the stream has events', async () => {

@@ -18,7 +18,8 @@ type InboundPosted = DecodedEvent<Extract<CustomerEvent, { type: 'InboundPostedT
 type Resolved = DecodedEvent<Extract<OutboundEvent, { type: 'MappingResolved' }>>;
 
 /*
- * `conversation_mappings`: conversationId ↔ wa_id per tenant, from ConversationLinked; `last_activity_at` moves
+ * `conversation_mappings`: conversationId ↔ customer (wa_id and/or business-scoped user id) per tenant, from
+ * ConversationLinked; `last_activity_at` moves
  * with every MappingResolved (an outbound message to that conversation). Times come from the events, never from
  * the clock, so a rebuild gives the same table. Batches of one event type, at most one per conversation (see
  * message-tracking.ts): one live event or a rebuild's page go through the same statement.
@@ -31,26 +32,36 @@ export const applyConversationsLinked = async (
 ): Promise<void> => {
   if (events.length === 0) return;
   assertOneEventPerRow(events, (event) => `${event.envelope.tenantId}/${event.data.conversationId}`);
+  // customer_user_id is also learned from inbound messages (applyInboundPosted), possibly before the link that
+  // carries it: a link naming the row's customer by the same wa_id but without a user id keeps the one the row has;
+  // a link to another customer replaces it, as the conversation decider does.
   await tx.query(
-    `INSERT INTO ${table} AS m (tenant_id, conversation_id, wa_id, contact_name, phone_number_id, display_phone_number,
-                             created_at, last_activity_at)
-     SELECT u.tenant_id, u.conversation_id, u.wa_id, u.contact_name, u.phone_number_id, u.display_phone_number,
-            u.at, u.at
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
-              AS u (tenant_id, conversation_id, wa_id, contact_name, phone_number_id, display_phone_number, at)
+    `INSERT INTO ${table} AS m (tenant_id, conversation_id, wa_id, customer_user_id, contact_name, phone_number_id,
+                             display_phone_number, created_at, last_activity_at)
+     SELECT u.tenant_id, u.conversation_id, u.wa_id, u.user_id, u.contact_name, u.phone_number_id,
+            u.display_phone_number, u.at, u.at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+                   $8::text[])
+              AS u (tenant_id, conversation_id, wa_id, contact_name, phone_number_id, display_phone_number, at, user_id)
      ON CONFLICT (tenant_id, conversation_id) DO UPDATE
-       SET wa_id = EXCLUDED.wa_id, contact_name = EXCLUDED.contact_name, phone_number_id = EXCLUDED.phone_number_id,
+       SET wa_id = EXCLUDED.wa_id,
+           customer_user_id = CASE
+             WHEN EXCLUDED.customer_user_id IS NOT NULL THEN EXCLUDED.customer_user_id
+             WHEN ltrim(m.wa_id, '+') = ltrim(EXCLUDED.wa_id, '+') THEN m.customer_user_id
+           END,
+           contact_name = EXCLUDED.contact_name, phone_number_id = EXCLUDED.phone_number_id,
            display_phone_number = EXCLUDED.display_phone_number,
            created_at = LEAST(m.created_at, EXCLUDED.created_at),
            last_activity_at = GREATEST(m.last_activity_at, EXCLUDED.last_activity_at)`,
     [
       events.map((event) => event.envelope.tenantId),
       events.map((event) => event.data.conversationId),
-      events.map((event) => event.data.waId),
+      events.map((event) => event.data.waId ?? null),
       events.map((event) => event.data.contactName ?? null),
       events.map((event) => event.data.phoneNumberId ?? null),
       events.map((event) => event.data.displayPhoneNumber ?? null),
       events.map((event) => event.envelope.occurredAt),
+      events.map((event) => event.data.userId ?? null),
     ],
   );
 };
@@ -78,16 +89,17 @@ export const applyMappingsResolved = async (
 /**
  * An inbound message reached a conversation: `last_inbound_at` (the start of the customer's 24-hour window) moves to
  * its send time, and the customer's business-scoped id and username are kept. It may be projected before the
- * conversation's ConversationLinked (another topic): it then creates the row with the wa_id it carries, and the link
- * completes it; a link never touches these columns, and these events never touch the link's, so either order gives
- * the same row. Messages of customers without a wa_id have no row (replies go out by wa_id).
+ * conversation's ConversationLinked (another topic): it then creates the row with the wa_id (NULL for a customer
+ * known only by a business-scoped id) and user id it carries, and the link completes it. These events never touch
+ * the link's columns, and a link keeps the user id of the customer it names (applyConversationsLinked), so either
+ * order gives the same row.
  */
 export const applyInboundPosted = async (
   events: readonly InboundPosted[],
   tx: PoolClient,
   table = 'conversation_mappings',
 ): Promise<void> => {
-  const linked = events.filter((event) => event.data.conversationId && event.data.customer.waId);
+  const linked = events.filter((event) => event.data.conversationId);
   if (linked.length === 0) return;
   assertOneEventPerRow(linked, (event) => `${event.envelope.tenantId}/${event.data.conversationId}`);
   await tx.query(
@@ -109,7 +121,7 @@ export const applyInboundPosted = async (
     [
       linked.map((event) => event.envelope.tenantId),
       linked.map((event) => event.data.conversationId!),
-      linked.map((event) => event.data.customer.waId!),
+      linked.map((event) => event.data.customer.waId ?? null),
       linked.map((event) => event.data.customer.name ?? null),
       linked.map((event) => event.data.sentAt),
       linked.map((event) => event.data.customer.userId ?? null),

@@ -3,8 +3,10 @@ import type { Redis } from 'ioredis';
 import { keyPart } from '../infra/key-part';
 
 /**
- * The two Redis directions of a conversation mapping (original design, TTL 1 h), tenant-scoped because a wa_id is
- * not unique across tenants. Written through by the mapping projection, filled aside on a miss by the resolver.
+ * The Redis directions of a conversation mapping (original design, TTL 1 h), tenant-scoped because a wa_id is not
+ * unique across tenants: conversation → customer, and customer → conversation by wa_id and, for a customer Meta
+ * names by a business-scoped user id, by that id. Written through by the mapping projection, filled aside on a
+ * miss by the resolver.
  */
 export const MAPPING_TTL_SECONDS = 3600;
 
@@ -14,51 +16,70 @@ export const conversationKey = (tenantId: string, conversationId: string) =>
   `mapping:conv:${keyPart(tenantId)}:${conversationId}`;
 export const waIdKey = (tenantId: string, waId: string) =>
   `mapping:wa:${keyPart(tenantId)}:${normalizeWaId(waId)}`;
+/** A prefix of its own: a BSUID (`US.1349…`) and a wa_id never share a key, whatever either looks like. */
+export const userIdKey = (tenantId: string, userId: string) => `mapping:user:${keyPart(tenantId)}:${userId}`;
 
 /** Meta reports wa_ids as digits; people type them with '+'. One key per customer whatever the spelling. */
 export const normalizeWaId = (waId: string) => waId.replace(/^\+/, '');
 
+/** Values written before business-scoped users had neither `userId` nor a null `waId`: both still parse. */
 export const cachedConversation = z.object({
-  waId: z.string(),
+  waId: z.string().nullish(),
+  userId: z.string().nullish(),
   tenantId: z.string(),
   contactName: z.string().nullish(),
   phoneNumberId: z.string().nullish(),
 });
 export const cachedCustomer = z.object({ conversationId: z.string(), tenantId: z.string() });
 
+/** One row of conversation_mappings as the cache knows it: the customer by wa_id, user id, or both. */
 export interface MappingEntry {
   tenantId: string;
   conversationId: string;
-  waId: string;
+  waId?: string | null | undefined;
+  userId?: string | null | undefined;
   contactName?: string | null | undefined;
   phoneNumberId?: string | null | undefined;
 }
 
+type KeyValue = [key: string, value: string];
+
 /** The conversation direction of an entry: its key and value (cachedConversation). */
-export const conversationEntry = (entry: MappingEntry): [key: string, value: string] => [
+export const conversationEntry = (entry: MappingEntry): KeyValue => [
   conversationKey(entry.tenantId, entry.conversationId),
   JSON.stringify({
-    waId: entry.waId,
+    waId: entry.waId ?? null,
+    userId: entry.userId ?? null,
     tenantId: entry.tenantId,
     contactName: entry.contactName ?? null,
     phoneNumberId: entry.phoneNumberId ?? null,
   }),
 ];
 
-/** The customer direction of an entry: its key and value (cachedCustomer). */
-export const customerEntry = (entry: MappingEntry): [key: string, value: string] => [
-  waIdKey(entry.tenantId, entry.waId),
-  JSON.stringify({ conversationId: entry.conversationId, tenantId: entry.tenantId }),
+const customerValue = (entry: MappingEntry) =>
+  JSON.stringify({ conversationId: entry.conversationId, tenantId: entry.tenantId });
+
+/** The customer direction of an entry by wa_id (cachedCustomer); none for a customer without one. */
+export const waIdEntries = (entry: MappingEntry): KeyValue[] =>
+  entry.waId ? [[waIdKey(entry.tenantId, entry.waId), customerValue(entry)]] : [];
+
+/** The customer direction of an entry by business-scoped user id (cachedCustomer); none without one. */
+export const userIdEntries = (entry: MappingEntry): KeyValue[] =>
+  entry.userId ? [[userIdKey(entry.tenantId, entry.userId), customerValue(entry)]] : [];
+
+/** Every key and value an entry gives: the conversation direction and each customer direction it has an id for. */
+export const mappingEntries = (entry: MappingEntry): KeyValue[] => [
+  conversationEntry(entry),
+  ...waIdEntries(entry),
+  ...userIdEntries(entry),
 ];
 
-/** Both directions of every entry, in one round trip; in order, so that a later link of a customer wins. */
+/** Every direction of every entry, in one round trip; in order, so that a later link of a customer wins. */
 export const writeMappingsToCache = async (redis: Redis, entries: readonly MappingEntry[]): Promise<void> => {
   if (entries.length === 0) return;
   const transaction = redis.multi();
   for (const entry of entries) {
-    for (const [key, value] of [conversationEntry(entry), customerEntry(entry)]) {
-      transaction.set(key, value, 'EX', MAPPING_TTL_SECONDS);
-    }
+    for (const [key, value] of mappingEntries(entry)) transaction.set(key, value, 'EX', MAPPING_TTL_SECONDS);
   }
   await transaction.exec();
 };

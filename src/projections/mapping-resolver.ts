@@ -8,6 +8,7 @@ import {
   cachedCustomer,
   conversationKey,
   normalizeWaId,
+  userIdKey,
   waIdKey,
   writeMappingToCache,
   type MappingEntry,
@@ -15,8 +16,10 @@ import {
 
 export type MappingCacheObserver = (outcome: 'hit' | 'miss' | 'error') => void;
 
+/** Whom to send to: by wa_id, by business-scoped user id, or both known (at least one). */
 export interface ResolvedRecipient {
-  waId: string;
+  waId?: string;
+  userId?: string;
   contactName?: string;
   phoneNumberId?: string;
   /** When the customer last wrote (the start of the 24-hour window); absent when no inbound is recorded. */
@@ -26,18 +29,27 @@ export interface ResolvedRecipient {
 
 interface MappingRow {
   conversation_id: string;
-  wa_id: string;
+  wa_id: string | null;
+  customer_user_id: string | null;
   contact_name: string | null;
   phone_number_id: string | null;
   last_inbound_at: Date | null;
 }
 
-const MAPPING_COLUMNS = 'conversation_id, wa_id, contact_name, phone_number_id, last_inbound_at';
+const MAPPING_COLUMNS =
+  'conversation_id, wa_id, customer_user_id, contact_name, phone_number_id, last_inbound_at';
 
 /**
- * conversationId → wa_id: Redis first, then the `conversation_mappings` read model, filling Redis in both
- * directions on a miss. Older Genesys payloads carry no conversationId; then the customer id Genesys was given
- * (`channel.to.id`) is the wa_id, and it is accepted only if that customer has a mapping in this tenant.
+ * Genesys names the customer by the id we gave it (`channel.to.id`): the wa_id (digits) of a customer with a phone
+ * number, the business-scoped user id (`US.1349…`, sent to Genesys as an Opaque id) of one without.
+ */
+const isWaIdLike = (customerId: string) => /^\+?[0-9]+$/.test(customerId);
+
+/**
+ * conversationId → customer (wa_id and/or business-scoped user id): Redis first, then the `conversation_mappings`
+ * read model, filling Redis in every direction on a miss. Older Genesys payloads carry no conversationId; then the
+ * customer id Genesys was given (`channel.to.id`) is the address, a wa_id or a business-scoped user id, and it is
+ * accepted only if that customer has a mapping in this tenant.
  *
  * `last_inbound_at` always comes from the table, never from Redis: it moves with every customer message while a
  * cached entry lives an hour, and a stale time would close the 24-hour window on a customer who just wrote.
@@ -65,7 +77,7 @@ export class MappingResolver {
     conversationId: string,
   ): Promise<ResolvedRecipient | undefined> {
     const cached = await this.read(conversationKey(tenantId, conversationId), cachedConversation);
-    if (cached && cached.tenantId === tenantId) {
+    if (cached && cached.tenantId === tenantId && (cached.waId || cached.userId)) {
       const lastInboundAt = await this.lastInboundAt(tenantId, conversationId);
       return recipient({ ...cached, conversationId }, 'conversationId', lastInboundAt);
     }
@@ -78,20 +90,37 @@ export class MappingResolver {
   }
 
   private async byCustomer(tenantId: string, customerId: string): Promise<ResolvedRecipient | undefined> {
-    const cached = await this.read(waIdKey(tenantId, customerId), cachedCustomer);
+    return isWaIdLike(customerId)
+      ? this.byWaId(tenantId, normalizeWaId(customerId))
+      : this.byUserId(tenantId, customerId);
+  }
+
+  private async byWaId(tenantId: string, waId: string): Promise<ResolvedRecipient | undefined> {
+    const cached = await this.read(waIdKey(tenantId, waId), cachedCustomer);
     if (cached && cached.tenantId === tenantId) {
       const lastInboundAt = await this.lastInboundAt(tenantId, cached.conversationId);
-      return {
-        waId: normalizeWaId(customerId),
-        ...(lastInboundAt ? { lastInboundAt } : {}),
-        resolvedBy: 'customerId',
-      };
+      return { waId, ...(lastInboundAt ? { lastInboundAt } : {}), resolvedBy: 'customerId' };
     }
     const { rows } = await this.pool.query<MappingRow>(
       `SELECT ${MAPPING_COLUMNS} FROM conversation_mappings
        WHERE tenant_id = $1 AND (wa_id = $2 OR wa_id = '+' || $2)
        ORDER BY last_activity_at DESC LIMIT 1`,
-      [tenantId, normalizeWaId(customerId)],
+      [tenantId, waId],
+    );
+    return this.fill(tenantId, rows[0], 'customerId');
+  }
+
+  private async byUserId(tenantId: string, userId: string): Promise<ResolvedRecipient | undefined> {
+    const cached = await this.read(userIdKey(tenantId, userId), cachedCustomer);
+    if (cached && cached.tenantId === tenantId) {
+      const lastInboundAt = await this.lastInboundAt(tenantId, cached.conversationId);
+      return { userId, ...(lastInboundAt ? { lastInboundAt } : {}), resolvedBy: 'customerId' };
+    }
+    const { rows } = await this.pool.query<MappingRow>(
+      `SELECT ${MAPPING_COLUMNS} FROM conversation_mappings
+       WHERE tenant_id = $1 AND customer_user_id = $2
+       ORDER BY last_activity_at DESC LIMIT 1`,
+      [tenantId, userId],
     );
     return this.fill(tenantId, rows[0], 'customerId');
   }
@@ -106,6 +135,7 @@ export class MappingResolver {
       tenantId,
       conversationId: row.conversation_id,
       waId: row.wa_id,
+      userId: row.customer_user_id,
       contactName: row.contact_name,
       phoneNumberId: row.phone_number_id,
     };
@@ -137,7 +167,8 @@ const recipient = (
   resolvedBy: ResolvedRecipient['resolvedBy'],
   lastInboundAt: string | undefined,
 ): ResolvedRecipient => ({
-  waId: normalizeWaId(entry.waId),
+  ...(entry.waId ? { waId: normalizeWaId(entry.waId) } : {}),
+  ...(entry.userId ? { userId: entry.userId } : {}),
   ...(entry.contactName ? { contactName: entry.contactName } : {}),
   ...(entry.phoneNumberId ? { phoneNumberId: entry.phoneNumberId } : {}),
   ...(lastInboundAt ? { lastInboundAt } : {}),

@@ -1,3 +1,4 @@
+import type { CustomerAddress } from '../events/schemas/common';
 import { META_LIMITS } from './meta-limits';
 import type { MetaAddress } from './meta-message';
 import type { Recipient } from './outbound-content';
@@ -49,4 +50,14 @@ export const metaAddress = (
       message: `user id ${JSON.stringify(recipient.userId)} is not a business-scoped user id`,
     };
   return { ok: true, address: { recipient: recipient.userId } };
+};
+
+/**
+ * Whom to send to, from a mapping's ids: the wa_id when there is one, else the business-scoped user id. Meta takes
+ * `to` over `recipient` when both are sent, so a customer with both is addressed by phone number, as before BSUIDs.
+ */
+export const recipientOf = (address: CustomerAddress): Recipient | undefined => {
+  if (address.waId !== undefined) return { waId: address.waId };
+  if (address.userId !== undefined) return { userId: address.userId };
+  return undefined;
 };

@@ -80,6 +80,12 @@ const recordMediaStored = (command: RecordMediaStored, state: OutboundState): Ou
   return [{ type: 'MediaStored', data }];
 };
 
+/** The customer's ids as the mapping named them, carried into the send's events. */
+const addressOf = ({ waId, userId }: { waId?: string; userId?: string }) => ({
+  ...(waId === undefined ? {} : { waId }),
+  ...(userId === undefined ? {} : { userId }),
+});
+
 const requestSend = (command: RequestSend, state: OutboundState): OutboundEvent[] => {
   const message = requireSendable(state);
   if (isEnded(state)) throw rejectOutbound('MessageAlreadyFailed', 'The message failed and will not be sent');
@@ -114,7 +120,7 @@ const requestSend = (command: RequestSend, state: OutboundState): OutboundEvent[
     {
       type: 'SendRequested',
       data: {
-        waId: state.mapping.waId,
+        ...addressOf(state.mapping),
         attempt: state.attempt + 1,
         partCount: command.partCount,
         metaMessageType: command.metaMessageType,
@@ -176,7 +182,7 @@ const recordSent = (command: RecordSent, state: OutboundState): OutboundEvent[] 
         wamid: command.wamid,
         partIndex: command.partIndex,
         partCount: state.partCount,
-        waId: state.mapping.waId,
+        ...addressOf(state.mapping),
         attempt: state.attempt,
       },
     },

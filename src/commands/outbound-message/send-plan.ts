@@ -4,7 +4,7 @@
  * number its parts as the first attempt did).
  */
 import type { ServiceWindow } from '../../events/schemas/service-window';
-import type { OutboundContent } from '../../transform/outbound-content';
+import type { OutboundContent, Recipient } from '../../transform/outbound-content';
 import { toMetaMessages } from '../../transform/to-meta-messages';
 import type { TransformResult } from '../../transform/transform-result';
 import type { OutboundView } from './outbound-view';
@@ -30,7 +30,7 @@ const DEFAULT_TEMPLATE_CONTENT: OutboundContent = {
 export const planSend = (
   content: OutboundContent | undefined,
   view: OutboundView,
-  waId: string,
+  recipient: Recipient,
   tenant: SendTenant,
   window: ServiceWindow,
 ): TransformResult => {
@@ -39,7 +39,7 @@ export const planSend = (
     ...(tenant.templateDefaults ? { templateDefaults: tenant.templateDefaults } : {}),
   };
   if (window.outcome === 'defaultTemplate') {
-    const planned = toMetaMessages(DEFAULT_TEMPLATE_CONTENT, { waId }, undefined, options);
+    const planned = toMetaMessages(DEFAULT_TEMPLATE_CONTENT, recipient, undefined, options);
     if (!planned.ok) return planned;
     const note = 'outside the 24-hour window: the tenant default template was sent instead of the message';
     return { ...planned, notes: [note, ...planned.notes] };
@@ -49,7 +49,7 @@ export const planSend = (
   const media = view.media;
   return toMetaMessages(
     content,
-    { waId },
+    recipient,
     media
       ? {
           kind: media.mediaKind,

@@ -23,8 +23,10 @@ export interface ReceivedMessage {
   hasAttachment: boolean;
 }
 
+/** A resolved mapping names the customer by wa_id, business-scoped user id, or both (at least one, see events). */
 export type MappingOutcome =
-  { kind: 'resolved'; waId: string; lastInboundAt?: string } | { kind: 'missing'; reason: string };
+  | { kind: 'resolved'; waId?: string; userId?: string; lastInboundAt?: string }
+  | { kind: 'missing'; reason: string };
 
 export interface OutboundState {
   /** Null until WebhookReceived. */
@@ -118,7 +120,8 @@ export const evolveOutbound = (state: OutboundState, event: OutboundEvent): Outb
         ...state,
         mapping: {
           kind: 'resolved',
-          waId: event.data.waId,
+          ...(event.data.waId === undefined ? {} : { waId: event.data.waId }),
+          ...(event.data.userId === undefined ? {} : { userId: event.data.userId }),
           ...(event.data.lastInboundAt === undefined ? {} : { lastInboundAt: event.data.lastInboundAt }),
         },
       };

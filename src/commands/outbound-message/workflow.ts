@@ -14,6 +14,7 @@ import type { MetaMessageType } from '../../events/schemas/send-requested';
 import type { ServiceWindow } from '../../events/schemas/service-window';
 import type { MetaMessageBody } from '../../transform/meta-message';
 import type { OutboundContent } from '../../transform/outbound-content';
+import { recipientOf } from '../../transform/recipient';
 import { MAX_PARTS_PER_MESSAGE } from '../../transform/to-meta-messages';
 import type { MappingResolvedData } from '../../events/schemas/mapping-resolved';
 import type { MediaStoredData } from '../../events/schemas/media-stored';
@@ -220,7 +221,12 @@ export const nextStep = (state: OutboundWorkflowState, input: StepInput): Outbou
     return mediaStep(attachment, input);
   }
 
-  const planned = planSend(input.content, view, mapping.waId, tenant, window);
+  const recipient = recipientOf(mapping);
+  if (!recipient) {
+    // The events refuse a mapping without either id; only a bug gets here. End it as failed, nothing was sent.
+    return fail({ stage: 'transform', reason: 'NoRecipient', message: 'The mapping names no customer id' });
+  }
+  const planned = planSend(input.content, view, recipient, tenant, window);
   if (!planned.ok) return fail({ stage: 'transform', reason: planned.reason, message: planned.message });
 
   if (ownsAttempt(message, run) && message.isAwaitingSendOutcome) {

@@ -19,6 +19,27 @@ export const wamid = () => z.string().min(1).max(512);
  */
 export const waId = () => z.string().regex(/^\+?[0-9]{5,20}$/);
 
+/**
+ * Business-scoped user id (BSUID, 2026): how Meta names a customer whose phone number it does not share, e.g.
+ * `US.13491208655302741918`. Kept as Meta gave it: the send layer (transform/recipient.ts) checks its shape.
+ */
+export const businessScopedUserId = () => z.string().min(1).max(512);
+
+/** Who an outbound message goes to: a WhatsApp id, a business-scoped user id, or both. */
+export interface CustomerAddress {
+  waId?: string | undefined;
+  userId?: string | undefined;
+}
+
+/** The refinement every event naming the customer carries: at least one of the two ids. */
+export const hasCustomerAddress = (address: CustomerAddress): boolean =>
+  address.waId !== undefined || address.userId !== undefined;
+
+export const CUSTOMER_ADDRESS_REQUIRED = {
+  path: ['waId'],
+  message: 'a customer needs a wa_id or a business-scoped user id (userId)',
+};
+
 /** A machine-readable code (`NoMappingFound`, `meta_131047`): something a program can switch on. */
 export const machineCode = () => z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/);
 

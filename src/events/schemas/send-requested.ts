@@ -3,8 +3,8 @@
  * the call and its recorded result leaves a visible "outcome unknown" instead of a silent duplicate send.
  */
 import { z } from 'zod';
-import { waId } from './common';
-import { defineEvent } from './define';
+import { businessScopedUserId, CUSTOMER_ADDRESS_REQUIRED, hasCustomerAddress, waId } from './common';
+import { defineEvent, defineUpcaster } from './define';
 import { serviceWindowSchema } from './service-window';
 
 /** Meta Cloud API `type` of the message body we send. */
@@ -20,8 +20,7 @@ export const META_MESSAGE_TYPES = [
 ] as const;
 export type MetaMessageType = (typeof META_MESSAGE_TYPES)[number];
 
-export const sendRequestedDataSchema = z.object({
-  waId: waId().describe('WhatsApp id the message is sent to.'),
+const sendFields = {
   attempt: z
     .int()
     .positive()
@@ -43,14 +42,41 @@ export const sendRequestedDataSchema = z.object({
       'The processor run that requested the attempt and alone sends its parts; to any other run (or after a ' +
         'restart) the outcome of an attempt still in progress is unknown until reconciled.',
     ),
+};
+
+/** v1: the wa_id was the only address a message could be sent to. */
+const sendRequestedV1DataSchema = z.object({
+  waId: waId().describe('WhatsApp id the message is sent to.'),
+  ...sendFields,
 });
+
+export const sendRequestedDataSchema = z
+  .object({
+    ...sendFields,
+    waId: waId().optional().describe('WhatsApp id the message is sent to (Meta `to`), when the customer has one.'),
+    userId: businessScopedUserId()
+      .optional()
+      .describe(
+        'Business-scoped user id the message is sent to (Meta `recipient`) when there is no waId. At least one ' +
+          'of waId, userId.',
+      ),
+  })
+  .refine(hasCustomerAddress, CUSTOMER_ADDRESS_REQUIRED);
 
 export type SendRequestedData = z.output<typeof sendRequestedDataSchema>;
 
+/** Every v1 event is a valid v2 one; the version moved because waId is no longer always there. */
+const sendRequestedV1ToV2 = defineUpcaster({
+  fromVersion: 1,
+  schema: sendRequestedV1DataSchema,
+  upcast: (old): z.input<typeof sendRequestedDataSchema> => old,
+});
+
 export const sendRequestedEvent = defineEvent({
   type: 'SendRequested',
-  version: 1,
+  version: 2,
   category: 'outbound-message',
   description: 'The bridge is calling the Meta send API for this message (attempt n).',
   schema: sendRequestedDataSchema,
+  upcasters: [sendRequestedV1ToV2],
 });

@@ -44,7 +44,7 @@ const statusBody = z.object({
 
 interface CustomerRow {
   conversation_id: string;
-  wa_id: string;
+  wa_id: string | null;
   contact_name: string | null;
   phone_number_id: string | null;
   display_phone_number: string | null;
@@ -53,6 +53,16 @@ interface CustomerRow {
   customer_user_id: string | null;
   customer_username: string | null;
 }
+
+const customerQuery = (match: string) =>
+  `SELECT conversation_id, wa_id, contact_name, phone_number_id, display_phone_number, last_inbound_at,
+          last_activity_at, customer_user_id, customer_username
+     FROM conversation_mappings
+    WHERE tenant_id = $1 AND ${match}
+    ORDER BY last_activity_at DESC, conversation_id
+    LIMIT 1`;
+const CUSTOMER_BY_WA_ID = customerQuery(`wa_id IN ($2, '+' || $2)`);
+const CUSTOMER_BY_USER_ID = customerQuery('customer_user_id = $2');
 
 interface IndexRow {
   tenant_id: string;
@@ -88,46 +98,56 @@ export const statePlugin: FastifyPluginAsync<StateOptions> = async (
           message: 'Conversation has no linked WhatsApp ID',
         });
       }
-      return { waId: mapping.waId, tenantId, contactName: mapping.contactName ?? null };
+      // waId null and userId set: a customer known only by a business-scoped user id (userId is only added when
+      // known, so the body legacy callers parse is unchanged for every other customer).
+      return {
+        waId: mapping.waId ?? null,
+        ...(mapping.userId !== undefined ? { userId: mapping.userId } : {}),
+        tenantId,
+        contactName: mapping.contactName ?? null,
+      };
     },
   );
 
   /**
-   * The customer's side of the mapping: the conversation this WhatsApp id was last active in (there may be several
-   * over time), when the customer last wrote (the 24-hour window) and the identifiers WhatsApp gave. From the read
-   * model only: the Redis direction carries no inbound time.
+   * The customer's side of the mapping: the conversation this customer was last active in (there may be several
+   * over time), when the customer last wrote (the 24-hour window) and the identifiers WhatsApp gave. The customer
+   * is named by wa_id (digits, a leading '+' allowed) or, for one WhatsApp names only by a business-scoped user id,
+   * by that id (`US.1349…`): the two never look alike, so one route serves both, as Genesys's `channel.to.id` does.
+   * From the read model only: the Redis direction carries no inbound time.
    */
-  app.get<{ Params: { waId: string } }>('/state/customer/:waId', canRead, async (request, reply) => {
-    const { tenantId } = principalOf(request);
-    const waId = request.params.waId.replace(/^\+/, '');
-    const { rows } = await pool.query<CustomerRow>(
-      `SELECT conversation_id, wa_id, contact_name, phone_number_id, display_phone_number, last_inbound_at,
-              last_activity_at, customer_user_id, customer_username
-         FROM conversation_mappings
-        WHERE tenant_id = $1 AND wa_id IN ($2, '+' || $2)
-        ORDER BY last_activity_at DESC, conversation_id
-        LIMIT 1`,
-      [tenantId, waId],
-    );
-    const row = rows[0];
-    if (!row) {
-      return reply
-        .code(404)
-        .send({ error: 'NoMappingFound', message: 'No conversation is linked to this WhatsApp id' });
-    }
-    return {
-      waId,
-      tenantId,
-      conversationId: row.conversation_id,
-      contactName: row.contact_name,
-      phoneNumberId: row.phone_number_id,
-      displayPhoneNumber: row.display_phone_number,
-      lastInboundAt: row.last_inbound_at?.toISOString() ?? null,
-      lastActivityAt: row.last_activity_at.toISOString(),
-      customerUserId: row.customer_user_id,
-      customerUsername: row.customer_username,
-    };
-  });
+  app.get<{ Params: { customerId: string } }>(
+    '/state/customer/:customerId',
+    canRead,
+    async (request, reply) => {
+      const { tenantId } = principalOf(request);
+      const { customerId } = request.params;
+      const isWaId = /^\+?[0-9]+$/.test(customerId);
+      const waId = customerId.replace(/^\+/, '');
+      const { rows } = await pool.query<CustomerRow>(isWaId ? CUSTOMER_BY_WA_ID : CUSTOMER_BY_USER_ID, [
+        tenantId,
+        isWaId ? waId : customerId,
+      ]);
+      const row = rows[0];
+      if (!row) {
+        return reply
+          .code(404)
+          .send({ error: 'NoMappingFound', message: 'No conversation is linked to this customer' });
+      }
+      return {
+        waId: isWaId ? waId : (row.wa_id?.replace(/^\+/, '') ?? null),
+        tenantId,
+        conversationId: row.conversation_id,
+        contactName: row.contact_name,
+        phoneNumberId: row.phone_number_id,
+        displayPhoneNumber: row.display_phone_number,
+        lastInboundAt: row.last_inbound_at?.toISOString() ?? null,
+        lastActivityAt: row.last_activity_at.toISOString(),
+        customerUserId: row.customer_user_id,
+        customerUsername: row.customer_username,
+      };
+    },
+  );
 
   /**
    * A caller reporting that a message of this bridge was sent: Meta's wamid for a send whose answer we lost is

@@ -201,7 +201,7 @@ export class InboundPoster {
     this.postedNotRecorded.delete(event.eventId);
     this.observe('posted');
     if (posted.conversationId !== undefined)
-      await this.link(tenantId, posted.conversationId, message, metadata, log);
+      await this.link(tenantId, posted.conversationId, message, metadata);
     await this.reader?.mark(
       {
         tenantId,
@@ -269,21 +269,20 @@ export class InboundPoster {
     conversationId: string,
     message: InboundMessageReceivedData,
     metadata: { correlationId: string; causationId: string },
-    log: Logger,
   ): Promise<void> {
-    if (!message.customer.waId) {
-      // Replies go out by wa_id today; a business-scoped-only customer cannot be answered until sends take user ids.
-      log.warn({ conversationId }, 'customer has no wa_id: conversation not linked for replies');
-      return;
-    }
+    const { customer } = message;
+    // A customer known only by a business-scoped user id is linked by it: replies go out addressed by `recipient`.
+    const contactName = customer.name ?? customer.username;
     await handleConversationCommand(
       this.store,
       tenantId,
       {
         type: 'LinkConversation',
         conversationId,
-        waId: message.customer.waId,
-        ...(message.customer.name !== undefined ? { contactName: message.customer.name } : {}),
+        ...(customer.waId !== undefined ? { waId: customer.waId } : {}),
+        ...(customer.userId !== undefined ? { userId: customer.userId } : {}),
+        // The username is what WhatsApp shows of a customer who hides their number: the name an agent can use.
+        ...(contactName !== undefined ? { contactName } : {}),
         phoneNumberId: message.phoneNumberId,
         ...(message.displayPhoneNumber !== undefined
           ? { displayPhoneNumber: message.displayPhoneNumber }

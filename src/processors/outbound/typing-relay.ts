@@ -69,7 +69,7 @@ export class TypingRelay {
     if (!whatsapp || !recipient) return 'no-customer';
     if (!whatsapp.markInboundRead) return 'disabled';
     const phoneNumberId = recipient.phoneNumberId ?? whatsapp.phoneNumberId;
-    const wamid = await this.lastInboundWamid(tenantId, phoneNumberId, recipient.waId);
+    const wamid = await this.lastInboundWamid(tenantId, phoneNumberId, recipient);
     if (wamid === undefined) return 'no-inbound-message';
 
     const answer = await markMessageRead({
@@ -88,9 +88,14 @@ export class TypingRelay {
     return 'shown';
   }
 
-  private async lastInboundWamid(tenantId: string, phoneNumberId: string, waId: string) {
+  /** The customer's stream is keyed like the inbound recorder keys it: by wa_id first, else by user id. */
+  private async lastInboundWamid(
+    tenantId: string,
+    phoneNumberId: string,
+    customer: { waId?: string; userId?: string },
+  ) {
     const stream = await this.store.readStream(
-      customerStreamId(tenantId, phoneNumberId, customerKey({ waId })),
+      customerStreamId(tenantId, phoneNumberId, customerKey(customer)),
     );
     for (let index = stream.length - 1; index >= 0; index--) {
       const event = decodeCustomerEvent(stream[index]!);
