@@ -188,6 +188,22 @@ describe('Meta simulator over HTTP', () => {
       );
     });
 
+    it('reports a send addressed by business-scoped user id with recipient_user_id and no recipient_id', async () => {
+      const { to: _to, ...withoutTo } = text;
+      const bsuid = 'US.13491208655302741918';
+      const answer = await post(`/v21.0/${phoneNumberId}/messages`, { ...withoutTo, recipient: bsuid });
+      expect(answer.status).toBe(200);
+      const [sent] = await sim.waitForMessages(1);
+      expect(sent).toMatchObject({ userId: bsuid, waId: '' });
+      await sim.sendStatusWebhook(receiverUrl, appSecret, { wamid: sent!.wamid, status: 'delivered' });
+      const payload = JSON.parse(received[0]!.body.toString('utf8')) as {
+        entry: { changes: { value: { statuses: Record<string, unknown>[] } }[] }[];
+      };
+      const status = payload.entry[0]!.changes[0]!.value.statuses[0]!;
+      expect(status).toMatchObject({ id: sent!.wamid, status: 'delivered', recipient_user_id: bsuid });
+      expect(status).not.toHaveProperty('recipient_id');
+    });
+
     it('builds a failed status with Meta errors[] like fixtures/meta/status-failed-131049.json', async () => {
       await sim.sendStatusWebhook(receiverUrl, appSecret, {
         wamid: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI0QUQ2MjA4NEYyRkExNjMyREUA',

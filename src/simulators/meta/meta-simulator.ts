@@ -239,7 +239,8 @@ export class MetaSimulator {
 
   /**
    * POSTs a status webhook to the bridge, signed with the app secret like Meta does. Given a short update for a
-   * wamid this simulator sent, the phone number and callback data default to that message's.
+   * wamid this simulator sent, the phone number, callback data and recipient default to that message's (a send
+   * addressed by `recipient` is reported with `recipient_user_id` and no `recipient_id`).
    */
   sendStatusWebhook(
     targetUrl: string,
@@ -250,6 +251,8 @@ export class MetaSimulator {
       const sent = this.sentMessages.find((message) => message.wamid === input.wamid);
       const update: StatusUpdate = {
         ...(sent ? { phoneNumberId: sent.phoneNumberId } : {}),
+        ...(sent?.userId === undefined ? {} : { recipientUserId: sent.userId }),
+        ...(sent && sent.waId !== '' ? { recipientId: sent.waId } : {}),
         ...(sent?.bizOpaqueCallbackData === undefined
           ? {}
           : { bizOpaqueCallbackData: sent.bizOpaqueCallbackData }),

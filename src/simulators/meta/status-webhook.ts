@@ -9,7 +9,14 @@ export interface StatusUpdate {
   status: MetaStatus;
   /** Unix seconds (Meta sends a string); defaults to now. */
   timestamp?: number | string;
-  recipientId: string;
+  /** `recipient_id`: the customer's wa_id; absent for a send addressed by business-scoped user id only. */
+  recipientId?: string;
+  /**
+   * `recipient_user_id` (2026): the customer's business-scoped user id. Meta includes it in sent, delivered and read
+   * statuses whether the send went to a phone number or to a BSUID (developers.facebook.com, "Business-scoped user
+   * IDs"; its webhook tables); the simulator includes it when given, or when the send was addressed by `recipient`.
+   */
+  recipientUserId?: string;
   /** For `failed`: Meta's errors[] (fixtures/meta/status-failed-131049.json). */
   errors?: { code: number; title: string; message?: string; details?: string }[];
   /** Meta echoes the send's `biz_opaque_callback_data` in its statuses. */
@@ -30,8 +37,9 @@ const statusObject = (update: StatusUpdate): Record<string, unknown> => {
     id: update.wamid,
     status: update.status,
     timestamp: String(update.timestamp ?? Math.floor(Date.now() / 1000)),
-    recipient_id: update.recipientId,
   };
+  if (update.recipientId !== undefined) base.recipient_id = update.recipientId;
+  if (update.recipientUserId !== undefined) base.recipient_user_id = update.recipientUserId;
   if (update.bizOpaqueCallbackData !== undefined)
     base.biz_opaque_callback_data = update.bizOpaqueCallbackData;
   if (update.status === 'failed') {
