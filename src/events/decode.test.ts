@@ -79,6 +79,26 @@ describe('decodeEvent', () => {
     expect(decoded.envelope.storedVersion).toBe(1);
   });
 
+  it.each([
+    ['ConversationLinked', { conversationId: 'abc-123', waId: '919876543210', contactName: 'Asha' }],
+    ['MappingResolved', { waId: '919876543210', resolvedBy: 'conversationId' }],
+    ['SendRequested', { waId: '919876543210', attempt: 1, partCount: 1, metaMessageType: 'text' }],
+    ['MessageSent', { wamid: 'wamid.HBgL', partIndex: 0, partCount: 1, waId: '919876543210', attempt: 1 }],
+  ])('reads a stored v1 %s (wa_id only) as v2 with the same data', (type, data) => {
+    const decoded = decodeEvent(stored({ type, version: 1, data }));
+    expect(decoded).toMatchObject({ type, version: 2 });
+    expect(decoded.data).toEqual(data);
+    expect(decoded.envelope.storedVersion).toBe(1);
+  });
+
+  it('refuses a stored v1 ConversationLinked without its wa_id: v1 always had one', () => {
+    const error = decodeError(
+      stored({ type: 'ConversationLinked', version: 1, data: { conversationId: 'abc-123' } }),
+    );
+    expect(error.code).toBe('InvalidEventData');
+    expect(error.message).toContain('invalid v1 data');
+  });
+
   it('reads a current v2 Delivered without upcasting', () => {
     const decoded = decodeEvent(stored({ type: 'Delivered', version: 2, data: eventExamples.Delivered }));
     expect(decoded.data).toEqual(eventExamples.Delivered);

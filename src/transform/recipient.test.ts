@@ -1,4 +1,4 @@
-import { toE164 } from './recipient';
+import { recipientOf, toE164 } from './recipient';
 import { toMetaMessages } from './to-meta-messages';
 
 describe('toE164', () => {
@@ -22,6 +22,22 @@ describe('toE164', () => {
     ['91+9876543210', 'wa_id "91+9876543210" is not a phone number'],
   ])('refuses %j', (waId, message) => {
     expect(toE164(waId)).toEqual({ ok: false, message });
+  });
+});
+
+describe('recipientOf', () => {
+  it('addresses by wa_id when the customer has one, even beside a business-scoped user id', () => {
+    expect(recipientOf({ waId: '919876543210', userId: 'US.13491208655302741918' })).toEqual({
+      waId: '919876543210',
+    });
+  });
+
+  it('addresses by business-scoped user id a customer without a wa_id', () => {
+    expect(recipientOf({ userId: 'US.13491208655302741918' })).toEqual({ userId: 'US.13491208655302741918' });
+  });
+
+  it('has no recipient for a customer named by neither', () => {
+    expect(recipientOf({})).toBeUndefined();
   });
 });
 

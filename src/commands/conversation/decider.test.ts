@@ -59,3 +59,48 @@ describe('conversation link', () => {
       .when(link({ conversationId: 'other' }))
       .thenThrows('ConversationMismatch'));
 });
+
+describe('conversation link of a customer known by a business-scoped user id', () => {
+  const BSUID = 'US.13491208655302741918';
+  const byUser: ConversationLinkedData = { conversationId: 'abc-123', userId: BSUID, contactName: 'asha.k' };
+
+  it('links a conversation to a customer who has no wa_id', () =>
+    givenConversation([])
+      .when({ type: 'LinkConversation', ...byUser })
+      .then([{ type: 'ConversationLinked', data: byUser }]));
+
+  it('keeps the user id when the same customer is later named by a wa_id too', () =>
+    givenConversation([{ type: 'ConversationLinked', data: byUser }])
+      .when({ type: 'LinkConversation', conversationId: 'abc-123', waId: '919876543210', userId: BSUID })
+      .then([{ type: 'ConversationLinked', data: { ...byUser, waId: '919876543210' } }]));
+
+  it('keeps the user id it learned when the same customer is re-linked by wa_id alone', () =>
+    givenConversation([linked({ userId: BSUID })])
+      .when(link())
+      .then([]));
+
+  it('adds the user id to a link made by wa_id', () =>
+    givenConversation([linked()])
+      .when(link({ userId: BSUID }))
+      .then([linked({ userId: BSUID })]));
+
+  it('drops the previous customer’s user id when the conversation is re-linked to another wa_id', () =>
+    givenConversation([linked({ userId: BSUID })])
+      .when(link({ waId: '447700900123' }))
+      .then([linked({ waId: '447700900123' })]));
+
+  it('drops the previous customer’s wa_id when the conversation is re-linked to another user id', () =>
+    givenConversation([linked({ userId: BSUID })])
+      .when({ type: 'LinkConversation', conversationId: 'abc-123', userId: 'US.99' })
+      .then([
+        {
+          type: 'ConversationLinked',
+          data: { conversationId: 'abc-123', userId: 'US.99', contactName: 'Asha' },
+        },
+      ]));
+
+  it('refuses a link that names no customer', () =>
+    expect(() =>
+      givenConversation([]).when({ type: 'LinkConversation', conversationId: 'abc-123' }).then([]),
+    ).toThrow());
+});

@@ -103,6 +103,18 @@ describe('event data schemas', () => {
     );
   });
 
+  const CUSTOMER_NAMING_TYPES = ['ConversationLinked', 'MappingResolved', 'SendRequested', 'MessageSent'] as const;
+
+  it.each(CUSTOMER_NAMING_TYPES)('%s accepts a customer named only by a business-scoped user id', (type) => {
+    const { waId: _waId, ...withoutWaId } = eventExamples[type];
+    expect(issuePaths(schemaOf(type), { ...withoutWaId, userId: 'US.13491208655302741918' })).toEqual([]);
+  });
+
+  it.each(CUSTOMER_NAMING_TYPES)('%s refuses a customer named by neither id', (type) => {
+    const { waId: _waId, ...withoutWaId } = eventExamples[type];
+    expect(issuePaths(schemaOf(type), withoutWaId)).toEqual(['waId']);
+  });
+
   it('keeps the v1 Delivered schema: Meta unix seconds as a string', () => {
     expect(issuePaths(deliveredV1DataSchema, { wamid: 'wamid.x', timestamp: '1603059201' })).toEqual([]);
     expect(issuePaths(deliveredV1DataSchema, { wamid: 'wamid.x', timestamp: 1603059201 })).toEqual(['timestamp']);
