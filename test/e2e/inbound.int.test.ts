@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { customerStreamId } from '../../src/events/schemas/stream-ids';
 import { buildInboundWebhook } from '../../src/simulators/meta';
+import { fixtureJson } from '../support/fixtures';
 import { genesysTextWebhook, postGenesysWebhook } from '../support/genesys-webhooks';
 import { startCustomerPipeline, PHONE_NUMBER_ID, type TestPipeline } from '../support/pipeline';
 import { streamEvents } from '../support/streams';
@@ -131,6 +132,140 @@ describe('inbound end to end: WhatsApp customer → Genesys → agent reply → 
       ),
     );
     expect(sent.waId.replace(/^\+/, '')).toBe(waId);
+  });
+
+  it('answers a customer known only by a business-scoped user id: linked, replied to by `recipient`, delivered', async () => {
+    // Meta (2026) withholds the number of a customer with a username: no `from`, no `wa_id`, only `user_id`.
+    const bsuid = 'US.13491208655302741918';
+    const webhook = fixtureJson<{
+      entry: { changes: { value: { messages: { timestamp: string }[] } }[] }[];
+    }>('meta/inbound-business-scoped-user-no-phone.json');
+    // A minute ago, so that the agent's reply falls inside the customer's 24-hour window.
+    webhook.entry[0]!.changes[0]!.value.messages[0]!.timestamp = String(Math.floor(Date.now() / 1000) - 60);
+    const delivery = await pipeline.meta.sendInboundWebhook(
+      target,
+      pipeline.config.META_APP_SECRET!,
+      Buffer.from(JSON.stringify(webhook)),
+    );
+    expect(delivery.status).toBe(200);
+
+    const posted = await waitFor('the message at Genesys', async () => bodiesFor(bsuid)[0], 60_000);
+    expect(posted.body).toMatchObject({
+      channel: { from: { id: bsuid, idType: 'Opaque', nickname: 'Sheena Nelson' } },
+      text: 'Hi, I would like to know my order status',
+    });
+    const conversationId = posted.conversationId;
+    const row = await waitFor('the conversation linked to the user id', async () => {
+      const { rows } = await pipeline.connections.pool.query(
+        `SELECT wa_id, customer_user_id, customer_username, contact_name, last_inbound_at FROM conversation_mappings
+          WHERE tenant_id = $1 AND conversation_id = $2 AND display_phone_number IS NOT NULL`,
+        [TENANT, conversationId],
+      );
+      return rows[0] as Record<string, unknown> | undefined;
+    });
+    expect(row).toMatchObject({
+      wa_id: null,
+      customer_user_id: bsuid,
+      customer_username: '@sheena.nelson',
+      contact_name: 'Sheena Nelson',
+    });
+
+    const headers = await pipeline.apiKeyHeaders(TENANT, ['state:read']);
+    const customer = await waitFor('the customer state by user id', async () => {
+      const response = await pipeline.internal.inject({
+        method: 'GET',
+        url: `/state/customer/${bsuid}`,
+        headers,
+      });
+      const body = response.statusCode === 200 ? response.json<Record<string, unknown>>() : undefined;
+      return body?.lastInboundAt ? body : undefined;
+    });
+    expect(customer).toMatchObject({ waId: null, conversationId, customerUserId: bsuid, tenantId: TENANT });
+    const conversation = await pipeline.internal.inject({
+      method: 'GET',
+      url: `/state/conversation/${conversationId}`,
+      headers,
+    });
+    expect(conversation.json()).toEqual({
+      waId: null,
+      userId: bsuid,
+      tenantId: TENANT,
+      contactName: 'Sheena Nelson',
+    });
+
+    const reply = genesysTextWebhook({ tenantId: TENANT, conversationId, text: 'Your order ships today' });
+    expect((await postGenesysWebhook(pipeline.app, SECRET, reply.body)).statusCode).toBe(200);
+    const sent = await waitFor('the reply at Meta', async () =>
+      pipeline.meta.sentMessages.find((message) => JSON.stringify(message.body).includes('ships today')),
+    );
+    expect(sent.body).toMatchObject({ recipient: bsuid, type: 'text' });
+    expect(sent.body).not.toHaveProperty('to');
+    const sentEvents = await waitFor('the send recorded', async () => {
+      const events = await streamEvents(pipeline.connections.pool, reply.streamId);
+      return events.some((event) => event.type === 'MessageSent') ? events : undefined;
+    });
+    expect(sentEvents.find((event) => event.type === 'SendRequested')!.data).toMatchObject({ userId: bsuid });
+    expect(sentEvents.find((event) => event.type === 'SendRequested')!.data).not.toHaveProperty('waId');
+
+    // Meta reports the delivery with recipient_user_id and no recipient_id (the simulator, like Meta in 2026).
+    const status = await pipeline.meta.sendStatusWebhook(target, pipeline.config.META_APP_SECRET!, {
+      wamid: sent.wamid,
+      status: 'delivered',
+    });
+    expect(status.status).toBe(200);
+    await waitFor('the delivery tracked', async () => {
+      const { rows } = await pipeline.connections.pool.query<{ status: string }>(
+        'SELECT status FROM message_tracking WHERE tenant_id = $1 AND meta_message_id = $2',
+        [TENANT, sent.wamid],
+      );
+      return rows[0]?.status === 'delivered' ? true : undefined;
+    });
+  });
+
+  it('finds a business-scoped customer by the id Genesys names them with when a reply carries no conversation', async () => {
+    const bsuid = 'US.77009000099';
+    await pipeline.meta.sendInboundWebhook(target, pipeline.config.META_APP_SECRET!, {
+      customer: { userId: bsuid, username: '@noor' },
+      messages: [{ type: 'text', id: 'wamid.e2e-bsuid-only', text: { body: 'Hello from a username' } }],
+    });
+    const posted = await waitFor('the message at Genesys', async () => bodiesFor(bsuid)[0], 60_000);
+    expect(posted.body).toMatchObject({
+      channel: { from: { id: bsuid, idType: 'Opaque', nickname: '@noor' } },
+    });
+    await waitFor('the conversation linked', async () => {
+      const { rows } = await pipeline.connections.pool.query(
+        `SELECT 1 FROM conversation_mappings
+          WHERE tenant_id = $1 AND customer_user_id = $2 AND display_phone_number IS NOT NULL`,
+        [TENANT, bsuid],
+      );
+      return rows[0];
+    });
+    // An older Genesys payload: no conversationId, the customer named by `channel.to.id` (the id we gave Genesys).
+    const { body: withConversation, streamId } = genesysTextWebhook({
+      tenantId: TENANT,
+      conversationId: posted.conversationId,
+      text: 'Hello @noor',
+    });
+    const { conversationId: _conversationId, ...older } = JSON.parse(withConversation) as Record<
+      string,
+      unknown
+    > & {
+      channel: { to: Record<string, unknown> };
+    };
+    const body = JSON.stringify({
+      ...older,
+      channel: { ...older.channel, to: { id: bsuid, idType: 'Opaque' } },
+    });
+    expect((await postGenesysWebhook(pipeline.app, SECRET, body)).statusCode).toBe(200);
+    const sent = await waitFor('the reply at Meta', async () =>
+      pipeline.meta.sentMessages.find((message) => JSON.stringify(message.body).includes('Hello @noor')),
+    );
+    expect(sent.body).toMatchObject({ recipient: bsuid });
+    const events = await streamEvents(pipeline.connections.pool, streamId);
+    expect(events.find((event) => event.type === 'MappingResolved')!.data).toMatchObject({
+      userId: bsuid,
+      resolvedBy: 'customerId',
+    });
   });
 
   it('posts a batch once when Meta retries it', async () => {
