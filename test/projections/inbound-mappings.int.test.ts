@@ -94,23 +94,89 @@ describe('conversation_mappings from inbound messages (either order with the lin
     ]);
   });
 
-  it('leaves out messages without a conversation or a wa_id (no row to keep)', async () => {
+  const BSUID = 'US.13491208655302741918';
+  /** A customer whose number Meta withholds: the link and the message name them by user id only. */
+  const linkedByUser = decoded(
+    {
+      type: 'ConversationLinked',
+      data: {
+        conversationId: 'conv-2',
+        userId: BSUID,
+        contactName: '@noor',
+        phoneNumberId: '106540352242922',
+      },
+    },
+    '2025-06-08T21:00:01.000Z',
+  );
+  const postedByUser = (() => {
+    const event = posted('2025-06-08T20:59:43.000Z');
+    return {
+      ...event,
+      data: { ...event.data, conversationId: 'conv-2', customer: { userId: BSUID, username: '@noor' } },
+    };
+  })();
+
+  it('keeps a customer known only by a business-scoped user id, whether the link or the message comes first', async () => {
+    for (const table of ['mappings_c', 'mappings_d'])
+      await pool.query(`CREATE TABLE ${table} (LIKE conversation_mappings INCLUDING ALL)`);
     const client = await pool.connect();
     try {
-      const noWaId = posted('2025-06-08T20:59:43.000Z');
-      const bsuOnly = {
-        ...noWaId,
-        data: { ...noWaId.data, conversationId: 'conv-2', customer: { userId: 'US.2' } },
-      };
-      const noConversation = { ...noWaId, data: { ...noWaId.data, conversationId: undefined } };
-      await applyInboundPosted(
-        [bsuOnly, noConversation] as unknown as (typeof noWaId)[],
-        client,
-        'mappings_a',
-      );
+      await applyConversationsLinked([linkedByUser], client, 'mappings_c');
+      await applyInboundPosted([postedByUser], client, 'mappings_c');
+      await applyInboundPosted([postedByUser], client, 'mappings_d');
+      await applyConversationsLinked([linkedByUser], client, 'mappings_d');
     } finally {
       client.release();
     }
-    expect(await rowOf('mappings_a')).toHaveLength(1);
+    const [c, d] = [await rowOf('mappings_c'), await rowOf('mappings_d')];
+    expect(c).toEqual(d);
+    expect(c).toEqual([
+      expect.objectContaining({
+        conversation_id: 'conv-2',
+        wa_id: null,
+        customer_user_id: BSUID,
+        customer_username: '@noor',
+        last_inbound_at: new Date('2025-06-08T20:59:43.000Z'),
+      }),
+    ]);
+  });
+
+  it('leaves out a message without a conversation (no row to keep)', async () => {
+    await pool.query('CREATE TABLE mappings_e (LIKE conversation_mappings INCLUDING ALL)');
+    const client = await pool.connect();
+    try {
+      const noConversation = { ...postedByUser, data: { ...postedByUser.data, conversationId: undefined } };
+      await applyInboundPosted([noConversation] as unknown as (typeof postedByUser)[], client, 'mappings_e');
+    } finally {
+      client.release();
+    }
+    expect(await rowOf('mappings_e')).toHaveLength(0);
+  });
+
+  it("drops the previous customer's user id when the conversation is linked to another wa_id", async () => {
+    await pool.query('CREATE TABLE mappings_f (LIKE conversation_mappings INCLUDING ALL)');
+    const client = await pool.connect();
+    try {
+      await applyInboundPosted([posted('2025-06-08T20:59:43.000Z')], client, 'mappings_f');
+      const relinked = decoded(
+        { type: 'ConversationLinked', data: { ...linked.data, waId: '447700900123' } },
+        '2025-06-08T21:00:05.000Z',
+      );
+      await applyConversationsLinked([relinked], client, 'mappings_f');
+    } finally {
+      client.release();
+    }
+    expect(await rowOf('mappings_f')).toEqual([
+      expect.objectContaining({ wa_id: '447700900123', customer_user_id: null }),
+    ]);
+  });
+
+  it('refuses a mapping that names its customer by neither id (migration 011)', async () => {
+    await expect(
+      pool.query(
+        `INSERT INTO conversation_mappings (tenant_id, conversation_id, wa_id, customer_user_id)
+         VALUES ('tenant-1', 'conv-nobody', NULL, NULL)`,
+      ),
+    ).rejects.toMatchObject({ code: '23514', constraint: 'conversation_mappings_names_customer' });
   });
 });
