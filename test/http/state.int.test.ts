@@ -1,3 +1,4 @@
+import { handleConversationCommand } from '../../src/commands/conversation/handler';
 import { handleOutboundMessageCommand } from '../../src/commands/outbound-message/handler';
 import { outboundStreamId } from '../../src/events/schemas/stream-ids';
 import { genesysWebhookSchema } from '../../src/contracts/genesys/outbound-webhook';
@@ -5,6 +6,7 @@ import { toReceiveWebhook } from '../../src/http/webhook-to-command';
 import { fixtureBytes } from '../support/fixtures';
 import { startPipeline, type TestPipeline } from '../support/pipeline';
 import { streamEvents } from '../support/streams';
+import { waitFor } from '../support/wait';
 
 const TENANT = 'acme';
 const CONVERSATION = 'd06cb41e-f938-4dcf-b823-c8af1a39d7e5';
@@ -83,6 +85,32 @@ describe('State Manager compatibility API', () => {
         message: 'Conversation has no linked WhatsApp ID',
       });
     }
+  });
+
+  it('answers for a customer known only by a business-scoped user id, by conversation and by that id', async () => {
+    const conversationId = 'conv-business-scoped';
+    const userId = 'US.13491208655302741918';
+    await handleConversationCommand(pipeline.services.store, TENANT, {
+      type: 'LinkConversation',
+      conversationId,
+      userId,
+      contactName: '@sheena.nelson',
+    });
+    const customer = await waitFor('the link projected', async () => {
+      const response = await call('GET', `/state/customer/${userId}`, TENANT);
+      return response.statusCode === 200 ? response.json<Record<string, unknown>>() : undefined;
+    });
+    expect(customer).toMatchObject({ waId: null, tenantId: TENANT, conversationId, customerUserId: userId });
+    const conversation = await call('GET', `/state/conversation/${conversationId}`, TENANT);
+    expect(conversation.json()).toEqual({
+      waId: null,
+      userId,
+      tenantId: TENANT,
+      contactName: '@sheena.nelson',
+    });
+    // Another tenant's key sees nothing of it, and the user id is never taken for a wa_id.
+    expect((await call('GET', `/state/customer/${userId}`, 'other')).statusCode).toBe(404);
+    expect((await call('GET', '/state/customer/13491208655302741918', TENANT)).statusCode).toBe(404);
   });
 
   it('requires an API key; X-Tenant-ID is optional but must name the key’s tenant', async () => {
