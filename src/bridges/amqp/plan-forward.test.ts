@@ -42,6 +42,42 @@ describe('planForward', () => {
     });
   });
 
+  it('publishes a reply to a customer known only by a business-scoped user id like any other', () => {
+    // The legacy body names no customer (CONTRACT.md: conversationId, messageId, type, text, tenantId), so a mapping
+    // without a wa_id changes nothing on the queue: Genesys's own recipient id is never put in it.
+    const raw = JSON.parse(eventExamples.WebhookReceived.rawBody) as { channel: Record<string, unknown> };
+    const rawBody = JSON.stringify({
+      ...raw,
+      channel: { ...raw.channel, to: { id: 'US.13491208655302741918' } },
+    });
+    const event = stored(
+      'WebhookReceived',
+      { ...eventExamples.WebhookReceived, rawBody, customerId: 'US.13491208655302741918' },
+      2,
+    );
+    const plan = planForward(kafkaMessage(event, 'WebhookReceived'));
+    expect(plan).toMatchObject({
+      kind: 'publish',
+      message: { conversationId: 'abc-123', messageId: 'gmsg-456' },
+    });
+    expect(Object.keys((plan as { message: object }).message)).toEqual([
+      'conversationId',
+      'messageId',
+      'type',
+      'text',
+      'tenantId',
+    ]);
+  });
+
+  it('skips a MappingResolved that names the customer by user id only, whatever its header says', () => {
+    const event = stored(
+      'MappingResolved',
+      { userId: 'US.13491208655302741918', resolvedBy: 'conversationId' },
+      2,
+    );
+    expect(planForward(kafkaMessage(event))).toEqual({ kind: 'skip' });
+  });
+
   it('skips other event types by their header, without reading the value', () => {
     expect(planForward(kafkaMessage('not even json', 'MessageSent'))).toEqual({ kind: 'skip' });
   });

@@ -2,6 +2,12 @@
  * What the bridge does with one Kafka message of the outbound topic: publish a legacy body, skip it (another event
  * type), or park it as a dead letter (it cannot be read, or its legacy body would break the contract). Pure, so
  * every branch is tested without a broker.
+ *
+ * Only WebhookReceived is read, and the legacy body names no customer (CONTRACT.md: conversationId, messageId,
+ * type, text, tenantId): a reply to a customer known only by a business-scoped user id, whose mapping has no wa_id,
+ * is forwarded like any other, and the events that do name the customer (MappingResolved, SendRequested,
+ * MessageSent, with waId and/or userId) are skipped unread. The legacy consumers never had the wa_id from this queue
+ * and get no user id either: adding a key would break their strict contract.
  */
 import type { IHeaders } from 'kafkajs';
 import { decodeOutboundEvent } from '../../events/decode';
