@@ -66,7 +66,7 @@ afterEach(() => {
 afterAll(() => sim.stop());
 
 describe('InboundPoster against the Genesys simulator', () => {
-  it('posts a business-scoped user as Opaque with the username as nickname, and links no conversation', async () => {
+  it('posts a business-scoped user as Opaque with the username as nickname, and links the conversation by user id', async () => {
     const store = new InMemoryEventStore();
     const { streamId, event } = await receive(store, {
       wamid: 'wamid.bsu',
@@ -77,16 +77,23 @@ describe('InboundPoster against the Genesys simulator', () => {
     expect(sim.inboundMessages.map((message) => message.body.channel)).toEqual([
       expect.objectContaining({ from: { id: 'US.42', idType: 'Opaque', nickname: '@sheena' } }),
     ]);
-    expect((await store.readStream(streamId)).map((stored) => stored.type)).toEqual([
-      'InboundMessageReceived',
-      'InboundPostedToGenesys',
+    const stream = await store.readStream(streamId);
+    expect(stream.map((stored) => stored.type)).toEqual(['InboundMessageReceived', 'InboundPostedToGenesys']);
+    const { conversationId } = stream[1]!.data as { conversationId: string };
+    // Replies reach a customer without a wa_id through Meta's `recipient`: the link names them by user id, and the
+    // username stands in for the profile name they did not share.
+    const links = (
+      await store.readAll({ after: { transactionId: '0', globalPosition: '0' }, limit: 100 })
+    ).filter((stored) => stored.type === 'ConversationLinked');
+    expect(links.map((stored) => stored.data)).toEqual([
+      {
+        conversationId,
+        userId: 'US.42',
+        contactName: '@sheena',
+        phoneNumberId: expect.any(String),
+        displayPhoneNumber: expect.any(String),
+      },
     ]);
-    // Replies go out by wa_id: nothing to link for a customer without one.
-    expect(
-      (await store.readAll({ after: { transactionId: '0', globalPosition: '0' }, limit: 100 })).some(
-        (stored) => stored.type === 'ConversationLinked',
-      ),
-    ).toBe(false);
   });
 
   it('posts a message once, however often it is handled', async () => {
