@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { decodeEvent } from '../../src/events/decode';
 import type { StoredEvent } from '../../src/events/store/types';
-import { conversationKey } from '../../src/projections/mapping-cache';
+import { conversationKey, userIdKey } from '../../src/projections/mapping-cache';
 import type { StatusEntry } from '../../src/runtime/projection-status';
 import { rebuildProjection } from '../../src/projections/rebuild/rebuild-projection';
 import { archiveKey } from '../../src/projections/webhook-archive';
@@ -111,6 +111,38 @@ describe('each projection rebuilt from the event store equals the live one (real
       },
       60_000,
     );
+    // A customer WhatsApp names only by a business-scoped user id: a mapping row without a wa_id.
+    const byUserId = Buffer.from(
+      JSON.stringify(
+        buildInboundWebhook({
+          customer: { userId: 'US.556', username: '@bsu' },
+          messages: [
+            { type: 'text', id: 'wamid.rebuild-bsu', timestamp: '1749416390', text: { body: 'hi' } },
+          ],
+        }),
+      ),
+    );
+    const bsuAnswer = await pipeline.app.inject({
+      method: 'POST',
+      url: '/webhook/meta',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signMetaWebhook(pipeline.config.META_APP_SECRET!, byUserId),
+      },
+      payload: byUserId,
+    });
+    expect(bsuAnswer.statusCode).toBe(200);
+    await waitFor(
+      'the business-scoped customer mapped',
+      async () => {
+        const { rows } = await pipeline.connections.pool.query(
+          `SELECT 1 FROM conversation_mappings
+            WHERE customer_user_id = 'US.556' AND wa_id IS NULL AND contact_name IS NOT NULL`,
+        );
+        return rows.length === 1 ? true : undefined;
+      },
+      60_000,
+    );
     await waitCaughtUp(pipeline, 60_000);
     for (const table of ['conversation_mappings', 'message_tracking']) {
       live[table] = await rowsOf(pipeline.connections.pool, table);
@@ -121,7 +153,7 @@ describe('each projection rebuilt from the event store equals the live one (real
   it('has statuses in the live read model to rebuild', () => {
     const statuses = live.message_tracking!.map((row) => (JSON.parse(row) as { status: string }).status);
     expect(new Set(statuses)).toEqual(new Set(['sent', 'delivered', 'read', 'failed']));
-    expect(live.conversation_mappings).toHaveLength(4);
+    expect(live.conversation_mappings).toHaveLength(5);
   });
 
   it('rebuilds message_tracking to the live rows, repairing a damaged table', async () => {
@@ -140,6 +172,7 @@ describe('each projection rebuilt from the event store equals the live one (real
               customer_username = NULL`,
     );
     await redis.del(conversationKey(TENANT, conversations[0]!));
+    await redis.del(userIdKey(TENANT, 'US.556'));
     await redis.set(
       conversationKey(TENANT, conversations[1]!),
       JSON.stringify({ waId: '0000', tenantId: TENANT }),
@@ -150,6 +183,14 @@ describe('each projection rebuilt from the event store equals the live one (real
       const cached = JSON.parse((await redis.get(conversationKey(TENANT, row.conversation_id!))) ?? '{}');
       expect(cached).toMatchObject({ waId: row.wa_id, tenantId: TENANT });
     }
+    const [bsuRow] = live
+      .conversation_mappings!.map((text) => JSON.parse(text) as Record<string, string | null>)
+      .filter((row) => row.customer_user_id === 'US.556');
+    expect(bsuRow).toMatchObject({ wa_id: null, contact_name: '@bsu' });
+    expect(JSON.parse((await redis.get(userIdKey(TENANT, 'US.556'))) ?? '{}')).toEqual({
+      conversationId: bsuRow!.conversation_id,
+      tenantId: TENANT,
+    });
   });
 
   it('rewrites every WebhookReceived into the archive', async () => {
