@@ -19,10 +19,10 @@ type Resolved = DecodedEvent<Extract<OutboundEvent, { type: 'MappingResolved' }>
 
 /*
  * `conversation_mappings`: conversationId ↔ customer (wa_id and/or business-scoped user id) per tenant, from
- * ConversationLinked; `last_activity_at` moves
- * with every MappingResolved (an outbound message to that conversation). Times come from the events, never from
- * the clock, so a rebuild gives the same table. Batches of one event type, at most one per conversation (see
- * message-tracking.ts): one live event or a rebuild's page go through the same statement.
+ * ConversationLinked; `last_activity_at` moves with every MappingResolved (an outbound message to that
+ * conversation). Times come from the events, never from the clock, so a rebuild gives the same table. Batches of
+ * one event type, at most one per conversation (see message-tracking.ts): one live event or a rebuild's page go
+ * through the same statement.
  */
 
 export const applyConversationsLinked = async (

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { Logger } from '../infra/logger';
+import { isWaIdLike } from '../events/schemas/common';
 import { readCached } from '../infra/redis-cache';
 import {
   cachedConversation,
@@ -38,12 +39,6 @@ interface MappingRow {
 
 const MAPPING_COLUMNS =
   'conversation_id, wa_id, customer_user_id, contact_name, phone_number_id, last_inbound_at';
-
-/**
- * Genesys names the customer by the id we gave it (`channel.to.id`): the wa_id (digits) of a customer with a phone
- * number, the business-scoped user id (`US.1349…`, sent to Genesys as an Opaque id) of one without.
- */
-const isWaIdLike = (customerId: string) => /^\+?[0-9]+$/.test(customerId);
 
 /**
  * conversationId → customer (wa_id and/or business-scoped user id): Redis first, then the `conversation_mappings`
@@ -89,6 +84,10 @@ export class MappingResolver {
     return this.fill(tenantId, rows[0], 'conversationId');
   }
 
+  /**
+   * Genesys names the customer by the id we gave it (`channel.to.id`): the wa_id of a customer with a phone number,
+   * the business-scoped user id (posted to Genesys as an Opaque id) of one without.
+   */
   private async byCustomer(tenantId: string, customerId: string): Promise<ResolvedRecipient | undefined> {
     return isWaIdLike(customerId)
       ? this.byWaId(tenantId, normalizeWaId(customerId))

@@ -44,6 +44,20 @@ describe('recipientOf', () => {
 describe('toMetaMessages recipient and callback data', () => {
   const text = { messageType: 'Text', isSendable: true, text: 'hi', attachments: [] };
 
+  it.each(['US.13491208655302741918', 'US.ENT.11815799212886844830'])(
+    'addresses %s (a BSUID, or a parent BSUID) by `recipient`',
+    (userId) => {
+      expect(toMetaMessages(text, { userId })).toMatchObject({ ok: true, messages: [{ recipient: userId }] });
+    },
+  );
+
+  it.each(['13491208655302741918', 'US.', 'us.1349', 'US.ENT.', 'US.1349 1'])(
+    'refuses %j as a user id',
+    (userId) => {
+      expect(toMetaMessages(text, { userId })).toMatchObject({ ok: false, reason: 'InvalidRecipient' });
+    },
+  );
+
   it('fails InvalidRecipient for a wa_id with no digits or too many', () => {
     expect(toMetaMessages(text, { waId: 'abc' })).toEqual({
       ok: false,

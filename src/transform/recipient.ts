@@ -30,8 +30,12 @@ export const toE164 = (waId: string): RecipientResult => {
   return { ok: true, to: `+${digits}` };
 };
 
-/** A business-scoped user id as Meta writes it: a country code, a period, an alphanumeric string (US.1349…). */
-const BSUID = /^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/;
+/**
+ * A business-scoped user id as Meta writes it: a country code, a period, an alphanumeric string (US.1349…); a
+ * parent BSUID, which Meta also takes in `recipient`, has `ENT` and a period after the country code
+ * (US.ENT.1181…; Meta's "Business-scoped user IDs" page, 2026).
+ */
+const BSUID = /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
 
 /**
  * The address of a send: `to` (E.164) for a customer with a WhatsApp id; `recipient` (the BSUID, as Meta gave it)

@@ -20,6 +20,12 @@ export const wamid = () => z.string().min(1).max(512);
 export const waId = () => z.string().regex(/^\+?[0-9]{5,20}$/);
 
 /**
+ * Whether a customer id Genesys or a caller names us is a wa_id (digits, a '+' allowed) rather than a business-scoped
+ * user id: a BSUID always has a country code and a period (`US.1349…`), so the two never look alike.
+ */
+export const isWaIdLike = (customerId: string): boolean => /^\+?[0-9]+$/.test(customerId);
+
+/**
  * Business-scoped user id (BSUID, 2026): how Meta names a customer whose phone number it does not share, e.g.
  * `US.13491208655302741918`. Kept as Meta gave it: the send layer (transform/recipient.ts) checks its shape.
  */

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { CommandRejected } from '../../commands/command-rejected';
 import { handleOutboundMessageCommand } from '../../commands/outbound-message/handler';
+import { isWaIdLike } from '../../events/schemas/common';
 import { outboundStreamId } from '../../events/schemas/stream-ids';
 import type { EventStore } from '../../events/store/types';
 import type { MappingResolver } from '../../projections/mapping-resolver';
@@ -122,7 +123,7 @@ export const statePlugin: FastifyPluginAsync<StateOptions> = async (
     async (request, reply) => {
       const { tenantId } = principalOf(request);
       const { customerId } = request.params;
-      const isWaId = /^\+?[0-9]+$/.test(customerId);
+      const isWaId = isWaIdLike(customerId);
       const waId = customerId.replace(/^\+/, '');
       const { rows } = await pool.query<CustomerRow>(isWaId ? CUSTOMER_BY_WA_ID : CUSTOMER_BY_USER_ID, [
         tenantId,
