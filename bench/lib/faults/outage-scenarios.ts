@@ -24,33 +24,33 @@ interface Outage {
 }
 
 const judgeDuring = (sent: readonly SentWebhook[], from: number, to: number, during: 'ack' | '503') => {
-  const judged = sent.filter((record) => record.dueAtMs >= from && record.dueAtMs < to - 2000);
+  const judged = sent.filter((record) => record.sentAtMs >= from && record.sentAtMs < to - 2000);
   const bad =
     during === 'ack'
       ? judged.filter((record) => !isAck(record))
       : judged.filter(
-          (record) => record.status !== 503 || (record.answeredAtMs ?? Infinity) - record.dueAtMs > 2000,
+          (record) => record.status !== 503 || (record.answeredAtMs ?? Infinity) - record.sentAtMs > 2000,
         );
   if (!bad.length) return [];
   const expected = during === 'ack' ? 'acknowledged (2xx)' : 'answered 503 within 2 s';
-  return [`${bad.length} of ${judged.length} webhooks due during the fault not ${expected}`];
+  return [`${bad.length} of ${judged.length} webhooks sent during the fault not ${expected}`];
 };
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
-/** How the webhooks due during [from, to) were answered: by status, and how many within 2 s. */
+/** How the webhooks sent during [from, to) were answered: by status, and how many within 2 s. */
 const answersDuring = (sent: readonly SentWebhook[], from: number, to: number): string => {
-  const during = sent.filter((record) => record.dueAtMs >= from && record.dueAtMs < to);
+  const during = sent.filter((record) => record.sentAtMs >= from && record.sentAtMs < to);
   const by = new Map<string, number>();
   for (const record of during) {
     const key = record.status ? String(record.status) : `no answer (${(record.error ?? '').slice(0, 30)})`;
     by.set(key, (by.get(key) ?? 0) + 1);
   }
-  const slow = during.filter((record) => (record.answeredAtMs ?? Infinity) - record.dueAtMs > 2000).length;
+  const slow = during.filter((record) => (record.answeredAtMs ?? Infinity) - record.sentAtMs > 2000).length;
   const times = during
-    .map((record) => (record.answeredAtMs ?? Infinity) - record.dueAtMs)
+    .map((record) => (record.answeredAtMs ?? Infinity) - record.sentAtMs)
     .sort((a, b) => a - b);
-  return `${during.length} webhooks due during the fault: ${[...by].map(([key, count]) => `${key} ×${count}`).join(', ') || 'none'}; ${slow} answered after more than 2 s (or never); answer time p99 ${round(percentile(times, 99))} ms`;
+  return `${during.length} webhooks sent during the fault: ${[...by].map(([key, count]) => `${key} ×${count}`).join(', ') || 'none'}; ${slow} answered after more than 2 s (or never); answer time p99 ${round(percentile(times, 99))} ms`;
 };
 
 /** Seconds from `from` to the first send at Meta after it. */
