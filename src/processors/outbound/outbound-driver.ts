@@ -65,7 +65,7 @@ export class OutboundDriver {
     let history = new DecodedStream();
     let content: OutboundContent | undefined;
     let outageFailures = 0;
-    const record = async (command: OutboundMessageCommand) => {
+    const record = async (command: OutboundMessageCommand | readonly OutboundMessageCommand[]) => {
       const result = await handleOutboundMessageCommand(this.store, ref, command, {
         metadata,
         ...(history.stored ? { known: history.stored } : {}),
@@ -114,7 +114,11 @@ export class OutboundDriver {
             }
             if (!recipient)
               log.warn({ conversationId: action.conversationId }, 'no WhatsApp mapping: not sent');
-            await record(workflow.afterMappingLookup(recipient));
+            // The send request (or the window's verdict) goes in the mapping's append: one transaction, not two.
+            const records = workflow.recordsAfterMappingLookup(state, input, recipient);
+            if (records.notes?.length)
+              log.info({ notes: records.notes }, 'sent with changes WhatsApp requires');
+            await record(records.commands);
             break;
           }
           case 'MoveMedia': {
