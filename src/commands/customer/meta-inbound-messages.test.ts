@@ -232,6 +232,13 @@ describe('metaInboundMessagesOf (Meta reference examples)', () => {
     });
   });
 
+  it("finds no message, and nothing malformed, in Meta's system-level error webhook", () => {
+    expect(metaInboundMessagesOf(fixtureJson('meta/webhook-errors-130429.json'), WEBHOOK_ID)).toEqual({
+      messages: [],
+      invalid: [],
+    });
+  });
+
   it('reports a malformed message and keeps the rest of the batch', () => {
     const body = fixtureJson<{ entry: { changes: { value: { messages: unknown[] } }[] }[] }>(
       'meta/inbound-text.json',

@@ -55,6 +55,10 @@ describe('metaWebhookSchema and statusRecordsOf', () => {
     });
   });
 
+  it("accepts Meta's system-level error webhook (`value.errors`, no statuses, no messages): kept in the raw body", () => {
+    expect(statusRecordsOf(parse(fixtureJson('meta/webhook-errors-130429.json')))).toEqual([]);
+  });
+
   it.each(fixtureNames('meta', 'inbound-'))('accepts the inbound webhook %s, which has no statuses', (name) => {
     expect(statusRecordsOf(parse(fixtureJson(name)))).toEqual([]);
   });
