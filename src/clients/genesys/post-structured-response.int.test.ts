@@ -1,16 +1,13 @@
+import { genesysWithClient } from '../../../test/support/genesys-client';
 import { readFixture } from '../../simulators/common/fixtures';
-import { GenesysSimulator } from '../../simulators/genesys/genesys-simulator';
 import {
   postStructuredResponse,
   toOpenMessagingStructuredResponse,
   type InboundStructuredResponse,
 } from './post-structured-response';
-import { requestToken } from './request-token';
 
-const clientId = 'structured-client';
-const clientSecret = 'structured-client-secret';
-const sim = new GenesysSimulator({ clients: { [clientId]: clientSecret } });
-let accessToken: string;
+const genesys = genesysWithClient('structured-client');
+const { sim } = genesys;
 
 /** The answer of genesys/inbound-structured-response-request.json, as the bridge describes it. */
 const response: InboundStructuredResponse = {
@@ -24,22 +21,14 @@ const response: InboundStructuredResponse = {
   originatingMessageId: '5bd1e2e9a6f3a8ab9d4c6e1f0a2b3c4d',
 };
 
-beforeAll(async () => {
-  await sim.start();
-  const token = await requestToken({ loginUrl: sim.url, clientId, clientSecret, timeoutMs: 2_000 });
-  if (!token.ok) throw new Error('no token');
-  accessToken = token.accessToken;
-});
 afterEach(() => {
-  sim.clearFaults();
   sim.inboundMessages.length = 0;
 });
-afterAll(() => sim.stop());
 
 const post = (overrides: Partial<InboundStructuredResponse> = {}) =>
   postStructuredResponse({
     apiUrl: sim.url,
-    accessToken,
+    accessToken: genesys.accessToken(),
     response: { ...response, ...overrides },
     timeoutMs: 2_000,
   });
