@@ -53,7 +53,9 @@ describe('toLegacyOutboundMessage', () => {
 
   it('reads the event, never the raw body', () => {
     const data = dataOf(receiveWebhookFor(webhookBody({ text: 'from the event' })));
-    expect(toLegacyOutboundMessage('tenant-001', { ...data, rawBody: 'not json' }).text).toBe('from the event');
+    expect(toLegacyOutboundMessage('tenant-001', { ...data, rawBody: 'not json' }).text).toBe(
+      'from the event',
+    );
   });
 
   it('keeps an empty text as the empty string the agent sent', () => {

@@ -29,6 +29,11 @@ describe('outbound message: receiving the Genesys webhook', () => {
 
   it('ignores a retry even when its body differs: the first webhook is the record', () =>
     givenMessage([webhookReceived()])
-      .when(receiveWebhook({ content: { ...NO_CONTENT, text: 'edited' }, receivedAt: '2024-05-01T10:00:09.000Z' }))
+      .when(
+        receiveWebhook({
+          content: { ...NO_CONTENT, text: 'edited' },
+          receivedAt: '2024-05-01T10:00:09.000Z',
+        }),
+      )
       .then([]));
 });

@@ -23,7 +23,8 @@ export const outboundContent = (webhook: WebhookReceivedData): OutboundContent |
 export const outboundView = (history: readonly DecodedEvent<OutboundEvent>[]): OutboundView | undefined => {
   let view: OutboundView | undefined;
   for (const event of history) {
-    if (event.type === 'WebhookReceived') view = { webhook: event.data, content: outboundContent(event.data) };
+    if (event.type === 'WebhookReceived')
+      view = { webhook: event.data, content: outboundContent(event.data) };
     else if (view && event.type === 'MediaStored') view.media = event.data;
     else if (view && event.type === 'SendRequested') view.lastSendRequestedAt = event.envelope.recordedAt;
   }
