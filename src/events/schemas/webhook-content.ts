@@ -57,16 +57,16 @@ export const contentQuickReplySchema = z.object({
 
 const cardActionSchema = z.object({
   type: z.string().optional().describe('`Postback` (a reply) or `Link` (opens url).'),
-  text: z.string().optional(),
-  payload: z.string().optional(),
-  url: z.string().optional(),
+  text: z.string().optional().describe('Button label.'),
+  payload: z.string().optional().describe('Value returned to Genesys when the customer taps a Postback.'),
+  url: z.string().optional().describe('Address a Link button opens.'),
 });
 
 export const contentCardSchema = z.object({
-  title: z.string(),
-  description: z.string().optional(),
-  image: z.string().optional(),
-  video: z.string().optional(),
+  title: z.string().describe('Card title.'),
+  description: z.string().optional().describe('Card text under the title.'),
+  image: z.string().optional().describe('Image URL Genesys shows on the card (WhatsApp text carries none).'),
+  video: z.string().optional().describe('Video URL Genesys shows on the card (WhatsApp text carries none).'),
   defaultAction: cardActionSchema.optional().describe('What tapping the card does.'),
   actions: z.array(cardActionSchema).optional().describe('The card buttons; absent when it has none.'),
 });
