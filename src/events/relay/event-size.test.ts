@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import { genesysWebhookSchema } from '../../contracts/genesys/outbound-webhook';
 import { genesysBody } from '../schemas/testing/genesys-bodies';
@@ -179,5 +181,19 @@ describe("the content's size", () => {
     const growth = (bytes: (body: string) => number) => bytes(bodyWith(1000)) - bytes(bodyWith(1));
     expect(growth(Buffer.byteLength)).toBeGreaterThan(1000);
     expect(growth(contentBytes)).toBeLessThanOrEqual(growth(Buffer.byteLength));
+  });
+});
+
+describe('the brokers started for the bridge', () => {
+  const repoFile = (name: string) => readFileSync(path.resolve(__dirname, '../../..', name), 'utf8');
+
+  // Topics the relay creates carry their own limit; these cover topics created some other way.
+  it.each([
+    ['scripts/infra/kafka.sh', /^message\.max\.bytes=(\d+)$/m, /^replica\.fetch\.max\.bytes=(\d+)$/m],
+    ['docker-compose.yml', /KAFKA_MESSAGE_MAX_BYTES: '(\d+)'/, /KAFKA_REPLICA_FETCH_MAX_BYTES: '(\d+)'/],
+  ])('%s allows the largest event', (name, message, replicaFetch) => {
+    const text = repoFile(name);
+    expect(Number(message.exec(text)?.[1])).toBe(TOPIC_MAX_MESSAGE_BYTES);
+    expect(Number(replicaFetch.exec(text)?.[1])).toBe(TOPIC_MAX_MESSAGE_BYTES);
   });
 });
