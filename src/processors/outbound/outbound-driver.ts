@@ -10,7 +10,6 @@ import type { Logger } from '../../infra/logger';
 import { isTransientError, TransientError } from '../../projections/runtime/transient-errors';
 import type { TenantDirectory } from '../../tenants/tenant-directory';
 import type { OutboundContent } from '../../transform/outbound-content';
-import { webhookContent } from './webhook-content';
 import type { MappingResolver } from '../../projections/mapping-resolver';
 import type { MediaMover } from './media-mover';
 import { DecodedStream } from './decoded-stream';
@@ -80,8 +79,8 @@ export class OutboundDriver {
         tenant ??= await this.tenantOf(ref.tenantId);
         if (!history.stored) history = history.extendedTo(await this.store.readStream(streamId));
         const state = history.state();
-        // WebhookReceived never changes: its content is read once per run, not once per step.
-        content ??= state.view && webhookContent(state.view.webhook);
+        // WebhookReceived never changes: its content is taken once per run, not once per step.
+        content ??= state.view?.content;
         const input = { now: now(), run, tenant: tenant.send, content, settings: this.settings };
         const action = workflow.nextStep(state, input);
         switch (action.type) {
