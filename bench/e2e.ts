@@ -52,6 +52,7 @@ import {
 } from './lib/process-cpu';
 import { waitUntilQuiet } from './lib/quiet-wait';
 import { serviceGroups } from './lib/service-pids';
+import { tableWriteCounters, writesPerMessage } from './lib/table-writes';
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
@@ -157,6 +158,7 @@ const measure = async (build: BridgeBuild, label: string, options: E2eOptions): 
       progress(`${label}: measuring: ${rate}/s for ${seconds} s`);
       const loadAtStart = os.loadavg();
       const transactionsBefore = await committedTransactions(bridge.db.pool);
+      const writesBefore = await tableWriteCounters(bridge.db.pool);
       const meter = await groupsMeter(groups);
       const benchCpu = selfCpuMeter();
       const { sent, result } = await sendPhase(seconds);
@@ -169,6 +171,11 @@ const measure = async (build: BridgeBuild, label: string, options: E2eOptions): 
       // Backends report their counters when idle, at most once a second: give them that second.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const transactions = (await committedTransactions(bridge.db.pool)) - transactionsBefore;
+      const writes = writesPerMessage(
+        writesBefore,
+        await tableWriteCounters(bridge.db.pool),
+        result.scheduled,
+      );
 
       const deliveries = new Map<string, number>();
       for (const message of meta.sentMessages) {
@@ -237,6 +244,11 @@ const measure = async (build: BridgeBuild, label: string, options: E2eOptions): 
           value: transactions / latencies.length,
           unit: 'xact',
         },
+        ...writes.map((w) => ({
+          name: `PostgreSQL rows written per message: ${w.table}`,
+          value: w.inserted + w.updated + w.deleted,
+          unit: 'rows',
+        })),
         ...costMetrics(idle, used, ownGroups.length, benchUsed, result.scheduled),
         { name: 'load average (1 min) at the start of the measured phase', value: loadAtStart[0]!, unit: '' },
       );
@@ -267,6 +279,7 @@ const measure = async (build: BridgeBuild, label: string, options: E2eOptions): 
         `CPU (/proc utime+stime) from the start of the measured phase until the last message reached Meta (${round(used[0]!.wallSeconds)} s): ${used.map((group) => `${group.name} ${round(group.user)} s user + ${round(group.system)} s system`).join(', ')}; bench process (generator and Meta simulator) ${round(benchUsed.user)} + ${round(benchUsed.system)} s. Idle, before: ${idle.map((group) => `${group.name} ${round((1000 * group.seconds) / group.wallSeconds)} ms/s`).join(', ')}. "net" subtracts the idle rate; the bound is (cores − idle) / net cost per message of the bridge and its backends. The shared servers (${services.groups.map((group) => group.name).join(', ')}${services.missing.length ? `; not found: ${services.missing.join(', ')}` : ''}) also serve whoever else uses the machine: their figures are upper bounds`,
         `load average (1, 5, 15 min): ${loadAtStart.map((value) => value.toFixed(2)).join(' ')} at the start of the measured phase, ${loadAtEnd} at its end`,
         `PostgreSQL: ${round(transactions / result.scheduled)} committed transactions per message in the measured phase (pg_stat_database.xact_commit of the bridge's database: API, relay, projections, processor; a few are the bench's own)`,
+        `PostgreSQL rows written per message, by table (inserted/updated/deleted; pg_stat_user_tables): ${writes.map((w) => `${w.table} ${round(w.inserted, 2)}/${round(w.updated, 2)}/${round(w.deleted, 2)}`).join(', ')}`,
         historyNote(history),
         `acknowledged webhooks over warm-up and measurement: ${check.acknowledged}, of which ${check.missing + check.unreadable} not found in the store`,
         ...(undelivered.length

@@ -10,10 +10,12 @@ export const summarizeEvent = (event: DecodedEvent): Record<string, unknown> => 
   switch (event.type) {
     case 'WebhookReceived': {
       const { data } = event;
+      const text = data.content?.text;
+      const template = data.content?.template;
       return {
         messageType: data.messageType,
         isSendable: data.isSendable,
-        ...(data.textPreview !== undefined ? { text: truncate(data.textPreview) } : {}),
+        ...(text !== undefined ? { text: truncate(text) } : {}),
         ...(data.attachment
           ? {
               attachment: {
@@ -23,7 +25,8 @@ export const summarizeEvent = (event: DecodedEvent): Record<string, unknown> => 
               },
             }
           : {}),
-        ...(data.template ? { template: data.template.name ?? data.template.id ?? '(unnamed)' } : {}),
+        // The template's name is the part of its `namespace@name` id after the `@`.
+        ...(template ? { template: template.id?.split('@').pop() ?? '(unnamed)' } : {}),
         customerId: data.customerId,
       };
     }

@@ -4,7 +4,7 @@ import type { ConversationEvent } from '../events/schemas/conversation-events';
 import { ExpectedVersionConflict } from '../events/store/types';
 import { CommandRejected } from './command-rejected';
 import type { Decider } from './decider';
-import { handleCommand, type HandleCommandOptions } from './handler';
+import { handleCommand, handleCommands, type HandleCommandOptions } from './handler';
 import { InMemoryEventStore } from './in-memory-event-store';
 
 /** A toy decider: links a conversation to a wa_id unless it is already linked to that one. */
@@ -281,5 +281,50 @@ describe('handleCommand', () => {
     expect(replay.isNoOp).toBe(true);
     expect(replay.events[0]).toMatchObject({ eventId: first.events[0]?.eventId, globalPosition: '1' });
     expect(await store.readStream(streamId)).toHaveLength(1);
+  });
+
+  describe('several commands', () => {
+    const linkAll = (store: InMemoryEventStore, waIds: string[]) =>
+      handleCommands(
+        store,
+        linkDecider,
+        streamId,
+        waIds.map((waId) => ({ waId })),
+        options,
+      );
+
+    it('decides each on the state the ones before it leave, and appends them in one call', async () => {
+      const store = new InMemoryEventStore();
+      const result = await linkAll(store, ['919876543210', '919876543210', '447700900123']);
+
+      // The second command sees the first one's link and decides nothing: it was decided after it.
+      expect(result.events.map((event) => [event.data.waId, event.streamPosition])).toEqual([
+        ['919876543210', 1],
+        ['447700900123', 2],
+      ]);
+      expect(store.appendCalls.map((call) => call.expected)).toEqual([0]);
+      expect(result.newState).toEqual({ waId: '447700900123', links: 2 });
+    });
+
+    it('re-decides all of them on the moved stream after a lost race, still in one append', async () => {
+      const store = new InMemoryEventStore();
+      concurrentLink(store, '919876543210');
+      const result = await linkAll(store, ['919876543210', '447700900123']);
+
+      // After the race the first command has nothing left to do; only the second one's event is appended.
+      expect(result.events.map((event) => [event.data.waId, event.streamPosition])).toEqual([
+        ['447700900123', 2],
+      ]);
+      expect((await store.readStream(streamId)).map((event) => event.data.waId)).toEqual([
+        '919876543210',
+        '447700900123',
+      ]);
+    });
+
+    it('appends none of them when one is refused', async () => {
+      const store = new InMemoryEventStore();
+      await expect(linkAll(store, ['919876543210', 'forbidden'])).rejects.toBeInstanceOf(CommandRejected);
+      expect(await store.readStream(streamId)).toEqual([]);
+    });
   });
 });

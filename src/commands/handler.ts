@@ -82,11 +82,24 @@ export interface CommandResult<Event extends DomainEvent, State> {
 // back while its parts are still being recorded) can afford several.
 const DEFAULT_MAX_RETRIES = 10;
 
-export const handleCommand = async <Command, Event extends DomainEvent, State>(
+export const handleCommand = <Command, Event extends DomainEvent, State>(
   store: EventStore,
   decider: Decider<Command, Event, State>,
   streamId: string,
   command: Command,
+  options: HandleCommandOptions<Event>,
+): Promise<CommandResult<Event, State>> => handleCommands(store, decider, streamId, [command], options);
+
+/**
+ * Several commands on one stream, decided one after the other (each on the state the ones before it leave) and
+ * appended together: one transaction where there would be one per command, and all or nothing. A conflict or a
+ * refusal re-decides all of them, exactly as for one command.
+ */
+export const handleCommands = async <Command, Event extends DomainEvent, State>(
+  store: EventStore,
+  decider: Decider<Command, Event, State>,
+  streamId: string,
+  commands: readonly Command[],
   options: HandleCommandOptions<Event>,
 ): Promise<CommandResult<Event, State>> => {
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
@@ -97,7 +110,7 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
   let isConfirmed = given === undefined;
   for (let conflicts = 0; ;) {
     try {
-      const result = await decideAndAppend(store, decider, streamId, command, options, stored);
+      const result = await decideAndAppend(store, decider, streamId, commands, options, stored);
       if (isConfirmed || result.events.length > 0 || !result.isNoOp) return result;
     } catch (error) {
       const isConflict = error instanceof ExpectedVersionConflict;
@@ -118,7 +131,7 @@ const decideAndAppend = async <Command, Event extends DomainEvent, State>(
   store: EventStore,
   decider: Decider<Command, Event, State>,
   streamId: string,
-  command: Command,
+  commands: readonly Command[],
   options: HandleCommandOptions<Event>,
   known?: StoredEvent[],
 ): Promise<CommandResult<Event, State>> => {
@@ -128,7 +141,13 @@ const decideAndAppend = async <Command, Event extends DomainEvent, State>(
   const state = foldEvents(decider, history);
   const currentPosition = stored.at(-1)?.streamPosition ?? 0;
 
-  const decided = decider.decide(command, state);
+  const decided: Event[] = [];
+  let decidedState = state;
+  for (const command of commands) {
+    const events = decider.decide(command, decidedState);
+    decided.push(...events);
+    decidedState = foldEvents(decider, events, decidedState);
+  }
   if (decided.length === 0) {
     return {
       events: [],
@@ -167,7 +186,7 @@ const decideAndAppend = async <Command, Event extends DomainEvent, State>(
   }));
   return {
     events,
-    newState: foldEvents(decider, decided, state),
+    newState: decidedState,
     isNoOp: result.duplicate,
     streamPosition: result.nextExpectedPosition,
     history,

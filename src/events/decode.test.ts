@@ -54,28 +54,22 @@ describe('decodeEvent', () => {
     expect(decoded.envelope.storedVersion).toBe(1);
   });
 
-  it('upcasts a v1 WebhookReceived to v2: its texts become previews, the raw body stays whole', () => {
-    const { textPreview: _preview, textLength: _length, ...common } = eventExamples.WebhookReceived;
-    const text = `${'a'.repeat(300)}😀`;
+  it('upcasts a v1 WebhookReceived through v2 to v3: the content is translated from the raw body', () => {
+    const { content: _content, ...common } = eventExamples.WebhookReceived;
     const decoded = decodeEvent(
       stored({
         type: 'WebhookReceived',
         version: 1,
         data: {
           ...common,
-          text,
+          text: 'We can help you with that',
           quickReplies: Array.from({ length: 40 }, () => ({ text: 'b'.repeat(300), payload: 'p' })),
         },
       }),
     );
-    expect(decoded).toMatchObject({
-      type: 'WebhookReceived',
-      version: 2,
-      data: { textPreview: 'a'.repeat(256), textLength: 302, rawBody: common.rawBody },
-    });
-    const data = decoded.data as { quickReplies: { text: string }[] };
-    expect(data.quickReplies).toHaveLength(32);
-    expect(data.quickReplies[0]!.text).toBe('b'.repeat(256));
+    expect(decoded).toMatchObject({ type: 'WebhookReceived', version: 3, data: { rawBody: common.rawBody } });
+    // What the body says, not what v1 copied beside it (v1's quick replies are not in this body).
+    expect(decoded.data).toEqual({ ...common, content: eventExamples.WebhookReceived.content });
     expect(decoded.envelope.storedVersion).toBe(1);
   });
 

@@ -25,9 +25,9 @@ const mediaNotes = (card: OutboundCard): string[] => [
 const asButtons = (
   card: OutboundCard,
 ): { ok: true; contents: PlannedContents['contents'] } | { ok: false; why: string } => {
-  if (card.actions.some(isLink))
+  if ((card.actions ?? []).some(isLink))
     return { ok: false, why: 'it has URL buttons, which free-form WhatsApp messages lack' };
-  const choices: Choice[] = card.actions.map((action) => ({
+  const choices: Choice[] = (card.actions ?? []).map((action) => ({
     title: labelOf(action),
     id: action.payload ?? labelOf(action),
   }));
@@ -44,7 +44,7 @@ const asButtons = (
 const cardAsText = (card: OutboundCard): string => {
   const lines = [`*${card.title}*`];
   if (card.description !== undefined) lines.push(card.description);
-  for (const action of card.actions) {
+  for (const action of card.actions ?? []) {
     const label = labelOf(action);
     lines.push(
       isLink(action) && action.url !== undefined && action.url !== label
@@ -64,7 +64,7 @@ export const cardContents = (cards: readonly OutboundCard[]): PlannedContents =>
     if (buttons.ok) return { contents: buttons.contents, notes };
     why = `card "${only.title}" cannot be reply buttons: ${buttons.why}`;
   }
-  const replies = cards.flatMap((card) => card.actions.filter((action) => !isLink(action)));
+  const replies = cards.flatMap((card) => (card.actions ?? []).filter((action) => !isLink(action)));
   notes.push(
     `${why}; sent as text` +
       (replies.length === 0

@@ -53,7 +53,8 @@ export interface OutboundCard {
   image?: string;
   video?: string;
   defaultAction?: OutboundCardAction;
-  actions: readonly OutboundCardAction[];
+  /** Absent: the card has no buttons. */
+  actions?: readonly OutboundCardAction[];
 }
 
 export interface OutboundContent {

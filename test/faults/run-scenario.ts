@@ -21,3 +21,8 @@ export const runScenario = async (scenario: Scenario, shrink = 6): Promise<Scena
     await build.remove();
   }
 };
+
+/** No failure; on failure the scenario's notes (answers by status during the fault, recovery) come with it. */
+export const expectNoFailures = (result: ScenarioResult): void => {
+  expect({ failures: result.failures, notes: result.notes }).toMatchObject({ failures: [] });
+};

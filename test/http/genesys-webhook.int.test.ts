@@ -54,14 +54,39 @@ describe('POST /webhook/genesys', () => {
       const answer = response.json() as { accepted: boolean; eventId: string; duplicate: boolean };
       expect(answer).toEqual({ accepted: true, eventId: expect.any(String), duplicate: false });
 
-      const { rows } = await bridge.connections.pool.query<{ type: string; data: { rawBody: string } }>(
-        'SELECT type, data FROM events WHERE event_id = $1',
-        [answer.eventId],
-      );
+      const { rows } = await bridge.connections.pool.query<{
+        type: string;
+        version: number;
+        data: { rawBody: string };
+      }>('SELECT type, version, data FROM events WHERE event_id = $1', [answer.eventId]);
       expect(rows[0]?.type).toBe('WebhookReceived');
+      expect(rows[0]?.version).toBe(3);
       expect(rows[0]?.data.rawBody).toBe(body.toString('utf8'));
     },
   );
+
+  it('records the message translated: the whole text, the attachments, the typing state', async () => {
+    const stored = async (name: string) => {
+      await emptyStore();
+      const body = fixtureBytes(name);
+      const { eventId } = (await post(body, genesysSignature(secretFor(name), body))).json() as {
+        eventId: string;
+      };
+      const { rows } = await bridge.connections.pool.query<{ data: Record<string, unknown> }>(
+        'SELECT data FROM events WHERE event_id = $1',
+        [eventId],
+      );
+      return rows[0]!.data;
+    };
+    expect(await stored('genesys/outbound-text.json')).toMatchObject({
+      content: { text: 'Hello World', attachments: [], unhandledContent: [] },
+    });
+    expect(await stored('genesys/outbound-attachment-image.json')).toMatchObject({
+      content: { attachments: [{ mediaType: 'Image', mime: 'image/png' }] },
+    });
+    expect(await stored('genesys/outbound-event-typing.json')).toMatchObject({ typing: 'On' });
+    expect(await stored('genesys/outbound-text.json')).not.toHaveProperty('textPreview');
+  });
 
   it('answers a retried webhook with duplicate: true and the original event id, appending nothing', async () => {
     const body = fixtureBytes('genesys/outbound-text.json');

@@ -3,7 +3,7 @@ import type { FaultHarness } from './harness';
 import { TENANTS } from './harness';
 import { startPrivateKafka, startPrivateRedis } from './private-servers';
 import { settle, sleep, withHarness, type Scenario, type ScenarioContext } from './scenario';
-import { isAck, recoveryAfter, tally } from './tally';
+import { isAck, recoveryAfter, tally, type Expectations } from './tally';
 import { TcpFaultProxy } from './tcp-proxy';
 import type { SentWebhook } from './traffic';
 
@@ -24,33 +24,33 @@ interface Outage {
 }
 
 const judgeDuring = (sent: readonly SentWebhook[], from: number, to: number, during: 'ack' | '503') => {
-  const judged = sent.filter((record) => record.dueAtMs >= from && record.dueAtMs < to - 2000);
+  const judged = sent.filter((record) => record.sentAtMs >= from && record.sentAtMs < to - 2000);
   const bad =
     during === 'ack'
       ? judged.filter((record) => !isAck(record))
       : judged.filter(
-          (record) => record.status !== 503 || (record.answeredAtMs ?? Infinity) - record.dueAtMs > 2000,
+          (record) => record.status !== 503 || (record.answeredAtMs ?? Infinity) - record.sentAtMs > 2000,
         );
   if (!bad.length) return [];
   const expected = during === 'ack' ? 'acknowledged (2xx)' : 'answered 503 within 2 s';
-  return [`${bad.length} of ${judged.length} webhooks due during the fault not ${expected}`];
+  return [`${bad.length} of ${judged.length} webhooks sent during the fault not ${expected}`];
 };
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
-/** How the webhooks due during [from, to) were answered: by status, and how many within 2 s. */
+/** How the webhooks sent during [from, to) were answered: by status, and how many within 2 s. */
 const answersDuring = (sent: readonly SentWebhook[], from: number, to: number): string => {
-  const during = sent.filter((record) => record.dueAtMs >= from && record.dueAtMs < to);
+  const during = sent.filter((record) => record.sentAtMs >= from && record.sentAtMs < to);
   const by = new Map<string, number>();
   for (const record of during) {
     const key = record.status ? String(record.status) : `no answer (${(record.error ?? '').slice(0, 30)})`;
     by.set(key, (by.get(key) ?? 0) + 1);
   }
-  const slow = during.filter((record) => (record.answeredAtMs ?? Infinity) - record.dueAtMs > 2000).length;
+  const slow = during.filter((record) => (record.answeredAtMs ?? Infinity) - record.sentAtMs > 2000).length;
   const times = during
-    .map((record) => (record.answeredAtMs ?? Infinity) - record.dueAtMs)
+    .map((record) => (record.answeredAtMs ?? Infinity) - record.sentAtMs)
     .sort((a, b) => a - b);
-  return `${during.length} webhooks due during the fault: ${[...by].map(([key, count]) => `${key} ×${count}`).join(', ') || 'none'}; ${slow} answered after more than 2 s (or never); answer time p99 ${round(percentile(times, 99))} ms`;
+  return `${during.length} webhooks sent during the fault: ${[...by].map(([key, count]) => `${key} ×${count}`).join(', ') || 'none'}; ${slow} answered after more than 2 s (or never); answer time p99 ${round(percentile(times, 99))} ms`;
 };
 
 /** Seconds from `from` to the first send at Meta after it. */
@@ -84,203 +84,153 @@ const underLoad = async (
   return { recovery, from, to, failures: judgeDuring(harness.traffic.sent, from, to, outage.during) };
 };
 
+type ScenarioHarnessOptions = Parameters<typeof withHarness>[1];
+
+/** What a scenario breaks: how the bridge is pointed at it, the outage, and how it is removed afterwards. */
+interface FaultTarget {
+  harness: ScenarioHarnessOptions;
+  outage: Outage;
+  remove: () => Promise<void>;
+}
+
+/** The shape of every outage scenario: start the target, load, outage, load, count; always remove the target. */
+const outageScenario =
+  (
+    start: (context: ScenarioContext) => Promise<FaultTarget>,
+    expectations: Omit<Expectations, 'failures'> = {},
+  ): Scenario =>
+  async (context) => {
+    const target = await start(context);
+    try {
+      return await withHarness(context, target.harness, async (harness) => {
+        const notes: string[] = [];
+        const { recovery, failures } = await underLoad(context, harness, target.outage, notes);
+        return tally(harness, recovery, notes, { ...expectations, failures });
+      });
+    } finally {
+      await target.remove();
+    }
+  };
+
+/** A fault proxy in front of a loopback service: the bridge reaches the service only through it. */
+const behindProxy =
+  (port: number, target: (proxy: TcpFaultProxy) => Omit<FaultTarget, 'remove'>) =>
+  async (): Promise<FaultTarget> => {
+    const proxy = new TcpFaultProxy(port);
+    await proxy.start();
+    return { ...target(proxy), remove: () => proxy.stop() };
+  };
+
 /**
  * PostgreSQL unavailable (a fault proxy holding every connection, as a hung server or a partition does): every
  * webhook must be answered 503 within 2 s (never 2xx without a durable append) and the bridge must recover by
  * itself.
  */
-export const postgres: Scenario = async (context) => {
-  const proxy = new TcpFaultProxy(5432);
-  await proxy.start();
-  try {
-    return await withHarness(
-      context,
-      { roles: ['all'], databasePort: proxy.port, label: 'faultspg' },
-      async (harness) => {
-        const notes: string[] = [];
-        const { recovery, failures } = await underLoad(
-          context,
-          harness,
-          {
-            seconds: 15,
-            down: () => proxy.pause(),
-            up: () => proxy.resume(),
-            recovery: 'ack',
-            during: '503',
-          },
-          notes,
-        );
-        return tally(harness, recovery, notes, { failures });
-      },
-    );
-  } finally {
-    await proxy.stop();
-  }
-};
+export const postgres = outageScenario(
+  behindProxy(5432, (proxy) => ({
+    harness: { roles: ['all'], databasePort: proxy.port, label: 'faultspg' },
+    outage: {
+      seconds: 15,
+      down: () => proxy.pause(),
+      up: () => proxy.resume(),
+      recovery: 'ack',
+      during: '503',
+    },
+  })),
+);
 
 /** PostgreSQL refusing connections (crashed, restarting): same expectations as the hung case. */
-export const postgresReset: Scenario = async (context) => {
-  const proxy = new TcpFaultProxy(5432);
-  await proxy.start();
-  try {
-    return await withHarness(
-      context,
-      { roles: ['all'], databasePort: proxy.port, label: 'faultspgreset' },
-      async (harness) => {
-        const notes: string[] = [];
-        const { recovery, failures } = await underLoad(
-          context,
-          harness,
-          {
-            seconds: 15,
-            down: () => proxy.reset(true),
-            up: () => proxy.resume(),
-            recovery: 'ack',
-            during: '503',
-          },
-          notes,
-        );
-        return tally(harness, recovery, notes, { failures });
-      },
-    );
-  } finally {
-    await proxy.stop();
-  }
-};
+export const postgresReset = outageScenario(
+  behindProxy(5432, (proxy) => ({
+    harness: { roles: ['all'], databasePort: proxy.port, label: 'faultspgreset' },
+    outage: {
+      seconds: 15,
+      down: () => proxy.reset(true),
+      up: () => proxy.resume(),
+      recovery: 'ack',
+      during: '503',
+    },
+  })),
+);
 
 /** Redis killed for 30 s (a private redis-server): slower, not down: webhooks 2xx, messages reach Meta. */
-export const redis: Scenario = async (context) => {
+export const redis = outageScenario(async () => {
   const server = await startPrivateRedis();
-  try {
-    return await withHarness(
-      context,
-      { roles: ['all'], env: { REDIS_URL: server.address }, label: 'faultsredis' },
-      async (harness) => {
-        const notes: string[] = [];
-        const { recovery, failures } = await underLoad(
-          context,
-          harness,
-          { seconds: 30, down: server.kill9, up: server.restart, recovery: 'meta', during: 'ack' },
-          notes,
-        );
-        return tally(harness, recovery, notes, { failures });
-      },
-    );
-  } finally {
-    await server.remove();
-  }
-};
+  return {
+    harness: { roles: ['all'], env: { REDIS_URL: server.address }, label: 'faultsredis' },
+    outage: { seconds: 30, down: server.kill9, up: server.restart, recovery: 'meta', during: 'ack' },
+    remove: server.remove,
+  };
+});
 
 /** RabbitMQ unreachable for 30 s (fault proxy resets and refuses): webhooks 2xx, legacy queue complete after. */
-export const rabbitmq: Scenario = async (context) => {
-  const proxy = new TcpFaultProxy(5672);
-  await proxy.start();
-  try {
-    return await withHarness(
-      context,
-      {
-        roles: ['all'],
-        env: { AMQP_URL: `amqp://guest:guest@127.0.0.1:${proxy.port}` },
-        label: 'faultsamqp',
-      },
-      async (harness) => {
-        const notes: string[] = [];
-        const { recovery, failures } = await underLoad(
-          context,
-          harness,
-          {
-            seconds: 30,
-            down: () => proxy.reset(true),
-            up: () => proxy.resume(),
-            recovery: 'meta',
-            during: 'ack',
-          },
-          notes,
-        );
-        return tally(harness, recovery, notes, { failures });
-      },
-    );
-  } finally {
-    await proxy.stop();
-  }
-};
+export const rabbitmq = outageScenario(
+  behindProxy(5672, (proxy) => ({
+    harness: {
+      roles: ['all'],
+      env: { AMQP_URL: `amqp://guest:guest@127.0.0.1:${proxy.port}` },
+      label: 'faultsamqp',
+    },
+    outage: {
+      seconds: 30,
+      down: () => proxy.reset(true),
+      up: () => proxy.resume(),
+      recovery: 'meta',
+      during: 'ack',
+    },
+  })),
+);
 
 /**
  * S3 unreachable for 60 s while half the messages carry an image: each media message must reach Meta after the
  * outage or end with a Failed receipt to Genesys, never silently.
  */
-export const s3: Scenario = async (context) => {
-  const proxy = new TcpFaultProxy(9000);
-  await proxy.start();
-  try {
-    return await withHarness(
-      context,
-      {
-        roles: ['all'],
-        env: { S3_ENDPOINT: `http://127.0.0.1:${proxy.port}` },
-        mediaEvery: 2,
-        label: 'faultss3',
-      },
-      async (harness) => {
-        const notes: string[] = [];
-        const { recovery, failures } = await underLoad(
-          context,
-          harness,
-          {
-            seconds: 60,
-            down: () => proxy.reset(true),
-            up: () => proxy.resume(),
-            recovery: 'meta',
-            during: 'ack',
-            quietMs: 15_000,
-          },
-          notes,
-        );
-        return tally(harness, recovery, notes, { failures, allowFailedWithReceipt: true });
-      },
-    );
-  } finally {
-    await proxy.stop();
-  }
-};
+export const s3 = outageScenario(
+  behindProxy(9000, (proxy) => ({
+    harness: {
+      roles: ['all'],
+      env: { S3_ENDPOINT: `http://127.0.0.1:${proxy.port}` },
+      mediaEvery: 2,
+      label: 'faultss3',
+    },
+    outage: {
+      seconds: 60,
+      down: () => proxy.reset(true),
+      up: () => proxy.resume(),
+      recovery: 'meta',
+      during: 'ack',
+      quietMs: 15_000,
+    },
+  })),
+  { allowFailedWithReceipt: true },
+);
 
 /** The Kafka broker (a private one: never the shared broker on 9092) killed -9 for 30 s, then started again. */
 export const kafka: Scenario = async (context) => {
-  context.progress('starting a private Kafka broker');
-  const broker = await startPrivateKafka();
-  try {
-    const result = await withHarness(
-      context,
-      { roles: ['all'], env: { KAFKA_BROKERS: broker.address }, label: 'faultskafka' },
-      async (harness) => {
-        const notes: string[] = [];
-        const { recovery, failures } = await underLoad(
-          context,
-          harness,
-          {
-            seconds: 30,
-            down: broker.kill9,
-            up: broker.restart,
-            recovery: 'meta',
-            during: 'ack',
-            quietMs: 15_000,
-          },
-          notes,
-        );
-        return tally(harness, recovery, notes, { failures });
+  let address = '';
+  const result = await outageScenario(async () => {
+    context.progress('starting a private Kafka broker');
+    const broker = await startPrivateKafka();
+    address = broker.address;
+    return {
+      harness: { roles: ['all'], env: { KAFKA_BROKERS: broker.address }, label: 'faultskafka' },
+      outage: {
+        seconds: 30,
+        down: broker.kill9,
+        up: broker.restart,
+        recovery: 'meta',
+        during: 'ack',
+        quietMs: 15_000,
       },
-    );
-    // Groups the restarted broker still counts as non-empty go with the whole private broker, removed below.
-    result.notes = result.notes.map((note) =>
-      note.startsWith('cleanup: Kafka')
-        ? `${note} (the private broker and its data are removed anyway)`
-        : note,
-    );
-    result.notes.push(`private Kafka broker ${broker.address}, removed with its data after the scenario`);
-    return result;
-  } finally {
-    await broker.remove();
-  }
+      remove: broker.remove,
+    };
+  })(context);
+  // Groups the restarted broker still counts as non-empty go with the whole private broker, removed with it.
+  result.notes = result.notes.map((note) =>
+    note.startsWith('cleanup: Kafka') ? `${note} (the private broker and its data are removed anyway)` : note,
+  );
+  result.notes.push(`private Kafka broker ${address}, removed with its data after the scenario`);
+  return result;
 };
 
 /** p99 of Meta receive time − due time for a tenant's acknowledged webhooks due in [from, to). */

@@ -8,6 +8,11 @@ export interface SentWebhook {
   tenant: number;
   conversationId: string;
   dueAtMs: number;
+  /**
+   * When the request actually left: later than due when the generator's event loop lagged (a loaded machine), so a
+   * webhook due during a fault may be sent after it. Answers are judged by this, not by dueAtMs.
+   */
+  sentAtMs: number;
   /** HTTP status, or 0 for no answer (refused, reset, timed out). */
   status: number;
   answeredAtMs?: number;
@@ -87,7 +92,14 @@ export class Traffic {
     conversationId: string,
     dueAtMs: number,
   ): Promise<SentWebhook> {
-    const record: SentWebhook = { messageId: webhook.messageId, tenant, conversationId, dueAtMs, status: 0 };
+    const record: SentWebhook = {
+      messageId: webhook.messageId,
+      tenant,
+      conversationId,
+      dueAtMs,
+      sentAtMs: Date.now(),
+      status: 0,
+    };
     this.sent.push(record);
     this.inFlight++;
     const target = new URL('/webhook/genesys', this.url);

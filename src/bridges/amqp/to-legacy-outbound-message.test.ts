@@ -45,11 +45,17 @@ describe('toLegacyOutboundMessage', () => {
     );
   });
 
-  it('passes the full text from the raw body, though the event keeps only a preview', () => {
+  it('passes the full text, not a preview of it', () => {
     const long = 'é'.repeat(5000);
     const data = dataOf(receiveWebhookFor(webhookBody({ text: long })));
-    expect(data.textPreview!.length).toBeLessThan(long.length);
     expect(toLegacyOutboundMessage('tenant-001', data).text).toBe(long);
+  });
+
+  it('reads the event, never the raw body', () => {
+    const data = dataOf(receiveWebhookFor(webhookBody({ text: 'from the event' })));
+    expect(toLegacyOutboundMessage('tenant-001', { ...data, rawBody: 'not json' }).text).toBe(
+      'from the event',
+    );
   });
 
   it('keeps an empty text as the empty string the agent sent', () => {
@@ -89,10 +95,17 @@ describe('toLegacyOutboundMessage', () => {
     );
   });
 
-  it("falls back to the event's attachment summary when the raw body cannot be read", () => {
+  it('passes a MIME type that only differs in case as Genesys sent it', () => {
+    const data = dataOf(receiveWebhookFor(webhookBody({ content: [attachmentItem({ mime: 'Audio/OGG' })] })));
+    expect(data.content?.attachments[0]?.mime).toBe('audio/ogg');
+    expect(toLegacyOutboundMessage('tenant-001', data).attachment?.mime).toBe('Audio/OGG');
+  });
+
+  it("falls back to the event's attachment summary for a v2 event whose raw body no longer translates", () => {
     const data: WebhookReceivedData = {
-      ...dataOf(receiveWebhookFor(webhookBody({}))),
+      ...dataOf(receiveWebhookFor(webhookBody({ text: 'lost' }))),
       rawBody: 'not json',
+      content: null,
       attachment: { mediaType: 'Image', url: 'https://api-downloads.mypurecloud.com/i', mime: 'image/png' },
     };
     expect(toLegacyOutboundMessage('tenant-001', data).attachment).toStrictEqual({
@@ -102,6 +115,7 @@ describe('toLegacyOutboundMessage', () => {
       filename: null,
       contentSizeBytes: null,
     });
+    expect(toLegacyOutboundMessage('tenant-001', data).text).toBeNull();
   });
 });
 

@@ -1,11 +1,10 @@
 /**
  * WebhookReceived → the legacy queue body. The legacy webhook service published the Genesys webhook's own values
  * (original-outbound-flow.md: "Payload: {conversationId, messageId, type, text, tenantId}", "Include attachment
- * metadata"), so the attachment is read from the raw body the event keeps verbatim: the event's summary leaves out
- * a MIME string it cannot vouch for and caps the filename, which the legacy body never did. The text too: the
- * event keeps only a preview of it.
+ * metadata"): the event's content holds them as Genesys sent them (the whole text, the first attachment's URL,
+ * file name and size), except the MIME type, which the content normalises and the event keeps as sent beside it
+ * (`attachmentMimeAsSent`) when the two differ.
  */
-import { z } from 'zod';
 import type { WebhookReceivedData } from '../../events/schemas/webhook-received';
 import {
   legacyOutboundMessageSchema,
@@ -13,21 +12,13 @@ import {
   type LegacyOutboundMessage,
 } from './legacy-outbound-message';
 
-/** Only what the legacy attachment needs; everything else in the raw body is none of this bridge's business. */
-const rawAttachmentSchema = z.object({
-  mediaType: z.string().min(1),
-  url: z.string().min(1),
-  mime: z.string().optional(),
-  filename: z.string().optional(),
-  contentSizeBytes: z.int().nonnegative().optional(),
-});
-
-const rawBodySchema = z.object({
-  text: z.string().optional(),
-  content: z.array(z.object({ attachment: z.unknown().optional() })).optional(),
-});
-
-const toLegacyAttachment = (attachment: z.output<typeof rawAttachmentSchema>): LegacyAttachment => ({
+const toLegacyAttachment = (attachment: {
+  mediaType: string;
+  url: string;
+  mime?: string | undefined;
+  filename?: string | undefined;
+  contentSizeBytes?: number | undefined;
+}): LegacyAttachment => ({
   mediaType: attachment.mediaType,
   url: attachment.url,
   mime: attachment.mime ?? null,
@@ -35,27 +26,15 @@ const toLegacyAttachment = (attachment: z.output<typeof rawAttachmentSchema>): L
   contentSizeBytes: attachment.contentSizeBytes ?? null,
 });
 
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
-
 /**
- * The first content item carrying an attachment, as in the raw body (the same item the event's summary took).
- * Falls back to the summary when the raw body cannot be read that way; the HTTP layer validated it, so that only
- * happens for an event written by some other tool.
+ * The first attachment content. An event stored as v2 whose raw body no longer translates has no content: its
+ * vetted attachment summary is what is left of it.
  */
-const attachmentOf = (
-  data: WebhookReceivedData,
-  body: z.ZodSafeParseResult<z.output<typeof rawBodySchema>>,
-): LegacyAttachment | undefined => {
-  const raw = body.success ? body.data.content?.find((item) => item.attachment !== undefined) : undefined;
-  const parsed = raw === undefined ? undefined : rawAttachmentSchema.safeParse(raw.attachment);
-  if (parsed?.success) return toLegacyAttachment(parsed.data);
-  return data.attachment === undefined ? undefined : toLegacyAttachment(data.attachment);
+const attachmentOf = (data: WebhookReceivedData): LegacyAttachment | undefined => {
+  if (data.content === null) return data.attachment && toLegacyAttachment(data.attachment);
+  const first = data.content.attachments[0];
+  if (first === undefined) return undefined;
+  return toLegacyAttachment({ ...first, mime: data.attachmentMimeAsSent ?? first.mime });
 };
 
 /**
@@ -66,15 +45,12 @@ export const toLegacyOutboundMessage = (
   tenantId: string,
   data: WebhookReceivedData,
 ): LegacyOutboundMessage => {
-  const body = rawBodySchema.safeParse(parseJson(data.rawBody));
-  const attachment = attachmentOf(data, body);
-  // The event keeps only a preview of the text (WebhookReceived v2): the full text is the raw body's.
-  const text = body.success ? body.data.text : data.textPreview;
+  const attachment = attachmentOf(data);
   return legacyOutboundMessageSchema.parse({
     conversationId: data.conversationId,
     messageId: data.genesysMessageId,
     type: data.messageType,
-    text: text ?? null,
+    text: data.content?.text ?? null,
     tenantId,
     ...(attachment === undefined ? {} : { attachment }),
   });

@@ -1,10 +1,9 @@
+import { genesysWithClient } from '../../../test/support/genesys-client';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startByteServer, type ByteServer } from '../../simulators/common/byte-server';
 import { readFixture } from '../../simulators/common/fixtures';
-import { GenesysSimulator } from '../../simulators/genesys/genesys-simulator';
 import { downloadAttachment, type DownloadAttachmentRequest } from './download-attachment';
-import { requestToken } from './request-token';
 
 interface AttachmentWebhook {
   content: { attachment: { url: string; mime: string; contentSizeBytes: number } }[];
@@ -18,26 +17,17 @@ const imageUrl = attachmentOf('genesys/outbound-attachment-image.json').url;
 const signedHost = 'genesys-attachments.s3.amazonaws.com';
 const downloadHosts = ['api-downloads.usw2.pure.cloud', 'api-downloads.mypurecloud.ie'];
 
-const clientId = 'download-client';
-const clientSecret = 'download-client-secret';
-const sim = new GenesysSimulator({
-  clients: { [clientId]: clientSecret },
-  signedUrlOrigin: `https://${signedHost}`,
-});
+const genesys = genesysWithClient('download-client', { signedUrlOrigin: `https://${signedHost}` });
+const { sim } = genesys;
 const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(10_231, 0x41)]);
 const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(2_436, 3)]);
-let accessToken: string;
 let elsewhere: ByteServer;
 let endless: Server;
 let endlessUrl: string;
 
 beforeAll(async () => {
-  await sim.start();
   sim.addAttachment('pce1234456', pdf, 'application/pdf');
   sim.addAttachment('pce9ac7dc17eab202a3', png, 'image/png', { redirect: 'signed' });
-  const token = await requestToken({ loginUrl: sim.url, clientId, clientSecret, timeoutMs: 2_000 });
-  if (!token.ok) throw new Error('no token');
-  accessToken = token.accessToken;
   elsewhere = await startByteServer({ '/stolen': { bytes: Buffer.from('internal data') } });
   sim.addAttachment('to-elsewhere', pdf, 'application/pdf', { redirect: `${elsewhere.url}/stolen` });
   // Streams without Content-Length and never ends on its own: only the byte cap can stop the download.
@@ -50,9 +40,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
   endlessUrl = `http://127.0.0.1:${(endless.address() as AddressInfo).port}`;
 });
-afterEach(() => sim.clearFaults());
 afterAll(async () => {
-  await sim.stop();
   await elsewhere.close();
   endless.closeAllConnections();
   await new Promise<void>((resolve) => endless.close(() => resolve()));
@@ -61,7 +49,7 @@ afterAll(async () => {
 const download = (overrides: Partial<DownloadAttachmentRequest> = {}) =>
   downloadAttachment({
     url: documentUrl,
-    accessToken,
+    accessToken: genesys.accessToken(),
     allowedHosts: downloadHosts,
     originOverride: sim.url,
     maxBytes: 1024 * 1024,
@@ -69,7 +57,8 @@ const download = (overrides: Partial<DownloadAttachmentRequest> = {}) =>
     ...overrides,
   });
 
-const expectNoToken = (result: unknown) => expect(JSON.stringify(result)).not.toContain(accessToken);
+const expectNoToken = (result: unknown) =>
+  expect(JSON.stringify(result)).not.toContain(genesys.accessToken());
 
 describe('downloadAttachment against the Genesys simulator', () => {
   it('downloads the fixture attachment with the bearer token', async () => {
@@ -77,7 +66,7 @@ describe('downloadAttachment against the Genesys simulator', () => {
     expect(result).toEqual({ ok: true, bytes: pdf, mime: 'application/pdf', size: pdf.length });
     const request = sim.requests.at(-1)!;
     expect(request.path).toBe('/api/v2/downloads/pce1234456');
-    expect(request.headers.authorization).toBe(`Bearer ${accessToken}`);
+    expect(request.headers.authorization).toBe(`Bearer ${genesys.accessToken()}`);
   });
 
   it('follows the signed redirect to an allowed host without handing it the bearer token', async () => {
@@ -85,7 +74,7 @@ describe('downloadAttachment against the Genesys simulator', () => {
     const result = await download({ url: imageUrl, allowedHosts: [...downloadHosts, signedHost] });
     expect(result).toEqual({ ok: true, bytes: png, mime: 'image/png', size: png.length });
     const [first, second] = sim.requests.slice(before);
-    expect(first!.headers.authorization).toBe(`Bearer ${accessToken}`);
+    expect(first!.headers.authorization).toBe(`Bearer ${genesys.accessToken()}`);
     expect(second!.path).toBe('/signed-downloads/pce9ac7dc17eab202a3');
     expect(second!.headers.authorization).toBeUndefined();
   });

@@ -1,12 +1,9 @@
+import { genesysWithClient } from '../../../test/support/genesys-client';
 import { readFixture } from '../../simulators/common/fixtures';
-import { GenesysSimulator } from '../../simulators/genesys/genesys-simulator';
 import { postInboundMessage, toOpenMessagingInbound, type InboundOpenMessage } from './post-inbound-message';
-import { requestToken } from './request-token';
 
-const clientId = 'inbound-client';
-const clientSecret = 'inbound-client-secret';
-const sim = new GenesysSimulator({ clients: { [clientId]: clientSecret } });
-let accessToken: string;
+const genesys = genesysWithClient('inbound-client');
+const { sim } = genesys;
 
 /** The message of genesys/inbound-message-text-request.json, as the bridge would describe it. */
 const message: InboundOpenMessage = {
@@ -17,16 +14,7 @@ const message: InboundOpenMessage = {
   text: 'Hello World',
 };
 
-beforeAll(async () => {
-  await sim.start();
-  const token = await requestToken({ loginUrl: sim.url, clientId, clientSecret, timeoutMs: 2_000 });
-  if (!token.ok) throw new Error('no token');
-  accessToken = token.accessToken;
-});
-afterEach(() => sim.clearFaults());
-afterAll(() => sim.stop());
-
-const post = (overrides: Partial<InboundOpenMessage> = {}, token = accessToken) =>
+const post = (overrides: Partial<InboundOpenMessage> = {}, token = genesys.accessToken()) =>
   postInboundMessage({
     apiUrl: sim.url,
     accessToken: token,
@@ -84,6 +72,6 @@ describe('postInboundMessage against the Genesys simulator', () => {
     sim.failNext({ route: 'inbound-message', status: 400 });
     const refused = await post();
     expect(refused).toMatchObject({ ok: false, error: { kind: 'permanent', httpStatus: 400 } });
-    expect(JSON.stringify([limited, refused])).not.toContain(accessToken);
+    expect(JSON.stringify([limited, refused])).not.toContain(genesys.accessToken());
   });
 });

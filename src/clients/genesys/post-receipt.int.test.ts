@@ -1,41 +1,31 @@
+import { genesysWithClient } from '../../../test/support/genesys-client';
 import { readFixture } from '../../simulators/common/fixtures';
-import { GenesysSimulator } from '../../simulators/genesys/genesys-simulator';
 import { postReceipt } from './post-receipt';
-import { requestToken } from './request-token';
 
-const clientId = 'receipt-client';
-const clientSecret = 'receipt-client-secret';
-const sim = new GenesysSimulator({ clients: { [clientId]: clientSecret } });
+const genesys = genesysWithClient('receipt-client');
+const { sim } = genesys;
 const receiptFixture = readFixture('genesys/inbound-receipt-request-failed.json');
 const receipt = JSON.parse(receiptFixture.toString('utf8')) as { channel: { id: string } } & Record<
   string,
   unknown
 >;
 const integrationId = receipt.channel.id;
-let accessToken: string;
 
-beforeAll(async () => {
-  await sim.start();
-  const token = await requestToken({ loginUrl: sim.url, clientId, clientSecret, timeoutMs: 2_000 });
-  if (!token.ok) throw new Error('no token');
-  accessToken = token.accessToken;
-});
 afterEach(() => {
-  sim.clearFaults();
   sim.receipts.length = 0;
 });
-afterAll(() => sim.stop());
 
 const post = (overrides: { token?: string; body?: Record<string, unknown>; timeoutMs?: number } = {}) =>
   postReceipt({
     apiUrl: sim.url,
     integrationId,
-    accessToken: overrides.token ?? accessToken,
+    accessToken: overrides.token ?? genesys.accessToken(),
     receipt: overrides.body ?? receipt,
     timeoutMs: overrides.timeoutMs ?? 2_000,
   });
 
-const expectNoToken = (result: unknown) => expect(JSON.stringify(result)).not.toContain(accessToken);
+const expectNoToken = (result: unknown) =>
+  expect(JSON.stringify(result)).not.toContain(genesys.accessToken());
 
 describe('postReceipt against the Genesys simulator', () => {
   it('posts the fixture receipt with the bearer token; Genesys records it and answers 202', async () => {
@@ -45,7 +35,7 @@ describe('postReceipt against the Genesys simulator', () => {
     expect(recorded!.body).toEqual(receipt);
     const request = sim.requests.at(-1)!;
     expect(request.path).toBe(`/api/v2/conversations/messages/${integrationId}/inbound/open/receipt`);
-    expect(request.headers.authorization).toBe(`Bearer ${accessToken}`);
+    expect(request.headers.authorization).toBe(`Bearer ${genesys.accessToken()}`);
   });
 
   it('answers unauthorized for a token Genesys no longer accepts', async () => {

@@ -1,45 +1,34 @@
+import { genesysWithClient } from '../../../test/support/genesys-client';
 import { readFixture } from '../../simulators/common/fixtures';
-import { GenesysSimulator } from '../../simulators/genesys/genesys-simulator';
 import {
   postStructuredResponse,
   toOpenMessagingStructuredResponse,
   type InboundStructuredResponse,
 } from './post-structured-response';
-import { requestToken } from './request-token';
 
-const clientId = 'structured-client';
-const clientSecret = 'structured-client-secret';
-const sim = new GenesysSimulator({ clients: { [clientId]: clientSecret } });
-let accessToken: string;
+const genesys = genesysWithClient('structured-client');
+const { sim } = genesys;
 
 /** The answer of genesys/inbound-structured-response-request.json, as the bridge describes it. */
 const response: InboundStructuredResponse = {
-  messageId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA8=',
+  messageId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTZBQzg0MzQ4QjRCM0NGNkVGOAA=',
   integrationId: '73cb7fb7-c2db-4996-88f3-0a83a4fea1da',
   from: { id: '16505551234', idType: 'Phone', nickname: 'Sheena Nelson' },
-  time: '2025-06-08T20:59:43.000Z',
+  time: '2025-06-15T22:05:36.000Z',
   buttonType: 'QuickReply',
-  text: 'Change',
-  payload: 'change-button',
+  text: 'Cancel',
+  payload: 'cancel-button',
   originatingMessageId: '5bd1e2e9a6f3a8ab9d4c6e1f0a2b3c4d',
 };
 
-beforeAll(async () => {
-  await sim.start();
-  const token = await requestToken({ loginUrl: sim.url, clientId, clientSecret, timeoutMs: 2_000 });
-  if (!token.ok) throw new Error('no token');
-  accessToken = token.accessToken;
-});
 afterEach(() => {
-  sim.clearFaults();
   sim.inboundMessages.length = 0;
 });
-afterAll(() => sim.stop());
 
 const post = (overrides: Partial<InboundStructuredResponse> = {}) =>
   postStructuredResponse({
     apiUrl: sim.url,
-    accessToken,
+    accessToken: genesys.accessToken(),
     response: { ...response, ...overrides },
     timeoutMs: 2_000,
   });

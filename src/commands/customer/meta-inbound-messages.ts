@@ -7,7 +7,8 @@
  * - `from` is the customer's wa_id; for business-scoped users (2026) it may be empty or absent, and `from_user_id`
  *   names the customer; `contacts[]` carries `wa_id` / `user_id` and `profile.name` / `profile.username`;
  * - `timestamp` is Unix seconds as a string; milliseconds are read too (common.ts);
- * - media messages carry a media id (no URL we may use without the token), `mime_type`, `sha256`;
+ * - media messages carry a media id, `mime_type`, `sha256` and, since late 2025, a `url`: it needs the same token
+ *   as the id, so the id is what the bridge keeps and fetches;
  * - `unsupported` (older: `unknown`) messages carry `errors[]`.
  */
 import { z } from 'zod';

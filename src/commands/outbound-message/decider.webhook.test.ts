@@ -1,5 +1,7 @@
 import { givenMessage, receiveWebhook, webhookReceived } from './test-fixtures';
 
+const NO_CONTENT = { attachments: [], unhandledContent: [] };
+
 describe('outbound message: receiving the Genesys webhook', () => {
   it('records a text message as sendable', () =>
     givenMessage([])
@@ -13,10 +15,8 @@ describe('outbound message: receiving the Genesys webhook', () => {
 
   it.each(['Receipt', 'Event'] as const)('records a %s for audit but never as sendable', (messageType) =>
     givenMessage([])
-      .when(receiveWebhook({ messageType, textPreview: undefined, textLength: undefined }))
-      .then([
-        webhookReceived({ messageType, textPreview: undefined, textLength: undefined, isSendable: false }),
-      ]),
+      .when(receiveWebhook({ messageType, content: NO_CONTENT }))
+      .then([webhookReceived({ messageType, content: NO_CONTENT, isSendable: false })]),
   );
 
   it('keeps an older Genesys payload that carries no conversation id', () =>
@@ -29,6 +29,11 @@ describe('outbound message: receiving the Genesys webhook', () => {
 
   it('ignores a retry even when its body differs: the first webhook is the record', () =>
     givenMessage([webhookReceived()])
-      .when(receiveWebhook({ textPreview: 'edited', receivedAt: '2024-05-01T10:00:09.000Z' }))
+      .when(
+        receiveWebhook({
+          content: { ...NO_CONTENT, text: 'edited' },
+          receivedAt: '2024-05-01T10:00:09.000Z',
+        }),
+      )
       .then([]));
 });

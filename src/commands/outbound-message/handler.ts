@@ -3,7 +3,7 @@ import { decodeOutboundEvent } from '../../events/decode';
 import type { OutboundEvent } from '../../events/schemas/outbound-events';
 import { outboundStreamId } from '../../events/schemas/stream-ids';
 import type { EventStore } from '../../events/store/types';
-import { handleCommand, type CommandResult, type HandleCommandOptions } from '../handler';
+import { handleCommands, type CommandResult, type HandleCommandOptions } from '../handler';
 import type { OutboundMessageCommand } from './commands';
 import { outboundMessageDecider } from './decider';
 import type { OutboundState } from './state';
@@ -15,22 +15,26 @@ export interface OutboundMessageRef {
 
 export type OutboundCommandOptions = Omit<HandleCommandOptions<OutboundEvent>, 'decode' | 'tenantId'>;
 
+/** One command, or several decided in turn and appended together (see handleCommands). */
 export const handleOutboundMessageCommand = (
   store: EventStore,
   message: OutboundMessageRef,
-  command: OutboundMessageCommand,
+  command: OutboundMessageCommand | readonly OutboundMessageCommand[],
   options: OutboundCommandOptions = {},
-): Promise<CommandResult<OutboundEvent, OutboundState>> =>
-  handleCommand(
+): Promise<CommandResult<OutboundEvent, OutboundState>> => {
+  const commands = Array.isArray(command) ? command : [command as OutboundMessageCommand];
+  const webhook = commands.find((each) => each.type === 'ReceiveWebhook');
+  return handleCommands(
     store,
     outboundMessageDecider,
     outboundStreamId(message.tenantId, message.genesysMessageId),
-    command,
+    commands,
     {
       // The webhook names the conversation; later commands inherit it from the stream's first event.
-      ...(command.type === 'ReceiveWebhook' ? { conversationId: command.conversationId } : {}),
+      ...(webhook ? { conversationId: webhook.conversationId } : {}),
       ...options,
       decode: decodeOutboundEvent,
       tenantId: message.tenantId,
     },
   );
+};

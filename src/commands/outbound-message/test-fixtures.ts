@@ -64,14 +64,16 @@ export const webhookReceived = (overrides: Partial<WebhookReceivedData> = {}): O
 });
 
 export const imageWebhookReceived = (): OutboundEvent =>
-  webhookReceived({ textPreview: undefined, textLength: undefined, attachment });
+  webhookReceived({
+    content: { attachments: [{ ...attachment, mime: 'image/jpeg' }], unhandledContent: [] },
+    attachment,
+  });
 
 export const receiptWebhookReceived = (): OutboundEvent =>
   webhookReceived({
     messageType: 'Receipt',
     isSendable: false,
-    textPreview: undefined,
-    textLength: undefined,
+    content: { attachments: [], unhandledContent: [] },
   });
 
 export const mappingResolved = (): OutboundEvent => ({

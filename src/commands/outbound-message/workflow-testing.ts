@@ -9,6 +9,7 @@
 import type { DecodedEvent } from '../../events/decode';
 import { validateEvent } from '../../events/encode';
 import type { OutboundEvent } from '../../events/schemas/outbound-events';
+import type { MappingResolvedData } from '../../events/schemas/mapping-resolved';
 import type { ServiceWindow } from '../../events/schemas/service-window';
 import type { OutboundContent } from '../../transform/outbound-content';
 import type { SendTenant } from './send-plan';
@@ -16,6 +17,7 @@ import { WA_ID } from './test-fixtures';
 import {
   evolveRun,
   nextStep,
+  recordsAfterMappingLookup,
   startRun,
   workflowState,
   type OutboundAction,
@@ -98,6 +100,9 @@ export const given = (events: readonly Given[]) => {
     withRun: (run: Partial<RunFacts>) => ((input.run = { ...input.run, ...run }), scenario),
     with: (overrides: Partial<Omit<StepInput, 'run' | 'now'>>) => (Object.assign(input, overrides), scenario),
     step: (): OutboundAction => nextStep(workflowState(events.map(decoded)), input),
+    /** What the executor records after a mapping lookup answered `recipient` (see recordsAfterMappingLookup). */
+    lookedUp: (recipient: MappingResolvedData | undefined) =>
+      recordsAfterMappingLookup(workflowState(events.map(decoded)), input, recipient),
     /** The next action matches `expected` (fields not named are not checked). */
     then: (expected: { type?: OutboundAction['type']; command?: object; [field: string]: unknown }) => {
       expect(scenario.step()).toMatchObject(expected);

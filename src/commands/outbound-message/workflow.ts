@@ -376,6 +376,27 @@ export const afterMappingLookup = (recipient: MappingResolvedData | undefined): 
     ? { type: 'ResolveMapping', ...recipient }
     : { type: 'RecordMappingMissing', reason: 'NoMappingFound' };
 
+/**
+ * What a mapping lookup records, together with the step that follows it when that step is a record too (the send
+ * request, or the end of a message whose window has closed): the executor appends them in one transaction instead
+ * of two. The following step is decided exactly as the next pass would decide it; the view does not depend on a
+ * mapping, so only the decider's state moves. A mapping the stream already has (another run was quicker) is left
+ * to the append, which refuses it as it always did.
+ */
+export const recordsAfterMappingLookup = (
+  state: OutboundWorkflowState,
+  input: StepInput,
+  recipient: MappingResolvedData | undefined,
+): { commands: OutboundMessageCommand[]; notes?: readonly string[] } => {
+  const command = afterMappingLookup(recipient);
+  if (command.type !== 'ResolveMapping' || state.message.mapping) return { commands: [command] };
+  const decided = outboundMessageDecider.decide(command, state.message);
+  const message = foldEvents(outboundMessageDecider, decided, state.message);
+  const next = nextStep({ ...state, message }, input);
+  if (next.type !== 'Record') return { commands: [command] };
+  return { commands: [command, next.command], ...(next.notes?.length ? { notes: next.notes } : {}) };
+};
+
 export type MediaMoveAnswer =
   | { ok: true; data: MediaStoredData }
   | { ok: false; isRetryable: boolean; reason: string; message: string; delayMs: number };

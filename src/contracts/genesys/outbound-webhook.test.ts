@@ -126,7 +126,23 @@ describe('genesys webhook fixtures', () => {
     expect(summary.messageType).toBe('Event');
     expect(summary.isSendable).toBe(false);
     expect(summary.eventTypes).toEqual(['Typing']);
+    expect(summary.typing).toBe('On');
     expect(summary.attachments).toEqual([]);
+  });
+
+  it('says typing Off only when every Typing event says stopped, and nothing without one', () => {
+    const body = fixture('outbound-event-typing.json') as Record<string, unknown>;
+    const withEvents = (events: unknown[]) => summarizeWebhook(parse({ ...body, events }));
+    expect(withEvents([{ eventType: 'Typing', typing: { type: 'Off' } }]).typing).toBe('Off');
+    expect(
+      withEvents([
+        { eventType: 'Typing', typing: { type: 'Off' } },
+        { eventType: 'Typing', typing: { type: 'On' } },
+      ]).typing,
+    ).toBe('On');
+    expect(withEvents([{ eventType: 'Typing' }]).typing).toBe('On');
+    expect(withEvents([{ eventType: 'Presence' }]).typing).toBeUndefined();
+    expect(summaryOf('outbound-text.json').typing).toBeUndefined();
   });
 
   // Decision: this is a body we POST to Genesys, but its shape is exactly an outbound Receipt (channel id,
@@ -306,7 +322,7 @@ describe('genesys webhook schema: content', () => {
         { type: 'Link', text: 'More', url: 'https://example.com' },
       ],
     });
-    expect(summary.cards?.[2]).toEqual({ title: 'C', actions: [] });
+    expect(summary.cards?.[2]).toEqual({ title: 'C' });
     expect(summary.unhandledContent).toEqual(['Location', 'ButtonResponse']);
   });
 

@@ -10,9 +10,11 @@
  * Field shapes follow Genesys' own models (platform-client SDK docs: ConversationContentAttachment,
  * ConversationContentQuickReply, ConversationContentNotificationTemplate, ConversationContentCard, …) and the
  * real payloads in test/fixtures/genesys.
+ *
+ * A vendor's wire format sits below every layer of ours and imports none of them: the WebhookReceived event
+ * (src/events/schemas) translates a body with this summary, at the edge and in its upcaster alike.
  */
 import { z } from 'zod';
-import { genesysTemplateSchema } from '../../events/schemas/webhook-received';
 
 /** `type` of a normalized message. Only Text and Structured carry something for the customer. */
 export const GENESYS_WEBHOOK_MESSAGE_TYPES = ['Text', 'Structured', 'Receipt', 'Event'] as const;
@@ -29,6 +31,10 @@ export const GENESYS_WEBHOOK_MEDIA_TYPES = ['Image', 'Video', 'Audio', 'File', '
  * and PostgreSQL refuses an index entry over ~2.7 kB, which would fail the append on every retry.
  */
 const genesysId = () => z.string().min(1).max(256);
+
+/** Template ids and language tags are short; the event's limits on them (512, 35) are checked again at the edge. */
+const templateIdSchema = z.string().min(1).max(512);
+const templateLanguageSchema = z.string().min(2).max(35);
 
 /** Longest attachment URL accepted. */
 export const GENESYS_URL_MAX = 8192;
@@ -57,9 +63,8 @@ const templateParameterSchema = z.looseObject({
  * as the template language, both optional; `header.text`/`body.text`/`footer.text` are the rendered texts.
  */
 const notificationTemplateSchema = z.looseObject({
-  // Copied into WebhookReceived: its event schema owns the limits (a value it refuses is a 422 here, not a 503).
-  id: genesysTemplateSchema.shape.id,
-  language: genesysTemplateSchema.shape.language,
+  id: templateIdSchema.optional(),
+  language: templateLanguageSchema.optional(),
   header: z
     .looseObject({
       type: z.string().optional(),
@@ -142,7 +147,11 @@ const contentItemSchema = z
     }
   });
 
-const eventSchema = z.looseObject({ eventType: z.string().min(1) });
+/** `typing.type` is `On` or `Off` (fixtures/genesys/outbound-event-typing.json). */
+const eventSchema = z.looseObject({
+  eventType: z.string().min(1),
+  typing: z.looseObject({ type: z.string().optional() }).optional(),
+});
 
 const reasonSchema = z.looseObject({ code: z.string().optional(), message: z.string().optional() });
 
@@ -248,7 +257,8 @@ export interface CardSummary {
   image?: string;
   video?: string;
   defaultAction?: CardActionSummary;
-  actions: CardActionSummary[];
+  /** Absent when the card has none, so that a card costs no more in the event than in the body. */
+  actions?: CardActionSummary[];
 }
 
 export interface WebhookSummary {
@@ -269,6 +279,11 @@ export interface WebhookSummary {
   cards?: CardSummary[];
   /** `eventType` of each event of an Event message (Typing, Presence, …). */
   eventTypes?: string[];
+  /**
+   * An Event message's typing state: `On` when an agent started typing (any Typing event not `Off`), `Off` when
+   * its Typing events all say stopped; absent without a Typing event.
+   */
+  typing?: 'On' | 'Off';
   genesysMessageTime?: string;
   /** contentType of every content item this summary does not carry (Location, ButtonResponse, …), in order. */
   unhandledContent: string[];
@@ -284,8 +299,15 @@ type ParsedCardAction = z.output<typeof cardActionSchema>;
 const definedOnly = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 
+/**
+ * MIME types are ASCII (RFC 6838), so only ASCII letters are folded: a full Unicode toLowerCase can lengthen a
+ * string (`İ` becomes two code points), and the event must never hold a value longer than the body sent it.
+ */
 const normalizeMime = (mime: string | undefined): string | undefined => {
-  const essence = mime?.split(';')[0]?.trim().toLowerCase();
+  const essence = mime
+    ?.split(';')[0]
+    ?.trim()
+    .replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
   return essence === undefined || essence === '' ? undefined : essence;
 };
 
@@ -327,8 +349,14 @@ const summarizeCard = (card: ParsedCard): CardSummary =>
     image: card.image,
     video: card.video,
     defaultAction: card.defaultAction === undefined ? undefined : summarizeCardAction(card.defaultAction),
-    actions: (card.actions ?? []).map(summarizeCardAction),
+    actions: card.actions?.map(summarizeCardAction),
   });
+
+const typingOf = (events: GenesysWebhook['events']): 'On' | 'Off' | undefined => {
+  const typing = (events ?? []).filter((event) => event.eventType === 'Typing');
+  if (typing.length === 0) return undefined;
+  return typing.some((event) => event.typing?.type !== 'Off') ? 'On' : 'Off';
+};
 
 /** Reduces a parsed webhook to what the bridge acts on. Pure; the raw body is kept elsewhere for audit. */
 export const summarizeWebhook = (webhook: GenesysWebhook): WebhookSummary => {
@@ -374,6 +402,7 @@ export const summarizeWebhook = (webhook: GenesysWebhook): WebhookSummary => {
     quickReplies: quickReplies.length > 0 ? quickReplies : undefined,
     cards: cards.length > 0 ? cards : undefined,
     eventTypes: webhook.events?.map((event) => event.eventType),
+    typing: typingOf(webhook.events),
     genesysMessageTime: webhook.channel.time,
     unhandledContent,
   });

@@ -1,4 +1,4 @@
-import { fixtureJson } from '../../../test/support/fixtures';
+import { fixtureJson, fixtureNames } from '../../../test/support/fixtures';
 import { metaStatusesOf, metaWebhookSchema, statusRecordsOf, type MetaWebhook } from './meta-webhook';
 
 const parse = (body: unknown): MetaWebhook => metaWebhookSchema.parse(body);
@@ -55,8 +55,12 @@ describe('metaWebhookSchema and statusRecordsOf', () => {
     });
   });
 
-  it('accepts an inbound message webhook, which has no statuses', () => {
-    expect(statusRecordsOf(parse(fixtureJson('meta/inbound-text.json')))).toEqual([]);
+  it("accepts Meta's system-level error webhook (`value.errors`, no statuses, no messages): kept in the raw body", () => {
+    expect(statusRecordsOf(parse(fixtureJson('meta/webhook-errors-130429.json')))).toEqual([]);
+  });
+
+  it.each(fixtureNames('meta', 'inbound-'))('accepts the inbound webhook %s, which has no statuses', (name) => {
+    expect(statusRecordsOf(parse(fixtureJson(name)))).toEqual([]);
   });
 
   it('accepts a business-scoped user: empty recipient_id, recipient_user_id instead', () => {

@@ -95,6 +95,22 @@ describe('outbound driver: restarts and concurrent writers (real PostgreSQL, sim
   };
   const crashOnWait = () => Promise.reject(new Crash('the process stopped during a wait'));
 
+  it('records the recipient and the send request in one append: one transaction, not two', async () => {
+    const { trigger, streamId, messageId } = await received('one transaction');
+    await driver().drive(trigger);
+
+    const stream = await pipeline.services.store.readStream(streamId);
+    expect(stream.map((event) => event.type)).toEqual([
+      'WebhookReceived',
+      'MappingResolved',
+      'SendRequested',
+      'MessageSent',
+    ]);
+    const [, mapped, requested] = stream;
+    expect(requested!.transactionId).toBe(mapped!.transactionId);
+    expect(sentTo(messageId)).toHaveLength(1);
+  });
+
   it('after a restart during a backoff, waits out the backoff only, not the reconciliation window', async () => {
     const { trigger, streamId, messageId } = await received('refused once, then taken');
     pipeline.meta.failNext({ metaErrorCode: 130429, count: 1, phoneNumberId: '106540352242922' });

@@ -10,7 +10,6 @@ import type { Logger } from '../../infra/logger';
 import { isTransientError, TransientError } from '../../projections/runtime/transient-errors';
 import type { TenantDirectory } from '../../tenants/tenant-directory';
 import type { OutboundContent } from '../../transform/outbound-content';
-import { webhookContent } from './webhook-content';
 import type { MappingResolver } from '../../projections/mapping-resolver';
 import type { MediaMover } from './media-mover';
 import { DecodedStream } from './decoded-stream';
@@ -65,7 +64,7 @@ export class OutboundDriver {
     let history = new DecodedStream();
     let content: OutboundContent | undefined;
     let outageFailures = 0;
-    const record = async (command: OutboundMessageCommand) => {
+    const record = async (command: OutboundMessageCommand | readonly OutboundMessageCommand[]) => {
       const result = await handleOutboundMessageCommand(this.store, ref, command, {
         metadata,
         ...(history.stored ? { known: history.stored } : {}),
@@ -80,8 +79,8 @@ export class OutboundDriver {
         tenant ??= await this.tenantOf(ref.tenantId);
         if (!history.stored) history = history.extendedTo(await this.store.readStream(streamId));
         const state = history.state();
-        // WebhookReceived never changes: its content is read once per run, not once per step.
-        content ??= state.view && webhookContent(state.view.webhook);
+        // WebhookReceived never changes: its content is taken once per run, not once per step.
+        content ??= state.view?.content;
         const input = { now: now(), run, tenant: tenant.send, content, settings: this.settings };
         const action = workflow.nextStep(state, input);
         switch (action.type) {
@@ -114,7 +113,11 @@ export class OutboundDriver {
             }
             if (!recipient)
               log.warn({ conversationId: action.conversationId }, 'no WhatsApp mapping: not sent');
-            await record(workflow.afterMappingLookup(recipient));
+            // The send request (or the window's verdict) goes in the mapping's append: one transaction, not two.
+            const records = workflow.recordsAfterMappingLookup(state, input, recipient);
+            if (records.notes?.length)
+              log.info({ notes: records.notes }, 'sent with changes WhatsApp requires');
+            await record(records.commands);
             break;
           }
           case 'MoveMedia': {

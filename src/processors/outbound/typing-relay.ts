@@ -1,10 +1,9 @@
 import { markMessageRead } from '../../clients/meta';
-import { decodeCustomerEvent } from '../../events/decode';
+import { decodeCustomerEvent, decodeOutboundEvent } from '../../events/decode';
 import { customerKey, customerStreamId } from '../../events/schemas/stream-ids';
 import type { EventStore, StoredEvent } from '../../events/store/types';
 import type { Logger } from '../../infra/logger';
 import type { TenantDirectory } from '../../tenants/tenant-directory';
-import { isTypingOn } from './genesys-typing';
 import type { MappingResolver } from '../../projections/mapping-resolver';
 import { TypingThrottle } from './typing-throttle';
 
@@ -47,17 +46,12 @@ export class TypingRelay {
   }
 
   private async decideAndShow(trigger: StoredEvent): Promise<TypingOutcome> {
-    const data = trigger.data as {
-      messageType?: unknown;
-      rawBody?: unknown;
-      conversationId?: unknown;
-      customerId?: unknown;
-    };
-    if (data.messageType !== 'Event' || typeof data.rawBody !== 'string' || !isTypingOn(data.rawBody))
-      return 'not-typing';
+    // Decoded, not read raw: an event stored before v3 learns its typing state from its upcaster.
+    const event = decodeOutboundEvent(trigger);
+    // Typing `Off` says nothing to pass on: Meta has no "stopped typing" call.
+    if (event.type !== 'WebhookReceived' || event.data.typing !== 'On') return 'not-typing';
     const { tenantId } = trigger;
-    const conversationId = typeof data.conversationId === 'string' ? data.conversationId : null;
-    const customerId = String(data.customerId);
+    const { conversationId, customerId } = event.data;
     if (!this.throttle.take(`${tenantId}\u0000${conversationId ?? `customer:${customerId}`}`))
       return 'throttled';
     const log = this.logger.child({ tenantId, conversationId });

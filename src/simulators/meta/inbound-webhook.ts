@@ -4,7 +4,10 @@ import { signMetaWebhook } from './status-webhook';
 
 /** A customer writing to a business number, the short way; the simulator wraps it like fixtures/meta/inbound-*.json. */
 export interface InboundCustomerSpec {
-  /** The customer's wa_id; leave it out (with `userId`) for a business-scoped user, whose `from` is empty. */
+  /**
+   * The customer's wa_id; leave it out (with `userId`) for a business-scoped user whose number Meta withholds:
+   * the webhook then has no `from` and no `wa_id` at all, as Meta's 2026 reference shows it.
+   */
   waId?: string;
   userId?: string;
   name?: string;
@@ -20,6 +23,8 @@ export interface InboundWebhookInput {
   messages: InboundMessageSpec[];
   phoneNumberId?: string;
   displayPhoneNumber?: string;
+  /** `entry[].id`, the WhatsApp Business Account id. */
+  wabaId?: string;
 }
 
 export const newInboundWamid = (): string => `wamid.${randomBytes(24).toString('base64url')}`;
@@ -31,7 +36,7 @@ export const buildInboundWebhook = (input: InboundWebhookInput): Record<string, 
   const messages = input.messages.map((spec) => {
     const message = typeof spec === 'string' ? { type: 'text', text: { body: spec } } : spec;
     return {
-      from: customer.waId ?? '',
+      ...(customer.waId !== undefined ? { from: customer.waId } : {}),
       ...(customer.userId !== undefined ? { from_user_id: customer.userId } : {}),
       id: message.id ?? newInboundWamid(),
       timestamp: message.timestamp ?? now,
@@ -46,7 +51,7 @@ export const buildInboundWebhook = (input: InboundWebhookInput): Record<string, 
     object: 'whatsapp_business_account',
     entry: [
       {
-        id: '102290129340398',
+        id: input.wabaId ?? '102290129340398',
         changes: [
           {
             value: {
@@ -58,7 +63,7 @@ export const buildInboundWebhook = (input: InboundWebhookInput): Record<string, 
               contacts: [
                 {
                   profile,
-                  wa_id: customer.waId ?? '',
+                  ...(customer.waId !== undefined ? { wa_id: customer.waId } : {}),
                   ...(customer.userId !== undefined ? { user_id: customer.userId } : {}),
                 },
               ],
