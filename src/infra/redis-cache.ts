@@ -22,23 +22,46 @@ export const readCached = async <S extends z.ZodType>(
   key: string,
   schema: S,
   report: CacheReport,
-): Promise<z.output<S> | undefined> => {
+): Promise<z.output<S> | undefined> => (await readCachedMany(redis, [[key, schema]], report))[0];
+
+type Entries = readonly (readonly [key: string, schema: z.ZodType])[];
+
+/** Several entries in one round trip (MGET), each a hit, a miss or undefined exactly as readCached answers it. */
+export const readCachedMany = async <const E extends Entries>(
+  redis: Redis,
+  entries: E,
+  report: CacheReport,
+): Promise<{ [I in keyof E]: z.output<E[I][1]> | undefined }> => {
+  const found: unknown[] = entries.map(() => undefined);
+  let raws: (string | null)[];
   try {
-    const raw = await redis.get(key);
-    if (raw !== null) {
-      const parsed = schema.safeParse(JSON.parse(raw));
-      if (parsed.success) {
-        report.observe('hit');
-        return parsed.data;
-      }
-      report.logger.warn({ cache: report.cache }, 'ignoring a cache entry of an unexpected shape');
-    }
-    report.observe('miss');
+    raws = await redis.mget(...entries.map(([key]) => key));
   } catch (error) {
-    report.observe('error');
+    for (let index = 0; index < entries.length; index++) report.observe('error');
     report.logger.debug({ cache: report.cache, err: (error as Error).message }, 'cache unavailable');
+    return found as { [I in keyof E]: z.output<E[I][1]> | undefined };
   }
-  return undefined;
+  entries.forEach(([, schema], index) => {
+    const raw = raws[index];
+    if (raw === null || raw === undefined) return report.observe('miss');
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (error) {
+      report.observe('error');
+      report.logger.debug({ cache: report.cache, err: (error as Error).message }, 'cache entry is not JSON');
+      return;
+    }
+    const parsed = schema.safeParse(json);
+    if (parsed.success) {
+      report.observe('hit');
+      found[index] = parsed.data;
+      return;
+    }
+    report.logger.warn({ cache: report.cache }, 'ignoring a cache entry of an unexpected shape');
+    report.observe('miss');
+  });
+  return found as { [I in keyof E]: z.output<E[I][1]> | undefined };
 };
 
 /** The fill: best effort, a failed write only costs the next reader a miss. */

@@ -8,7 +8,7 @@ import {
   INBOUND_MESSAGES_TOPIC,
   OUTBOUND_MESSAGES_TOPIC,
 } from '../events/relay/topic-routing';
-import { writeMappingsToCache } from './mapping-cache';
+import { raiseLastInboundInCache, writeMappingsToCache, type LastInbound } from './mapping-cache';
 import type { TableProjection } from './projection-definition';
 import { warmMappingCache } from './rebuild/warm-mapping-cache';
 import { assertOneEventPerRow } from './runtime/one-event-per-row';
@@ -132,8 +132,8 @@ export const applyInboundPosted = async (
 };
 
 /**
- * conversation_mappings and its two Redis directions: the cache is written through after the commit, and the whole
- * of it again after a rebuild (warm-mapping-cache.ts).
+ * conversation_mappings and its Redis directions, with each conversation's last inbound time: the cache is written
+ * through after the commit, and the whole of it again after a rebuild (warm-mapping-cache.ts).
  */
 export const conversationMappings: TableProjection = {
   kind: 'table',
@@ -169,6 +169,20 @@ export const conversationMappings: TableProjection = {
       );
       await writeMappingsToCache(redis, links).catch((error: Error) =>
         logger.debug({ err: error.message }, 'mapping cache write skipped'),
+      );
+      const inbound = events.flatMap((event): LastInbound[] =>
+        event.type === 'InboundPostedToGenesys' && event.data.conversationId !== undefined
+          ? [
+              {
+                tenantId: event.envelope.tenantId,
+                conversationId: event.data.conversationId,
+                at: event.data.sentAt,
+              },
+            ]
+          : [],
+      );
+      await raiseLastInboundInCache(redis, inbound).catch((error: Error) =>
+        logger.debug({ err: error.message }, 'last inbound cache write skipped'),
       );
     },
   afterRebuild: async (pool, { redis }) => ({ cacheKeysWritten: await warmMappingCache(pool, redis) }),

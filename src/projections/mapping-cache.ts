@@ -16,6 +16,12 @@ export const conversationKey = (tenantId: string, conversationId: string) =>
   `mapping:conv:${keyPart(tenantId)}:${conversationId}`;
 export const waIdKey = (tenantId: string, waId: string) =>
   `mapping:wa:${keyPart(tenantId)}:${normalizeWaId(waId)}`;
+/**
+ * When the customer of a conversation last wrote (conversation_mappings.last_inbound_at), apart from the entry: it
+ * moves with every customer message, the entry only with a link.
+ */
+export const lastInboundKey = (tenantId: string, conversationId: string) =>
+  `mapping:inbound:${keyPart(tenantId)}:${conversationId}`;
 /** A prefix of its own: a BSUID (`US.1349…`) and a wa_id never share a key, whatever either looks like. */
 export const userIdKey = (tenantId: string, userId: string) => `mapping:user:${keyPart(tenantId)}:${userId}`;
 
@@ -86,3 +92,42 @@ export const writeMappingsToCache = async (redis: Redis, entries: readonly Mappi
 
 export const writeMappingToCache = (redis: Redis, entry: MappingEntry): Promise<void> =>
   writeMappingsToCache(redis, [entry]);
+
+/** A conversation's last inbound time, as the projection committed it. */
+export interface LastInbound {
+  tenantId: string;
+  conversationId: string;
+  at: string;
+}
+
+/** The cached last inbound time: the JSON string of an ISO instant in UTC (toISOString). */
+export const cachedLastInbound = z.iso.datetime();
+
+// GREATEST, like the column: writes from two batches may land out of order, and an older time must never replace a
+// newer one (it could close the 24-hour window on a customer who just wrote). Same-format ISO strings, so the
+// string order is the time order.
+const RAISE_LAST_INBOUND = `
+local current = redis.call('GET', KEYS[1])
+if current == false or current < ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+end
+return 0`;
+
+/** Raises each conversation's cached last inbound time to `at`, never lowers it; one round trip. */
+export const raiseLastInboundInCache = async (redis: Redis, times: readonly LastInbound[]): Promise<void> => {
+  if (times.length === 0) return;
+  const pipeline = redis.pipeline();
+  for (const { tenantId, conversationId, at } of times) {
+    const value = JSON.stringify(new Date(at).toISOString());
+    pipeline.eval(
+      RAISE_LAST_INBOUND,
+      1,
+      lastInboundKey(tenantId, conversationId),
+      value,
+      MAPPING_TTL_SECONDS,
+    );
+  }
+  const results = await pipeline.exec();
+  const failed = results?.find(([error]) => error);
+  if (failed) throw failed[0];
+};

@@ -3,11 +3,14 @@ import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { Logger } from '../infra/logger';
 import { isWaIdLike } from '../events/schemas/common';
-import { readCached } from '../infra/redis-cache';
+import { SERVICE_WINDOW_MS } from '../events/schemas/service-window';
+import { readCached, readCachedMany } from '../infra/redis-cache';
 import {
   cachedConversation,
   cachedCustomer,
+  cachedLastInbound,
   conversationKey,
+  lastInboundKey,
   normalizeWaId,
   userIdKey,
   waIdKey,
@@ -46,8 +49,11 @@ const MAPPING_COLUMNS =
  * customer id Genesys was given (`channel.to.id`) is the address, a wa_id or a business-scoped user id, and it is
  * accepted only if that customer has a mapping in this tenant.
  *
- * `last_inbound_at` always comes from the table, never from Redis: it moves with every customer message while a
- * cached entry lives an hour, and a stale time would close the 24-hour window on a customer who just wrote.
+ * `last_inbound_at` decides the 24-hour window. The projection raises its cached copy after every commit and never
+ * lowers it, so the cache can only be behind the table (a write that failed), never ahead: a cached time that keeps
+ * the window open is final, since the true one is as late or later. Any other answer (no cached time, or one that
+ * would close the window) is read from the table, so a stale copy can never close the window on a customer who just
+ * wrote.
  */
 export class MappingResolver {
   constructor(
@@ -55,7 +61,13 @@ export class MappingResolver {
     private readonly redis: Redis,
     private readonly logger: Logger,
     private readonly observe: MappingCacheObserver = () => undefined,
+    /** The clock the cached last inbound time is judged by (tests set it). */
+    private readonly now: () => Date = () => new Date(),
   ) {}
+
+  private get report() {
+    return { cache: 'mapping', logger: this.logger, observe: this.observe };
+  }
 
   async resolve(
     tenantId: string,
@@ -71,9 +83,18 @@ export class MappingResolver {
     tenantId: string,
     conversationId: string,
   ): Promise<ResolvedRecipient | undefined> {
-    const cached = await this.read(conversationKey(tenantId, conversationId), cachedConversation);
+    const [cached, cachedInbound] = await readCachedMany(
+      this.redis,
+      [
+        [conversationKey(tenantId, conversationId), cachedConversation],
+        [lastInboundKey(tenantId, conversationId), cachedLastInbound],
+      ] as const,
+      this.report,
+    );
     if (cached && cached.tenantId === tenantId && (cached.waId || cached.userId)) {
-      const lastInboundAt = await this.lastInboundAt(tenantId, conversationId);
+      const lastInboundAt = keepsWindowOpen(cachedInbound, this.now())
+        ? cachedInbound
+        : await this.lastInboundAt(tenantId, conversationId);
       return recipient({ ...cached, conversationId }, 'conversationId', lastInboundAt);
     }
     const { rows } = await this.pool.query<MappingRow>(
@@ -153,13 +174,16 @@ export class MappingResolver {
   }
 
   private read<S extends z.ZodType>(key: string, schema: S) {
-    return readCached(this.redis, key, schema, {
-      cache: 'mapping',
-      logger: this.logger,
-      observe: this.observe,
-    });
+    return readCached(this.redis, key, schema, this.report);
   }
 }
+
+// A minute short of the window: the send happens a moment after this answer, and clocks differ a little.
+const TRUSTED_WINDOW_MS = SERVICE_WINDOW_MS - 60_000;
+
+/** A cached last inbound time that keeps the window open: the table could only say later, so it is not asked. */
+const keepsWindowOpen = (at: string | undefined, now: Date): at is string =>
+  at !== undefined && now.getTime() - Date.parse(at) < TRUSTED_WINDOW_MS;
 
 const recipient = (
   entry: MappingEntry,

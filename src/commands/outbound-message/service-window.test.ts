@@ -1,4 +1,5 @@
-import { checkServiceWindow, SERVICE_WINDOW_MS, type ServiceWindowFacts } from './service-window';
+import { SERVICE_WINDOW_MS } from '../../events/schemas/service-window';
+import { checkServiceWindow, type ServiceWindowFacts } from './service-window';
 
 const NOW = new Date('2026-03-10T12:00:00.000Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();

@@ -4,9 +4,11 @@
  * enforces it after the fact (error 131047); deciding it here, before the send, answers the agent at once and
  * keeps a message Meta would refuse from being sent at all. Pure: the clock is an input.
  */
-import type { ServiceWindow, ServiceWindowOutcome } from '../../events/schemas/service-window';
-
-export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+import {
+  SERVICE_WINDOW_MS,
+  type ServiceWindow,
+  type ServiceWindowOutcome,
+} from '../../events/schemas/service-window';
 
 export interface ServiceWindowFacts {
   /** When the customer last wrote, as the read model knows it; undefined when it knows of no inbound message. */

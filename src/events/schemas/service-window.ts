@@ -6,6 +6,9 @@
 import { z } from 'zod';
 import { isoInstant } from './common';
 
+/** WhatsApp's customer service window: free-form messages only within 24 hours of the customer's last message. */
+export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 export const SERVICE_WINDOW_OUTCOMES = ['open', 'unknown', 'template', 'defaultTemplate', 'expired'] as const;
 export type ServiceWindowOutcome = (typeof SERVICE_WINDOW_OUTCOMES)[number];
 

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import {
   conversationEntry,
+  lastInboundKey,
   MAPPING_TTL_SECONDS,
   userIdEntries,
   waIdEntries,
@@ -15,23 +16,37 @@ interface MappingRow {
   customer_user_id: string | null;
   contact_name: string | null;
   phone_number_id: string | null;
+  last_inbound_at: Date | null;
 }
 
-const COLUMNS = 'tenant_id, conversation_id, wa_id, customer_user_id, contact_name, phone_number_id';
+const COLUMNS =
+  'tenant_id, conversation_id, wa_id, customer_user_id, contact_name, phone_number_id, last_inbound_at';
 
 /** One Redis direction: which rows (keyset pages ordered by `key`), and the keys and values each row gives. */
 interface Direction {
   /** SELECT … WHERE (tenant_id, <second key column>) > ($1, $2) ORDER BY … LIMIT $3 */
   query: string;
   after: (row: MappingRow) => [string, string];
-  entries: (entry: MappingEntry) => [key: string, value: string][];
+  entries: (entry: MappingEntry, row: MappingRow) => [key: string, value: string][];
 }
 
 const byConversation: Direction = {
   query: `SELECT ${COLUMNS} FROM conversation_mappings
            WHERE (tenant_id, conversation_id) > ($1, $2) ORDER BY tenant_id, conversation_id LIMIT $3`,
   after: (row) => [row.tenant_id, row.conversation_id],
-  entries: (entry) => [conversationEntry(entry)],
+  // The conversation's last inbound time goes with its entry, as the live projection writes it (mapping-cache.ts).
+  entries: (entry, row) =>
+    [
+      conversationEntry(entry),
+      ...(row.last_inbound_at
+        ? [
+            [
+              lastInboundKey(row.tenant_id, row.conversation_id),
+              JSON.stringify(row.last_inbound_at.toISOString()),
+            ],
+          ]
+        : []),
+    ] as [string, string][],
 };
 
 // The customer directions name the conversation the resolver's cache-aside fill would pick: the latest activity.
@@ -71,14 +86,17 @@ const warmDirection = async (pool: Pool, redis: Redis, direction: Direction, pag
     if (rows.length === 0) return written;
     const pipeline = redis.pipeline();
     for (const row of rows) {
-      const entries = direction.entries({
-        tenantId: row.tenant_id,
-        conversationId: row.conversation_id,
-        waId: row.wa_id,
-        userId: row.customer_user_id,
-        contactName: row.contact_name,
-        phoneNumberId: row.phone_number_id,
-      });
+      const entries = direction.entries(
+        {
+          tenantId: row.tenant_id,
+          conversationId: row.conversation_id,
+          waId: row.wa_id,
+          userId: row.customer_user_id,
+          contactName: row.contact_name,
+          phoneNumberId: row.phone_number_id,
+        },
+        row,
+      );
       for (const [key, value] of entries) pipeline.set(key, value, 'EX', MAPPING_TTL_SECONDS);
       written += entries.length;
     }
