@@ -9,7 +9,12 @@ import { createLogger } from '../infra/logger';
 import { createPool } from '../infra/postgres';
 import { createRedis } from '../infra/redis';
 import { conversationMappings } from './conversation-mappings';
-import { lastInboundKey, raiseLastInboundInCache, writeMappingToCache } from './mapping-cache';
+import {
+  lastInboundKey,
+  raiseLastInboundInCache,
+  rememberNoInbound,
+  writeMappingToCache,
+} from './mapping-cache';
 import { MappingResolver } from './mapping-resolver';
 import { warmMappingCache } from './rebuild/warm-mapping-cache';
 
@@ -110,7 +115,7 @@ describe('the cached last inbound time (real Redis and PostgreSQL)', () => {
     expect(tableReads).toHaveBeenCalled();
   });
 
-  it('reads the table when no time is cached', async () => {
+  it('reads the table when no time is cached, and remembers its answer for the next message', async () => {
     await mapping('conv-none', hoursBefore(4));
     tableReads.mockClear();
 
@@ -118,6 +123,33 @@ describe('the cached last inbound time (real Redis and PostgreSQL)', () => {
       lastInboundAt: hoursBefore(4),
     });
     expect(tableReads).toHaveBeenCalledTimes(1);
+    expect(await cachedTime('conv-none')).toBe(hoursBefore(4));
+    await resolver.resolve(TENANT, 'conv-none', '16505551234');
+    expect(tableReads).toHaveBeenCalledTimes(1);
+  });
+
+  it('remembers a conversation whose customer never wrote, until the first message raises it', async () => {
+    await mapping('conv-agent', null);
+    tableReads.mockClear();
+    const first = await resolver.resolve(TENANT, 'conv-agent', '16505551234');
+    const second = await resolver.resolve(TENANT, 'conv-agent', '16505551234');
+
+    expect([first?.lastInboundAt, second?.lastInboundAt]).toEqual([undefined, undefined]);
+    expect(tableReads).toHaveBeenCalledTimes(1);
+    await raiseLastInboundInCache(redis, [
+      { tenantId: TENANT, conversationId: 'conv-agent', at: hoursBefore(1) },
+    ]);
+    expect(await resolver.resolve(TENANT, 'conv-agent', '16505551234')).toMatchObject({
+      lastInboundAt: hoursBefore(1),
+    });
+  });
+
+  it('never hides a time the projection raised with the null of an earlier table read', async () => {
+    await raiseLastInboundInCache(redis, [
+      { tenantId: TENANT, conversationId: 'conv-race', at: hoursBefore(2) },
+    ]);
+    await rememberNoInbound(redis, TENANT, 'conv-race');
+    expect(await cachedTime('conv-race')).toBe(hoursBefore(2));
   });
 
   it('is written again from the table after a rebuild, beside the conversation entry', async () => {

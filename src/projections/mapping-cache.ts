@@ -100,18 +100,34 @@ export interface LastInbound {
   at: string;
 }
 
-/** The cached last inbound time: the JSON string of an ISO instant in UTC (toISOString). */
-export const cachedLastInbound = z.iso.datetime();
+/**
+ * The cached last inbound time: the JSON string of an ISO instant in UTC (toISOString), or null when the table
+ * knew of no customer message (a conversation an agent started): that answer is final until the customer writes.
+ */
+export const cachedLastInbound = z.iso.datetime().nullable();
 
 // GREATEST, like the column: writes from two batches may land out of order, and an older time must never replace a
 // newer one (it could close the 24-hour window on a customer who just wrote). Same-format ISO strings, so the
-// string order is the time order.
+// string order is the time order; null (no message known) is below every time.
 const RAISE_LAST_INBOUND = `
 local current = redis.call('GET', KEYS[1])
-if current == false or current < ARGV[1] then
+if current == false or current == 'null' or current < ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 end
 return 0`;
+
+/**
+ * Remembers that the table knows of no customer message in this conversation, unless a time is cached by now: only
+ * if the key is absent (NX), so a reader that saw the table before the customer's first message was projected cannot
+ * hide the time the projection raised meanwhile.
+ */
+export const rememberNoInbound = async (
+  redis: Redis,
+  tenantId: string,
+  conversationId: string,
+): Promise<void> => {
+  await redis.set(lastInboundKey(tenantId, conversationId), 'null', 'EX', MAPPING_TTL_SECONDS, 'NX');
+};
 
 /** Raises each conversation's cached last inbound time to `at`, never lowers it; one round trip. */
 export const raiseLastInboundInCache = async (redis: Redis, times: readonly LastInbound[]): Promise<void> => {

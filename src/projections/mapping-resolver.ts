@@ -12,6 +12,8 @@ import {
   conversationKey,
   lastInboundKey,
   normalizeWaId,
+  raiseLastInboundInCache,
+  rememberNoInbound,
   userIdKey,
   waIdKey,
   writeMappingToCache,
@@ -53,7 +55,8 @@ const MAPPING_COLUMNS =
  * lowers it, so the cache can only be behind the table (a write that failed), never ahead: a cached time that keeps
  * the window open is final, since the true one is as late or later. Any other answer (no cached time, or one that
  * would close the window) is read from the table, so a stale copy can never close the window on a customer who just
- * wrote.
+ * wrote. A conversation whose customer never wrote is cached as null, set only where no time is cached yet, and
+ * raised like any time when the customer's first message is projected.
  */
 export class MappingResolver {
   constructor(
@@ -92,9 +95,12 @@ export class MappingResolver {
       this.report,
     );
     if (cached && cached.tenantId === tenantId && (cached.waId || cached.userId)) {
-      const lastInboundAt = keepsWindowOpen(cachedInbound, this.now())
-        ? cachedInbound
-        : await this.lastInboundAt(tenantId, conversationId);
+      const lastInboundAt =
+        cachedInbound === null
+          ? undefined
+          : keepsWindowOpen(cachedInbound, this.now())
+            ? cachedInbound
+            : await this.lastInboundAt(tenantId, conversationId);
       return recipient({ ...cached, conversationId }, 'conversationId', lastInboundAt);
     }
     const { rows } = await this.pool.query<MappingRow>(
@@ -165,12 +171,21 @@ export class MappingResolver {
     return recipient(entry, resolvedBy, row.last_inbound_at?.toISOString());
   }
 
+  /** From the table, and remembered in the cache for the next message of the conversation (best effort). */
   private async lastInboundAt(tenantId: string, conversationId: string): Promise<string | undefined> {
     const { rows } = await this.pool.query<{ last_inbound_at: Date | null }>(
       `SELECT last_inbound_at FROM conversation_mappings WHERE tenant_id = $1 AND conversation_id = $2`,
       [tenantId, conversationId],
     );
-    return rows[0]?.last_inbound_at?.toISOString();
+    const at = rows[0]?.last_inbound_at?.toISOString();
+    if (rows[0]) {
+      await (
+        at === undefined
+          ? rememberNoInbound(this.redis, tenantId, conversationId)
+          : raiseLastInboundInCache(this.redis, [{ tenantId, conversationId, at }])
+      ).catch((error: Error) => this.logger.debug({ err: error.message }, 'last inbound cache fill skipped'));
+    }
+    return at;
   }
 
   private read<S extends z.ZodType>(key: string, schema: S) {
