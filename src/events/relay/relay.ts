@@ -38,7 +38,17 @@ export interface RelayDeps {
   maxRetryDelayMs?: number;
   /** Where an unpublishable event and too-small topics are reported (health view, metrics). */
   health?: RelayHealth;
+  /** Told of every pause with nothing visible to publish: why it paused and what ended it (metrics). */
+  onWait?: (reason: RelayWaitReason, ended: RelayWaitEnd) => void;
 }
+
+/**
+ * Why the relay paused: `busy` = an append was in flight, so it could not announce that it sleeps; `hidden` =
+ * committed events are hidden behind an older running transaction; `idle` = nothing committed after the cursor.
+ */
+export type RelayWaitReason = 'busy' | 'hidden' | 'idle';
+/** What ended a pause: a NOTIFY (or stop), or the timer running out. */
+export type RelayWaitEnd = 'notified' | 'timer';
 
 /** The broker refused a record as too large for its topic: retrying the same send cannot succeed by itself. */
 const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'MESSAGE_SIZE_TOO_LARGE']);
@@ -348,8 +358,10 @@ export class Relay {
     try {
       if (announced && (await this.relayOnePage())) return;
       const hidden = announced && (await this.deps.store.hasEventsAfter(this.cursor!));
-      const waitMs = !announced ? BUSY_POLL_MS : hidden ? HIDDEN_POLL_MS : this.deps.pollIntervalMs;
-      await this.wakeup.wait(Math.min(waitMs, this.deps.pollIntervalMs));
+      const reason: RelayWaitReason = !announced ? 'busy' : hidden ? 'hidden' : 'idle';
+      const waitMs = { busy: BUSY_POLL_MS, hidden: HIDDEN_POLL_MS, idle: this.deps.pollIntervalMs }[reason];
+      const notified = await this.wakeup.wait(Math.min(waitMs, this.deps.pollIntervalMs));
+      this.deps.onWait?.(reason, notified ? 'notified' : 'timer');
     } finally {
       if (announced) await this.lock.withdrawWaiting().catch(() => undefined); // a dead connection drops it anyway
     }
