@@ -44,6 +44,11 @@ export const advanceCheckpointQuery = (relayName: string, to: AllCursor): QueryC
   values: [relayName, to.transactionId, to.globalPosition],
 });
 
+/** For the leader connection, whose only writes are checkpoint advances (see LeaderLock). */
+export const asynchronousCommitQuery = (): QueryConfig => ({
+  text: 'SET synchronous_commit TO off',
+});
+
 export const listenQuery = (channel: string): QueryConfig => ({
   // LISTEN takes no parameters; the channel is a constant of this code base, quoted as an identifier.
   text: `LISTEN "${channel.replace(/"/g, '""')}"`,

@@ -92,7 +92,16 @@ export class Relay {
   private producer: Producer | null = null;
   private loop: Promise<void> | null = null;
   private stopping = false;
+  /** Where reading goes on from: the last event acknowledged by Kafka. */
   private cursor: AllCursor | null = null;
+  /** What the stored checkpoint says once the write in flight (if any) is done; whenCaughtUp waits for it. */
+  private checkpointed: AllCursor | null = null;
+  /**
+   * The checkpoint write of the last acknowledged send, if still in flight. It runs while the next page is read and
+   * is awaited before the next send, so each send still follows the checkpoint of the one before: a crash repeats
+   * at most the unacknowledged batch, and a lost leader connection fails here before anything more is sent.
+   */
+  private checkpointing: Promise<void> | null = null;
   /** The page after a full one, read while the full one is being sent. */
   private prefetched: { after: AllCursor; page: Promise<StoredEvent[]> } | null = null;
   private publishedCount = 0;
@@ -137,6 +146,7 @@ export class Relay {
     this.wakeup.signal();
     await this.loop;
     this.loop = null;
+    await this.checkpointSettled().catch(() => undefined); // a dead connection: the next leader repeats the batch
     await this.prefetched?.page.catch(() => undefined);
     this.prefetched = null;
     await this.lock.release();
@@ -159,7 +169,7 @@ export class Relay {
   async whenCaughtUp(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const cursor = this.cursor;
+      const cursor = this.checkpointed;
       if (this.lock.isHeld && cursor && !(await this.deps.store.hasEventsAfter(cursor))) return;
       if (Date.now() > deadline) {
         throw new Error(`relay ${this.name} did not catch up within ${timeoutMs} ms`);
@@ -233,6 +243,7 @@ export class Relay {
       loadCheckpointQuery(this.name),
     );
     this.cursor = { transactionId: rows[0]!.transaction_id, globalPosition: rows[0]!.global_position };
+    this.checkpointed = this.cursor;
     this.deps.logger.info({ relay: this.name, from: this.cursor }, 'relay is now the leader');
     return true;
   }
@@ -240,6 +251,7 @@ export class Relay {
   /** One page of $all to Kafka; false when there was nothing to publish. */
   private async relayOnePage(): Promise<boolean> {
     const events = await this.readPage(this.cursor!);
+    await this.checkpointSettled();
     if (events.length === 0) return false;
     if (events.length === this.deps.batchSize) this.prefetch(cursorOf(events[events.length - 1]!));
     for (const chunk of toProduceChunks(
@@ -247,6 +259,7 @@ export class Relay {
       this.deps.topicFor,
       this.deps.maxSendBytes ?? this.sendBytes,
     )) {
+      await this.checkpointSettled(); // the chunk before, of a page sent in several
       const connection = this.lock.connection; // throws if leadership was lost mid-page
       if (chunk.topicMessages.length > 0) {
         try {
@@ -278,11 +291,22 @@ export class Relay {
         );
       }
       const next = cursorOf(chunk.last);
-      await connection.query(advanceCheckpointQuery(this.name, next));
       this.cursor = next;
       this.publishedCount += chunk.topicMessages.reduce((sum, { messages }) => sum + messages.length, 0);
+      const write = connection.query(advanceCheckpointQuery(this.name, next)).then(() => {
+        this.checkpointed = next;
+      });
+      write.catch(() => undefined); // it fails where it is awaited: before the next send, or in stop()
+      this.checkpointing = write;
     }
     return true;
+  }
+
+  /** Waits for the checkpoint write in flight; throws (once) if it failed, e.g. because the lock was lost. */
+  private async checkpointSettled(): Promise<void> {
+    const write = this.checkpointing;
+    this.checkpointing = null;
+    await write;
   }
 
   /**
