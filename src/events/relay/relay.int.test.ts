@@ -146,8 +146,8 @@ describe('Relay', () => {
       newEvent({ conversationId: 'n-1' }),
     ]);
     await relay.whenCaughtUp(30_000);
-    // Far below the minute of the poll. (Not milliseconds: any transaction open elsewhere on this PostgreSQL server
-    // may hold the event back for a while, see readAllQuery.)
+    // Far below the minute of the poll. (Not milliseconds: a transaction that ended elsewhere on this PostgreSQL
+    // server just as the relay looked may hold the event back for a while, see readAllQuery.)
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(waits).toContain('idle/notified');
   });

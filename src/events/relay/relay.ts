@@ -373,8 +373,8 @@ export class Relay {
    * Nothing to publish: announce that this relay sleeps (appends then NOTIFY), look once more for what was committed
    * before the announcement, then sleep until notified or until the poll interval passes.
    *
-   * Committed events can also be hidden from readAll by an older transaction that is still running anywhere in the
-   * cluster (see readAllQuery). Their NOTIFY has then already been spent, and that older transaction may never
+   * Committed events can also be hidden from readAll by an older transaction that is still running in this
+   * database (see readAllQuery). Their NOTIFY has then already been spent, and that older transaction may never
    * notify, so while anything is hidden the relay looks again soon instead of sleeping the whole interval.
    */
   private async sleepUntilNotified(): Promise<void> {
