@@ -5,6 +5,7 @@ import {
   asynchronousCommitQuery,
   leaderBackendQuery,
   listenQuery,
+  LOCK_NOT_AVAILABLE,
   releaseLeaderLockQuery,
   tryLeaderLockQuery,
   withdrawWaitingQuery,
@@ -49,12 +50,18 @@ export class LeaderLock {
   }
 
   /**
-   * Asks appends to send NOTIFY from now on (see append_to_stream). False while an append is in flight: the caller
-   * then polls soon instead. Also proves the connection is alive while there is nothing to publish.
+   * Asks appends to send NOTIFY from now on (see append_to_stream), once the appends in flight have committed: the
+   * caller then reads what they wrote. False when they take longer than `waitMs`. Also proves the connection is
+   * alive while there is nothing to publish.
    */
-  async announceWaiting(): Promise<boolean> {
-    const { rows } = await this.connection.query<{ announced: boolean }>(announceWaitingQuery());
-    return rows[0]!.announced;
+  async announceWaiting(waitMs: number): Promise<boolean> {
+    try {
+      await this.connection.query(announceWaitingQuery(waitMs));
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) return false;
+      throw error;
+    }
   }
 
   async withdrawWaiting(): Promise<void> {

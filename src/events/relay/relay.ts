@@ -43,8 +43,9 @@ export interface RelayDeps {
 }
 
 /**
- * Why the relay paused: `busy` = an append was in flight, so it could not announce that it sleeps; `hidden` =
- * committed events are hidden behind an older running transaction; `idle` = nothing committed after the cursor.
+ * Why the relay paused: `busy` = appends were still in flight after ANNOUNCE_WAIT_MS, so it could not announce that
+ * it sleeps; `hidden` = committed events are hidden behind an older running transaction; `idle` = nothing
+ * committed after the cursor.
  */
 export type RelayWaitReason = 'busy' | 'hidden' | 'idle';
 /** What ended a pause: a NOTIFY (or stop), or the timer running out. */
@@ -71,8 +72,11 @@ const isTooLarge = (error: unknown, depth = 0): boolean => {
 
 class UnpublishableEventError extends Error {}
 
-// While an append is in flight the relay cannot announce that it sleeps (and would miss its NOTIFY): look again soon.
-const BUSY_POLL_MS = 20;
+// How long the relay waits for the appends in flight before it can announce that it sleeps (they would not notify
+// it). It used to poll again after 20 ms instead; at a few hundred appends a second one is nearly always in
+// flight, so most events that came while the relay went to sleep waited for that poll. Appends commit in
+// milliseconds: this bound only matters when one hangs.
+const ANNOUNCE_WAIT_MS = 100;
 // While committed events are hidden behind an older running transaction (which may take long): look again often,
 // not constantly.
 const HIDDEN_POLL_MS = 100;
@@ -378,16 +382,21 @@ export class Relay {
    * notify, so while anything is hidden the relay looks again soon instead of sleeping the whole interval.
    */
   private async sleepUntilNotified(): Promise<void> {
-    const announced = await this.lock.announceWaiting();
+    const announced = await this.lock.announceWaiting(Math.min(ANNOUNCE_WAIT_MS, this.deps.pollIntervalMs));
+    if (!announced) {
+      // Appends still in flight after the whole wait: the next round reads what committed meanwhile.
+      this.deps.onWait?.('busy', 'timer');
+      return;
+    }
     try {
-      if (announced && (await this.relayOnePage())) return;
-      const hidden = announced && (await this.deps.store.hasEventsAfter(this.cursor!));
-      const reason: RelayWaitReason = !announced ? 'busy' : hidden ? 'hidden' : 'idle';
-      const waitMs = { busy: BUSY_POLL_MS, hidden: HIDDEN_POLL_MS, idle: this.deps.pollIntervalMs }[reason];
+      if (await this.relayOnePage()) return;
+      const hidden = await this.deps.store.hasEventsAfter(this.cursor!);
+      const reason: RelayWaitReason = hidden ? 'hidden' : 'idle';
+      const waitMs = hidden ? HIDDEN_POLL_MS : this.deps.pollIntervalMs;
       const notified = await this.wakeup.wait(Math.min(waitMs, this.deps.pollIntervalMs));
       this.deps.onWait?.(reason, notified ? 'notified' : 'timer');
     } finally {
-      if (announced) await this.lock.withdrawWaiting().catch(() => undefined); // a dead connection drops it anyway
+      await this.lock.withdrawWaiting().catch(() => undefined); // a dead connection drops it anyway
     }
   }
 }
