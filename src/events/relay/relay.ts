@@ -9,6 +9,7 @@ import { ensureTopics } from './ensure-topics';
 import { RELAY_MAX_SEND_BYTES, TOPIC_MAX_MESSAGE_BYTES } from './event-size';
 import { toProduceChunks, type ProduceChunk } from './kafka-messages';
 import { RelayHealth } from './relay-health';
+import { hiddenPollDelay } from './hidden-poll-delay';
 import { LeaderLock } from './leader-lock';
 import { advanceCheckpointQuery, ensureCheckpointQuery, loadCheckpointQuery } from './queries';
 import type { TopicSpec } from './topic-routing';
@@ -77,9 +78,6 @@ class UnpublishableEventError extends Error {}
 // flight, so most events that came while the relay went to sleep waited for that poll. Appends commit in
 // milliseconds: this bound only matters when one hangs.
 const ANNOUNCE_WAIT_MS = 100;
-// While committed events are hidden behind an older running transaction (which may take long): look again often,
-// not constantly.
-const HIDDEN_POLL_MS = 100;
 
 /**
  * Publishes $all to Kafka in commit order, from one leader at a time. A batch's checkpoint moves only after the
@@ -109,6 +107,8 @@ export class Relay {
   /** The page after a full one, read while the full one is being sent. */
   private prefetched: { after: AllCursor; page: Promise<StoredEvent[]> } | null = null;
   private publishedCount = 0;
+  /** Looks in a row that found events hidden (see hiddenPollDelay). */
+  private hiddenLooks = 0;
   /** Keys plus values per send: RELAY_MAX_SEND_BYTES, less when a topic's limit could not be raised. */
   private sendBytes = RELAY_MAX_SEND_BYTES;
   readonly health: RelayHealth;
@@ -257,6 +257,7 @@ export class Relay {
     const events = await this.readPage(this.cursor!);
     await this.checkpointSettled();
     if (events.length === 0) return false;
+    this.hiddenLooks = 0;
     if (events.length === this.deps.batchSize) this.prefetch(cursorOf(events[events.length - 1]!));
     for (const chunk of toProduceChunks(
       events,
@@ -392,7 +393,8 @@ export class Relay {
       if (await this.relayOnePage()) return;
       const hidden = await this.deps.store.hasEventsAfter(this.cursor!);
       const reason: RelayWaitReason = hidden ? 'hidden' : 'idle';
-      const waitMs = hidden ? HIDDEN_POLL_MS : this.deps.pollIntervalMs;
+      if (!hidden) this.hiddenLooks = 0;
+      const waitMs = hidden ? hiddenPollDelay(this.hiddenLooks++) : this.deps.pollIntervalMs;
       const notified = await this.wakeup.wait(Math.min(waitMs, this.deps.pollIntervalMs));
       this.deps.onWait?.(reason, notified ? 'notified' : 'timer');
     } finally {
