@@ -40,6 +40,7 @@ import { fillHistory, historyNote } from './lib/history';
 import { stageBreakdown, undeliveredOutcomes, type MessageTimes } from './lib/e2e-stages';
 import { webhookFactory } from './lib/genesys-webhooks';
 import { relayTimestamps } from './lib/kafka-timestamps';
+import { relayWaitCounts, relayWaitsNote } from './lib/relay-waits';
 import { percentile } from './lib/latency';
 import { runPaced, type PacedResult } from './lib/paced-load';
 import {
@@ -159,6 +160,8 @@ const measure = async (build: BridgeBuild, label: string, options: E2eOptions): 
       const loadAtStart = os.loadavg();
       const transactionsBefore = await committedTransactions(bridge.db.pool);
       const writesBefore = await tableWriteCounters(bridge.db.pool);
+      const noWaits = new Map<string, number>();
+      const waitsBefore = await relayWaitCounts(bridge.internalUrl).catch(() => noWaits);
       const meter = await groupsMeter(groups);
       const benchCpu = selfCpuMeter();
       const { sent, result } = await sendPhase(seconds);
@@ -166,6 +169,7 @@ const measure = async (build: BridgeBuild, label: string, options: E2eOptions): 
       const ids = new Set(sent.keys());
       await waitForDelivery(meta, ids, 30_000);
       const used = await meter.stop();
+      const waitsAfter = await relayWaitCounts(bridge.internalUrl).catch(() => noWaits);
       const loadAtEnd = loadAverage();
       const benchUsed = benchCpu.stop();
       // Backends report their counters when idle, at most once a second: give them that second.
@@ -281,6 +285,7 @@ const measure = async (build: BridgeBuild, label: string, options: E2eOptions): 
         `PostgreSQL: ${round(transactions / result.scheduled)} committed transactions per message in the measured phase (pg_stat_database.xact_commit of the bridge's database: API, relay, projections, processor; a few are the bench's own)`,
         `PostgreSQL rows written per message, by table (inserted/updated/deleted; pg_stat_user_tables): ${writes.map((w) => `${w.table} ${round(w.inserted, 2)}/${round(w.updated, 2)}/${round(w.deleted, 2)}`).join(', ')}`,
         historyNote(history),
+        relayWaitsNote(waitsBefore, waitsAfter),
         `acknowledged webhooks over warm-up and measurement: ${check.acknowledged}, of which ${check.missing + check.unreadable} not found in the store`,
         ...(undelivered.length
           ? [

@@ -39,6 +39,12 @@ export const createMetrics = (options: { defaultMetrics?: boolean } = {}) => {
       help: 'Relay topics whose max.message.bytes is below the largest possible event and could not be raised',
       registers: [registry],
     }),
+    relayWaits: new Counter({
+      name: 'bridge_relay_waits_total',
+      help: 'Pauses of the relay with nothing visible to publish, by reason (busy, hidden, idle) and end (notified, timer)',
+      labelNames: ['reason', 'ended'] as const,
+      registers: [registry],
+    }),
     consumerLag: new Gauge({
       name: 'bridge_consumer_lag_messages',
       help: 'Kafka messages not yet committed by a consumer group (projection, processor or bridge)',

@@ -117,6 +117,7 @@ export const buildWorkers = (
       batchSize: 2000,
       pollIntervalMs: 250,
       health: services.relayHealth,
+      onWait: (reason, ended) => services.metrics.relayWaits.inc({ reason, ended }),
     });
     workers.push({ name: 'relay', start: () => relay.start(), stop: () => relay.stop() });
   }

@@ -93,6 +93,14 @@ describe('GET /metrics after a scenario', () => {
         ? true
         : undefined;
     });
+    // Caught up, the relay sleeps until a NOTIFY or its poll: each pause is counted by reason and by what ended it.
+    await waitFor('a counted relay pause', async () => {
+      const text = await metrics();
+      const idle = ['notified', 'timer'].map(
+        (ended) => sample(text, 'bridge_relay_waits_total', { reason: 'idle', ended }) ?? 0,
+      );
+      return idle.some((count) => count > 0) ? true : undefined;
+    });
   });
 
   it('shows open dead letters by source, read from PostgreSQL, until they are retried', async () => {

@@ -44,6 +44,11 @@ export const advanceCheckpointQuery = (relayName: string, to: AllCursor): QueryC
   values: [relayName, to.transactionId, to.globalPosition],
 });
 
+/** For the leader connection, whose only writes are checkpoint advances (see LeaderLock). */
+export const asynchronousCommitQuery = (): QueryConfig => ({
+  text: 'SET synchronous_commit TO off',
+});
+
 export const listenQuery = (channel: string): QueryConfig => ({
   // LISTEN takes no parameters; the channel is a constant of this code base, quoted as an identifier.
   text: `LISTEN "${channel.replace(/"/g, '""')}"`,
@@ -52,11 +57,20 @@ export const listenQuery = (channel: string): QueryConfig => ({
 // 0x57414954 = 'WAIT': held by a sleeping relay; append_to_stream sends NOTIFY only while someone holds it.
 const RELAY_WAITING_LOCK = [1463896404, 0] as const;
 
-/** Non-blocking: fails while an append is in flight (it holds the shared side until it commits). */
-export const announceWaitingQuery = (): QueryConfig => ({
-  text: 'SELECT pg_try_advisory_lock($1, $2) AS announced',
-  values: [...RELAY_WAITING_LOCK],
+/**
+ * Waits up to `waitMs` for the appends in flight (each holds the shared side until it commits), then holds the lock;
+ * fails with lock_not_available (55P03) when they take longer. The timeout is local to this statement's own
+ * transaction (autocommit), so no other statement of the connection inherits it. While this waits, appends that
+ * start find the lock requested and NOTIFY (append_to_stream only tries, never waits), so none is missed.
+ */
+export const announceWaitingQuery = (waitMs: number): QueryConfig => ({
+  text: `WITH timeout AS MATERIALIZED (SELECT set_config('lock_timeout', $3, true))
+    SELECT pg_advisory_lock($1, $2) FROM timeout`,
+  values: [...RELAY_WAITING_LOCK, `${Math.max(1, Math.round(waitMs))}ms`],
 });
+
+/** SQLSTATE of a lock wait cut short by lock_timeout. */
+export const LOCK_NOT_AVAILABLE = '55P03';
 
 export const withdrawWaitingQuery = (): QueryConfig => ({
   text: 'SELECT pg_advisory_unlock($1, $2) AS withdrawn',

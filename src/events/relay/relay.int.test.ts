@@ -132,7 +132,11 @@ describe('Relay', () => {
   });
 
   it('is woken by NOTIFY on append instead of waiting for the next poll', async () => {
-    const relay = newRelay({ pollIntervalMs: 60_000 });
+    const waits: string[] = [];
+    const relay = newRelay({
+      pollIntervalMs: 60_000,
+      onWait: (reason, ended) => waits.push(`${reason}/${ended}`),
+    });
     await relay.start();
     await relay.whenCaughtUp(); // now asleep for up to a minute
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -142,13 +146,18 @@ describe('Relay', () => {
       newEvent({ conversationId: 'n-1' }),
     ]);
     await relay.whenCaughtUp(30_000);
-    // Far below the minute of the poll. (Not milliseconds: any transaction open elsewhere on this PostgreSQL server
-    // may hold the event back for a while, see readAllQuery.)
+    // Far below the minute of the poll. (Not milliseconds: a transaction that ended elsewhere on this PostgreSQL
+    // server just as the relay looked may hold the event back for a while, see readAllQuery.)
     expect(Date.now() - started).toBeLessThan(15_000);
+    expect(waits).toContain('idle/notified');
   });
 
   it('looks again soon when a NOTIFY woke it for an event an older open transaction still hides', async () => {
-    const relay = newRelay({ pollIntervalMs: 60_000 });
+    const waits: string[] = [];
+    const relay = newRelay({
+      pollIntervalMs: 60_000,
+      onWait: (reason, ended) => waits.push(`${reason}/${ended}`),
+    });
     await relay.start();
     await relay.whenCaughtUp();
     const older = await env.pool.connect();
@@ -167,6 +176,39 @@ describe('Relay', () => {
     const released = Date.now();
     await relay.whenCaughtUp(30_000);
     expect(Date.now() - released).toBeLessThan(15_000);
+    // Counted as such (bridge_relay_waits_total): the older transaction never notifies, the short timer ends it.
+    expect(waits).toContain('hidden/timer');
+  });
+
+  it('sends a chunk only once the checkpoint of the chunk before is stored', async () => {
+    // One event per send: a page of two events goes out in two sends, each followed by its checkpoint.
+    const relay = newRelay({ pollIntervalMs: 100, maxSendBytes: 1 });
+    await relay.start();
+    await relay.whenCaughtUp();
+    const published = relay.published;
+    const blocker = await env.pool.connect();
+    try {
+      // Holds back the relay's checkpoint UPDATE without an xid of its own, so readAll still sees new events.
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE relay_checkpoints IN SHARE MODE');
+      await env.store.appendToStream(
+        'conversation-tenant-r-fenced',
+        0,
+        newEvents(2, { conversationId: 'f-1' }),
+      );
+      await waitFor(async () => relay.published === published + 1, 30_000); // sent; its checkpoint now waits
+      // The second send must wait for the first one's checkpoint: else a crash would repeat more than the one
+      // unacknowledged send, and a deposed leader could go on sending. A negative, so a bounded look rather than
+      // a condition: without the wait the second send takes milliseconds.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(relay.published).toBe(published + 1);
+      await blocker.query('COMMIT');
+    } finally {
+      blocker.release();
+    }
+    await relay.whenCaughtUp(30_000);
+    expect(relay.published).toBe(published + 2);
+    expect(await relay.lag()).toBe(0);
   });
 
   it('publishes events it was never notified about, by polling', async () => {

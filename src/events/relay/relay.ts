@@ -9,6 +9,7 @@ import { ensureTopics } from './ensure-topics';
 import { RELAY_MAX_SEND_BYTES, TOPIC_MAX_MESSAGE_BYTES } from './event-size';
 import { toProduceChunks, type ProduceChunk } from './kafka-messages';
 import { RelayHealth } from './relay-health';
+import { hiddenPollDelay } from './hidden-poll-delay';
 import { LeaderLock } from './leader-lock';
 import { advanceCheckpointQuery, ensureCheckpointQuery, loadCheckpointQuery } from './queries';
 import type { TopicSpec } from './topic-routing';
@@ -38,7 +39,18 @@ export interface RelayDeps {
   maxRetryDelayMs?: number;
   /** Where an unpublishable event and too-small topics are reported (health view, metrics). */
   health?: RelayHealth;
+  /** Told of every pause with nothing visible to publish: why it paused and what ended it (metrics). */
+  onWait?: (reason: RelayWaitReason, ended: RelayWaitEnd) => void;
 }
+
+/**
+ * Why the relay paused: `busy` = appends were still in flight after ANNOUNCE_WAIT_MS, so it could not announce that
+ * it sleeps; `hidden` = committed events are hidden behind an older running transaction; `idle` = nothing
+ * committed after the cursor.
+ */
+export type RelayWaitReason = 'busy' | 'hidden' | 'idle';
+/** What ended a pause: a NOTIFY (or stop), or the timer running out. */
+export type RelayWaitEnd = 'notified' | 'timer';
 
 /** The broker refused a record as too large for its topic: retrying the same send cannot succeed by itself. */
 const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'MESSAGE_SIZE_TOO_LARGE']);
@@ -61,11 +73,11 @@ const isTooLarge = (error: unknown, depth = 0): boolean => {
 
 class UnpublishableEventError extends Error {}
 
-// While an append is in flight the relay cannot announce that it sleeps (and would miss its NOTIFY): look again soon.
-const BUSY_POLL_MS = 20;
-// While committed events are hidden behind an older running transaction (which may take long): look again often,
-// not constantly.
-const HIDDEN_POLL_MS = 100;
+// How long the relay waits for the appends in flight before it can announce that it sleeps (they would not notify
+// it). It used to poll again after 20 ms instead; at a few hundred appends a second one is nearly always in
+// flight, so most events that came while the relay went to sleep waited for that poll. Appends commit in
+// milliseconds: this bound only matters when one hangs.
+const ANNOUNCE_WAIT_MS = 100;
 
 /**
  * Publishes $all to Kafka in commit order, from one leader at a time. A batch's checkpoint moves only after the
@@ -82,10 +94,21 @@ export class Relay {
   private producer: Producer | null = null;
   private loop: Promise<void> | null = null;
   private stopping = false;
+  /** Where reading goes on from: the last event acknowledged by Kafka. */
   private cursor: AllCursor | null = null;
+  /** What the stored checkpoint says once the write in flight (if any) is done; whenCaughtUp waits for it. */
+  private checkpointed: AllCursor | null = null;
+  /**
+   * The checkpoint write of the last acknowledged send, if still in flight. It runs while the next page is read and
+   * is awaited before the next send, so each send still follows the checkpoint of the one before: a crash repeats
+   * at most the unacknowledged batch, and a lost leader connection fails here before anything more is sent.
+   */
+  private checkpointing: Promise<void> | null = null;
   /** The page after a full one, read while the full one is being sent. */
   private prefetched: { after: AllCursor; page: Promise<StoredEvent[]> } | null = null;
   private publishedCount = 0;
+  /** Looks in a row that found events hidden (see hiddenPollDelay). */
+  private hiddenLooks = 0;
   /** Keys plus values per send: RELAY_MAX_SEND_BYTES, less when a topic's limit could not be raised. */
   private sendBytes = RELAY_MAX_SEND_BYTES;
   readonly health: RelayHealth;
@@ -127,6 +150,7 @@ export class Relay {
     this.wakeup.signal();
     await this.loop;
     this.loop = null;
+    await this.checkpointSettled().catch(() => undefined); // a dead connection: the next leader repeats the batch
     await this.prefetched?.page.catch(() => undefined);
     this.prefetched = null;
     await this.lock.release();
@@ -149,7 +173,7 @@ export class Relay {
   async whenCaughtUp(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const cursor = this.cursor;
+      const cursor = this.checkpointed;
       if (this.lock.isHeld && cursor && !(await this.deps.store.hasEventsAfter(cursor))) return;
       if (Date.now() > deadline) {
         throw new Error(`relay ${this.name} did not catch up within ${timeoutMs} ms`);
@@ -223,6 +247,7 @@ export class Relay {
       loadCheckpointQuery(this.name),
     );
     this.cursor = { transactionId: rows[0]!.transaction_id, globalPosition: rows[0]!.global_position };
+    this.checkpointed = this.cursor;
     this.deps.logger.info({ relay: this.name, from: this.cursor }, 'relay is now the leader');
     return true;
   }
@@ -230,13 +255,16 @@ export class Relay {
   /** One page of $all to Kafka; false when there was nothing to publish. */
   private async relayOnePage(): Promise<boolean> {
     const events = await this.readPage(this.cursor!);
+    await this.checkpointSettled();
     if (events.length === 0) return false;
+    this.hiddenLooks = 0;
     if (events.length === this.deps.batchSize) this.prefetch(cursorOf(events[events.length - 1]!));
     for (const chunk of toProduceChunks(
       events,
       this.deps.topicFor,
       this.deps.maxSendBytes ?? this.sendBytes,
     )) {
+      await this.checkpointSettled(); // the chunk before, of a page sent in several
       const connection = this.lock.connection; // throws if leadership was lost mid-page
       if (chunk.topicMessages.length > 0) {
         try {
@@ -268,11 +296,22 @@ export class Relay {
         );
       }
       const next = cursorOf(chunk.last);
-      await connection.query(advanceCheckpointQuery(this.name, next));
       this.cursor = next;
       this.publishedCount += chunk.topicMessages.reduce((sum, { messages }) => sum + messages.length, 0);
+      const write = connection.query(advanceCheckpointQuery(this.name, next)).then(() => {
+        this.checkpointed = next;
+      });
+      write.catch(() => undefined); // it fails where it is awaited: before the next send, or in stop()
+      this.checkpointing = write;
     }
     return true;
+  }
+
+  /** Waits for the checkpoint write in flight; throws (once) if it failed, e.g. because the lock was lost. */
+  private async checkpointSettled(): Promise<void> {
+    const write = this.checkpointing;
+    this.checkpointing = null;
+    await write;
   }
 
   /**
@@ -339,19 +378,27 @@ export class Relay {
    * Nothing to publish: announce that this relay sleeps (appends then NOTIFY), look once more for what was committed
    * before the announcement, then sleep until notified or until the poll interval passes.
    *
-   * Committed events can also be hidden from readAll by an older transaction that is still running anywhere in the
-   * cluster (see readAllQuery). Their NOTIFY has then already been spent, and that older transaction may never
+   * Committed events can also be hidden from readAll by an older transaction that is still running in this
+   * database (see readAllQuery). Their NOTIFY has then already been spent, and that older transaction may never
    * notify, so while anything is hidden the relay looks again soon instead of sleeping the whole interval.
    */
   private async sleepUntilNotified(): Promise<void> {
-    const announced = await this.lock.announceWaiting();
+    const announced = await this.lock.announceWaiting(Math.min(ANNOUNCE_WAIT_MS, this.deps.pollIntervalMs));
+    if (!announced) {
+      // Appends still in flight after the whole wait: the next round reads what committed meanwhile.
+      this.deps.onWait?.('busy', 'timer');
+      return;
+    }
     try {
-      if (announced && (await this.relayOnePage())) return;
-      const hidden = announced && (await this.deps.store.hasEventsAfter(this.cursor!));
-      const waitMs = !announced ? BUSY_POLL_MS : hidden ? HIDDEN_POLL_MS : this.deps.pollIntervalMs;
-      await this.wakeup.wait(Math.min(waitMs, this.deps.pollIntervalMs));
+      if (await this.relayOnePage()) return;
+      const hidden = await this.deps.store.hasEventsAfter(this.cursor!);
+      const reason: RelayWaitReason = hidden ? 'hidden' : 'idle';
+      if (!hidden) this.hiddenLooks = 0;
+      const waitMs = hidden ? hiddenPollDelay(this.hiddenLooks++) : this.deps.pollIntervalMs;
+      const notified = await this.wakeup.wait(Math.min(waitMs, this.deps.pollIntervalMs));
+      this.deps.onWait?.(reason, notified ? 'notified' : 'timer');
     } finally {
-      if (announced) await this.lock.withdrawWaiting().catch(() => undefined); // a dead connection drops it anyway
+      await this.lock.withdrawWaiting().catch(() => undefined); // a dead connection drops it anyway
     }
   }
 }

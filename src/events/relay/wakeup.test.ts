@@ -5,13 +5,13 @@ describe('Wakeup', () => {
     const wakeup = new Wakeup();
     const started = Date.now();
     setTimeout(() => wakeup.signal(), 10);
-    await wakeup.wait(5000);
+    expect(await wakeup.wait(5000)).toBe(true);
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('ends a wait after the timeout without a signal', async () => {
     const started = Date.now();
-    await new Wakeup().wait(30);
+    expect(await new Wakeup().wait(30)).toBe(false);
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
   });
 
@@ -20,10 +20,10 @@ describe('Wakeup', () => {
     wakeup.signal();
     wakeup.signal();
     const started = Date.now();
-    await wakeup.wait(5000);
+    expect(await wakeup.wait(5000)).toBe(true);
     expect(Date.now() - started).toBeLessThan(100);
     const second = Date.now();
-    await wakeup.wait(30);
+    expect(await wakeup.wait(30)).toBe(false);
     expect(Date.now() - second).toBeGreaterThanOrEqual(25);
   });
 });

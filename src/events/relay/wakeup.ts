@@ -1,6 +1,7 @@
 /**
- * A wake-up call for a polling loop: `wait(ms)` ends after `ms` or as soon as `signal()` is called. A signal given
- * while nobody waits is kept for the next wait, so a NOTIFY that arrives mid-batch is not lost.
+ * A wake-up call for a polling loop: `wait(ms)` ends after `ms` or as soon as `signal()` is called, and says which
+ * (true = signalled). A signal given while nobody waits is kept for the next wait, so a NOTIFY that arrives
+ * mid-batch is not lost.
  */
 export class Wakeup {
   private pending = false;
@@ -11,19 +12,19 @@ export class Wakeup {
     else this.pending = true;
   }
 
-  wait(ms: number): Promise<void> {
+  wait(ms: number): Promise<boolean> {
     if (this.pending) {
       this.pending = false;
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
     return new Promise((resolve) => {
-      const done = () => {
+      const done = (signalled: boolean) => {
         clearTimeout(timer);
         this.wake = null;
-        resolve();
+        resolve(signalled);
       };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
+      const timer = setTimeout(() => done(false), ms);
+      this.wake = () => done(true);
     });
   }
 }

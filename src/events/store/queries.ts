@@ -115,16 +115,30 @@ export const readConversationQuery = (tenantId: string, conversationId: string):
 /**
  * $all in commit order, without skipping. Identity values are drawn before commit, so a later global position can
  * become visible before an earlier one; a reader that remembered "the highest position seen" would then never come
- * back for the earlier event. Instead only transactions older than every running one are returned
- * (`transaction_id < xmin` of the current snapshot: they are all finished, so no row can still appear below that
- * line), ordered by (transaction_id, global_position), which is stable once every row below the line is final.
- * The subselect makes the snapshot be taken once per statement, and the row comparison uses the index.
+ * back for the earlier event. Instead only transactions older than every running one that could still write here
+ * are returned (they are all finished, so no row can still appear below that line), ordered by (transaction_id,
+ * global_position), which is stable once every row below the line is final.
+ *
+ * The line is the snapshot's oldest running transaction, leaving out those known to run in another database of the
+ * server (a session never writes outside its own database): on a shared server they are most of what holds the
+ * line back (other services, tests, a second bridge), and each hid this database's newest events until it ended.
+ * Known = still running when pg_stat_activity is read, after the snapshot, with that xid; a transaction that ended
+ * meanwhile, a prepared one, or one whose row the role may not see still counts, as before. Past the last running
+ * one, the line is the snapshot's xmax. The subselect makes the snapshot be taken once per statement, and the row
+ * comparison uses the index.
  */
 export const readAllQuery = (after: AllCursor, limit: number): QueryConfig => ({
   name: 'event_store_read_all',
   text: `SELECT ${EVENT_COLUMNS} FROM events
     WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-      AND transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
+      AND transaction_id < (
+        SELECT coalesce(
+          (SELECT min(running) FROM pg_snapshot_xip(s.snapshot) AS running
+            WHERE running::xid NOT IN (
+              SELECT a.backend_xid FROM pg_stat_activity AS a
+               WHERE a.backend_xid IS NOT NULL AND a.datname IS DISTINCT FROM current_database())),
+          pg_snapshot_xmax(s.snapshot))
+        FROM (SELECT pg_current_snapshot() AS snapshot) AS s)
     ORDER BY transaction_id, global_position
     LIMIT $3`,
   values: [after.transactionId, after.globalPosition, limit],

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { createPool } from '../../infra/postgres';
-import { createTestDatabase } from '../../../test/support/database';
+import { adminDatabaseUrl, createTestDatabase } from '../../../test/support/database';
 import { PostgresEventStore } from './postgres-event-store';
 import { readAllPages } from './read-all-pages';
 import { cursorOf } from './stored-event';
@@ -31,8 +31,9 @@ const readAllAfter = async (after: AllCursor): Promise<StoredEvent[]> => {
 };
 
 /**
- * readAll hides transactions newer than the oldest running one in the whole cluster, so a test file running beside
- * this one can delay (never reorder) what it returns; wait until the expected number is visible.
+ * readAll hides transactions newer than the oldest running one of this database (and one that ended in another
+ * database too late to be told apart), so work beside a test can delay (never reorder) what it returns; wait until
+ * the expected number is visible.
  */
 const readAllEventually = async (after: AllCursor, count: number): Promise<StoredEvent[]> => {
   const deadline = Date.now() + 30_000;
@@ -101,6 +102,25 @@ describe('readAll', () => {
     } finally {
       await clientA.query('ROLLBACK').catch(() => undefined); // no-op after COMMIT; ends A if an assertion failed
       clientA.release();
+    }
+  });
+
+  it('is not held back by a transaction open in another database of the server', async () => {
+    const start = await lastCursor();
+    const elsewhere = createPool(adminDatabaseUrl(), { max: 1 });
+    const other = await elsewhere.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_current_xact_id()'); // older than the append below, and never ends during it
+      const appended = newEvents(1);
+      await store.appendToStream('conversation-other-database', 0, appended);
+      // At once, not eventually: that transaction cannot write here, so nothing can appear below this event.
+      const read = await store.readAll({ after: start, limit: 100 });
+      expect(read.map((event) => event.eventId)).toEqual([appended[0]!.eventId]);
+    } finally {
+      await other.query('ROLLBACK').catch(() => undefined);
+      other.release();
+      await elsewhere.end();
     }
   });
 
