@@ -90,7 +90,7 @@ export class LeaderLock {
     client.on('notification', () => this.onNotification());
     try {
       await client.connect();
-      // This connection only writes the relay checkpoint, after every send. Not waiting for its WAL flush takes a
+      // This connection only writes the relay checkpoint (see CHECKPOINT_EVERY_MS). Not waiting for its WAL flush takes a
       // disk flush (milliseconds, tens under load) out of each round; a PostgreSQL crash can then lose the last
       // few advances, which repeats those already acknowledged events (at-least-once; consumers skip them by
       // stream position). Never the reverse: the events were committed, and flushed, before they could be read.

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { Client } from 'pg';
 import { readAllPages } from '../store/read-all-pages';
 import { newEvent, newEvents } from '../store/testing/new-events';
 import { START_OF_ALL, type StoredEvent } from '../store/types';
@@ -197,9 +198,9 @@ describe('Relay', () => {
         newEvents(2, { conversationId: 'f-1' }),
       );
       await waitFor(async () => relay.published === published + 1, 30_000); // sent; its checkpoint now waits
-      // The second send must wait for the first one's checkpoint: else a crash would repeat more than the one
-      // unacknowledged send, and a deposed leader could go on sending. A negative, so a bounded look rather than
-      // a condition: without the wait the second send takes milliseconds.
+      // The second send must wait for the checkpoint write in flight: a deposed leader, whose connection fails
+      // that write, must not go on sending. A negative, so a bounded look rather than a condition: without the
+      // wait the second send takes milliseconds.
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(relay.published).toBe(published + 1);
       await blocker.query('COMMIT');
@@ -209,6 +210,33 @@ describe('Relay', () => {
     await relay.whenCaughtUp(30_000);
     expect(relay.published).toBe(published + 2);
     expect(await relay.lag()).toBe(0);
+  });
+
+  it('writes the checkpoint at most every CHECKPOINT_EVERY_MS while busy, and up to the last event before sleeping', async () => {
+    const relay = newRelay({ maxSendBytes: 1 }); // one event per send
+    await relay.start();
+    await relay.whenCaughtUp();
+    const published = relay.published;
+    const query = jest.spyOn(Client.prototype, 'query');
+    try {
+      await env.store.appendToStream(
+        'conversation-tenant-r-throttled',
+        0,
+        newEvents(60, { conversationId: 't-1' }),
+      );
+      await relay.whenCaughtUp(30_000);
+      const sends = relay.published - published;
+      const writes = query.mock.calls.filter(
+        ([config]) => (config as { name?: string } | undefined)?.name === 'relay_advance_checkpoint',
+      ).length;
+      expect(sends).toBe(60);
+      // One per 100 ms of sending, plus the one before sleeping: far fewer than one per send.
+      expect(writes).toBeGreaterThanOrEqual(1);
+      expect(writes).toBeLessThan(sends / 2);
+      expect(await relay.lag()).toBe(0);
+    } finally {
+      query.mockRestore();
+    }
   });
 
   it('publishes events it was never notified about, by polling', async () => {

@@ -78,11 +78,18 @@ class UnpublishableEventError extends Error {}
 // flight, so most events that came while the relay went to sleep waited for that poll. Appends commit in
 // milliseconds: this bound only matters when one hangs.
 const ANNOUNCE_WAIT_MS = 100;
+/**
+ * While busy, the checkpoint is written at most this often: one transaction per send made the checkpoint the
+ * relay's largest cost in commits. A crash repeats what Kafka acknowledged since the last write (consumers drop
+ * repeats by stream position); the checkpoint is always written before the relay sleeps and when it stops.
+ */
+export const CHECKPOINT_EVERY_MS = 100;
 
 /**
- * Publishes $all to Kafka in commit order, from one leader at a time. A batch's checkpoint moves only after the
- * broker acknowledged the batch (acks = all), so a crash repeats at most the unacknowledged batch: consumers see
- * each event at least once, in order per key, and drop repeats by stream position.
+ * Publishes $all to Kafka in commit order, from one leader at a time. The checkpoint moves only to a batch the
+ * broker acknowledged (acks = all), at most every CHECKPOINT_EVERY_MS while busy and always before sleeping, so a
+ * crash repeats at most what was acknowledged since: consumers see each event at least once, in order per key, and
+ * drop repeats by stream position.
  *
  * Sends are strictly serial and not in kafkajs' idempotent mode: that mode is experimental in kafkajs 2.x and has
  * a report of lost messages under concurrent sends (ARCHITECTURE.md, "Relay").
@@ -99,11 +106,12 @@ export class Relay {
   /** What the stored checkpoint says once the write in flight (if any) is done; whenCaughtUp waits for it. */
   private checkpointed: AllCursor | null = null;
   /**
-   * The checkpoint write of the last acknowledged send, if still in flight. It runs while the next page is read and
-   * is awaited before the next send, so each send still follows the checkpoint of the one before: a crash repeats
-   * at most the unacknowledged batch, and a lost leader connection fails here before anything more is sent.
+   * The checkpoint write in flight, if any. It runs while the next page is read and is awaited before the next
+   * send, so a lost leader connection fails here before anything more is sent.
    */
   private checkpointing: Promise<void> | null = null;
+  /** When the last checkpoint write started (see CHECKPOINT_EVERY_MS). */
+  private checkpointStartedAt = 0;
   /** The page after a full one, read while the full one is being sent. */
   private prefetched: { after: AllCursor; page: Promise<StoredEvent[]> } | null = null;
   private publishedCount = 0;
@@ -150,7 +158,8 @@ export class Relay {
     this.wakeup.signal();
     await this.loop;
     this.loop = null;
-    await this.checkpointSettled().catch(() => undefined); // a dead connection: the next leader repeats the batch
+    // A dead connection: the next leader repeats what was sent since the stored checkpoint.
+    await this.flushCheckpoint().catch(() => undefined);
     await this.prefetched?.page.catch(() => undefined);
     this.prefetched = null;
     await this.lock.release();
@@ -265,7 +274,7 @@ export class Relay {
       this.deps.maxSendBytes ?? this.sendBytes,
     )) {
       await this.checkpointSettled(); // the chunk before, of a page sent in several
-      const connection = this.lock.connection; // throws if leadership was lost mid-page
+      void this.lock.connection; // throws if leadership was lost mid-page: nothing more is sent
       if (chunk.topicMessages.length > 0) {
         try {
           await this.producer!.sendBatch({
@@ -298,13 +307,28 @@ export class Relay {
       const next = cursorOf(chunk.last);
       this.cursor = next;
       this.publishedCount += chunk.topicMessages.reduce((sum, { messages }) => sum + messages.length, 0);
-      const write = connection.query(advanceCheckpointQuery(this.name, next)).then(() => {
-        this.checkpointed = next;
-      });
-      write.catch(() => undefined); // it fails where it is awaited: before the next send, or in stop()
-      this.checkpointing = write;
+      if (Date.now() - this.checkpointStartedAt >= CHECKPOINT_EVERY_MS) this.writeCheckpoint(next);
     }
     return true;
+  }
+
+  /** Starts the checkpoint write of `next` on the leader's connection; see checkpointSettled. */
+  private writeCheckpoint(next: AllCursor): void {
+    this.checkpointStartedAt = Date.now();
+    const write = this.lock.connection.query(advanceCheckpointQuery(this.name, next)).then(() => {
+      this.checkpointed = next;
+    });
+    write.catch(() => undefined); // it fails where it is awaited: before the next send, or in stop()
+    this.checkpointing = write;
+  }
+
+  /** Writes the checkpoint up to the cursor if a throttled write left it behind, and waits for it. */
+  private async flushCheckpoint(): Promise<void> {
+    await this.checkpointSettled();
+    const cursor = this.cursor;
+    if (!cursor || !this.lock.isHeld || sameCursor(cursor, this.checkpointed)) return;
+    this.writeCheckpoint(cursor);
+    await this.checkpointSettled();
   }
 
   /** Waits for the checkpoint write in flight; throws (once) if it failed, e.g. because the lock was lost. */
@@ -383,6 +407,7 @@ export class Relay {
    * notify, so while anything is hidden the relay looks again soon instead of sleeping the whole interval.
    */
   private async sleepUntilNotified(): Promise<void> {
+    await this.flushCheckpoint();
     const announced = await this.lock.announceWaiting(Math.min(ANNOUNCE_WAIT_MS, this.deps.pollIntervalMs));
     if (!announced) {
       // Appends still in flight after the whole wait: the next round reads what committed meanwhile.
@@ -402,3 +427,6 @@ export class Relay {
     }
   }
 }
+
+const sameCursor = (a: AllCursor, b: AllCursor | null): boolean =>
+  b !== null && a.transactionId === b.transactionId && a.globalPosition === b.globalPosition;
