@@ -78,6 +78,16 @@ export const quickReplyV1Schema = z.object({
   payload: z.string().describe('Value returned to Genesys when the customer taps it.'),
 });
 
+/** Receipts and events describe the conversation; they are recorded for audit but there is nothing to send. */
+export const refuseSendableReceiptOrEvent = (
+  data: { isSendable: boolean; messageType: string },
+  context: z.RefinementCtx,
+): void => {
+  if (data.isSendable && (data.messageType === 'Receipt' || data.messageType === 'Event')) {
+    context.addIssue({ code: 'custom', path: ['isSendable'], message: `${data.messageType} is never sendable` });
+  }
+};
+
 export const webhookReceivedV1DataSchema = z
   .object({
     integrationId: externalId().describe('Genesys Open Messaging integration that sent the webhook.'),
@@ -111,12 +121,7 @@ export const webhookReceivedV1DataSchema = z
       ),
     receivedAt: isoInstant().describe('When the bridge received the request.'),
   })
-  .superRefine((data, context) => {
-    // Receipts and events describe the conversation; they are recorded for audit but there is nothing to send.
-    if (data.isSendable && (data.messageType === 'Receipt' || data.messageType === 'Event')) {
-      context.addIssue({ code: 'custom', path: ['isSendable'], message: `${data.messageType} is never sendable` });
-    }
-  });
+  .superRefine(refuseSendableReceiptOrEvent);
 
 const receivedFields = webhookReceivedV1DataSchema.shape;
 
@@ -178,12 +183,7 @@ export const webhookReceivedV2DataSchema = z
     signature: receivedFields.signature,
     receivedAt: receivedFields.receivedAt,
   })
-  .superRefine((data, context) => {
-    // Receipts and events describe the conversation; they are recorded for audit but there is nothing to send.
-    if (data.isSendable && (data.messageType === 'Receipt' || data.messageType === 'Event')) {
-      context.addIssue({ code: 'custom', path: ['isSendable'], message: `${data.messageType} is never sendable` });
-    }
-  });
+  .superRefine(refuseSendableReceiptOrEvent);
 
 type TemplateSummary = z.input<typeof genesysTemplateSchema>;
 type QuickReplySummary = z.input<typeof quickReplySchema>;

@@ -21,6 +21,7 @@ import { defineEvent, defineUpcaster } from './define';
 import { webhookContentSchema } from './webhook-content';
 import {
   genesysAttachmentSummarySchema,
+  refuseSendableReceiptOrEvent,
   SUMMARY_MIME_MAX,
   webhookReceivedV1DataSchema,
   webhookReceivedV1ToV2,
@@ -74,12 +75,7 @@ export const webhookReceivedDataSchema = z
     signature: receivedFields.signature,
     receivedAt: receivedFields.receivedAt,
   })
-  .superRefine((data, context) => {
-    // Receipts and events describe the conversation; they are recorded for audit but there is nothing to send.
-    if (data.isSendable && (data.messageType === 'Receipt' || data.messageType === 'Event')) {
-      context.addIssue({ code: 'custom', path: ['isSendable'], message: `${data.messageType} is never sendable` });
-    }
-  });
+  .superRefine(refuseSendableReceiptOrEvent);
 
 /**
  * v2 → v3: the content from the stored raw body, by the same translation the edge applies today. What v2 stored

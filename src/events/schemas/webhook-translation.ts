@@ -29,10 +29,11 @@ export interface WebhookTranslation {
   genesysMessageTime?: string;
 }
 
-const isMime = (value: string | undefined) => value !== undefined && mimeType().safeParse(value).success;
+/** A MIME type the event can hold. */
+export const isMime = (value: string | undefined) => value !== undefined && mimeType().safeParse(value).success;
 
 /** The time as the event stores it, or undefined when it is no time the event can hold (year 10000 and later). */
-const toIsoInstant = (value: string | undefined): string | undefined => {
+export const toIsoInstant = (value: string | undefined): string | undefined => {
   const time = value === undefined ? Number.NaN : Date.parse(value);
   if (Number.isNaN(time)) return undefined;
   const iso = new Date(time).toISOString();

@@ -3,7 +3,7 @@
  * here unchanged in substance): the stored events the v2 → v3 upcaster must read. Test code only.
  */
 import type { GenesysWebhook } from '../../../contracts/genesys/outbound-webhook';
-import { isoInstant, mimeType } from '../common';
+import { isMime, toIsoInstant } from '../webhook-translation';
 import {
   preview,
   summarizeAttachment,
@@ -12,13 +12,6 @@ import {
   type WebhookReceivedV2Data,
 } from '../webhook-received-v2';
 
-const isMime = (value: string | undefined) => value !== undefined && mimeType().safeParse(value).success;
-const toIsoInstant = (value: string | undefined): string | undefined => {
-  const time = value === undefined ? Number.NaN : Date.parse(value);
-  if (Number.isNaN(time)) return undefined;
-  const iso = new Date(time).toISOString();
-  return isoInstant().safeParse(iso).success ? iso : undefined;
-};
 
 export const webhookReceivedV2For = (
   webhook: GenesysWebhook,
