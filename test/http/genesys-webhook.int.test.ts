@@ -194,13 +194,18 @@ describe('POST /webhook/genesys', () => {
     /** PostgreSQL queries and Redis reads made while `send` runs: the round trips a request costs. */
     const roundTrips = async (send: () => Promise<unknown>) => {
       const queries = jest.spyOn(bridge.connections.pool, 'query');
-      const reads = jest.spyOn(bridge.connections.redis, 'get');
+      // Cache reads go out as MGET (readCachedMany), a lone GET elsewhere: both count.
+      const reads = [
+        jest.spyOn(bridge.connections.redis, 'get'),
+        jest.spyOn(bridge.connections.redis, 'mget'),
+      ];
       try {
         await send();
-        return { postgres: queries.mock.calls.length, redis: reads.mock.calls.length };
+        const redis = reads.reduce((sum, spy) => sum + spy.mock.calls.length, 0);
+        return { postgres: queries.mock.calls.length, redis };
       } finally {
         queries.mockRestore();
-        reads.mockRestore();
+        for (const spy of reads) spy.mockRestore();
       }
     };
 
