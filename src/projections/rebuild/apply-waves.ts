@@ -46,17 +46,13 @@ export const toWaves = (events: readonly RowEvent[]): Wave[] => {
 };
 
 /**
- * Applies the waves in order inside the caller's transaction. The statements of one wave touch different rows, so
- * they are sent together (on a pipelined connection they go out back to back). Any failure throws once every
- * statement has settled, and the caller rolls the transaction back.
+ * Applies the waves in order inside the caller's transaction, one statement after the other: a pg client runs one
+ * query at a time anyway (issuing several at once only queues them, a use pg deprecates), and after a failure the
+ * transaction is aborted, so the first failure throws and the caller rolls back.
  */
 export const applyWaves = async (tx: PoolClient, table: string, waves: readonly Wave[]): Promise<void> => {
   for (const wave of waves) {
-    const settled = await Promise.allSettled(
-      [...wave].map(([handler, events]) => handler.applyMany(events, tx, table)),
-    );
-    const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failed) throw failed.reason;
+    for (const [handler, events] of wave) await handler.applyMany(events, tx, table);
   }
 };
 
