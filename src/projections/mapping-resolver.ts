@@ -95,12 +95,7 @@ export class MappingResolver {
       this.report,
     );
     if (cached && cached.tenantId === tenantId && (cached.waId || cached.userId)) {
-      const lastInboundAt =
-        cachedInbound === null
-          ? undefined
-          : keepsWindowOpen(cachedInbound, this.now())
-            ? cachedInbound
-            : await this.lastInboundAt(tenantId, conversationId);
+      const lastInboundAt = await this.windowStart(tenantId, conversationId, cachedInbound);
       return recipient({ ...cached, conversationId }, 'conversationId', lastInboundAt);
     }
     const { rows } = await this.pool.query<MappingRow>(
@@ -113,40 +108,30 @@ export class MappingResolver {
 
   /**
    * Genesys names the customer by the id we gave it (`channel.to.id`): the wa_id of a customer with a phone number,
-   * the business-scoped user id (posted to Genesys as an Opaque id) of one without.
+   * the business-scoped user id (posted to Genesys as an Opaque id) of one without. The latest conversation of that
+   * customer answers.
    */
   private async byCustomer(tenantId: string, customerId: string): Promise<ResolvedRecipient | undefined> {
-    return isWaIdLike(customerId)
-      ? this.byWaId(tenantId, normalizeWaId(customerId))
-      : this.byUserId(tenantId, customerId);
-  }
-
-  private async byWaId(tenantId: string, waId: string): Promise<ResolvedRecipient | undefined> {
-    const cached = await this.read(waIdKey(tenantId, waId), cachedCustomer);
+    const byWaId = isWaIdLike(customerId);
+    const id = byWaId ? normalizeWaId(customerId) : customerId;
+    const cached = await this.read(byWaId ? waIdKey(tenantId, id) : userIdKey(tenantId, id), cachedCustomer);
     if (cached && cached.tenantId === tenantId) {
-      const lastInboundAt = await this.lastInboundAt(tenantId, cached.conversationId);
-      return { waId, ...(lastInboundAt ? { lastInboundAt } : {}), resolvedBy: 'customerId' };
+      const cachedInbound = await this.read(
+        lastInboundKey(tenantId, cached.conversationId),
+        cachedLastInbound,
+      );
+      const lastInboundAt = await this.windowStart(tenantId, cached.conversationId, cachedInbound);
+      return {
+        ...(byWaId ? { waId: id } : { userId: id }),
+        ...(lastInboundAt ? { lastInboundAt } : {}),
+        resolvedBy: 'customerId',
+      };
     }
     const { rows } = await this.pool.query<MappingRow>(
       `SELECT ${MAPPING_COLUMNS} FROM conversation_mappings
-       WHERE tenant_id = $1 AND (wa_id = $2 OR wa_id = '+' || $2)
+       WHERE tenant_id = $1 AND ${byWaId ? `(wa_id = $2 OR wa_id = '+' || $2)` : 'customer_user_id = $2'}
        ORDER BY last_activity_at DESC LIMIT 1`,
-      [tenantId, waId],
-    );
-    return this.fill(tenantId, rows[0], 'customerId');
-  }
-
-  private async byUserId(tenantId: string, userId: string): Promise<ResolvedRecipient | undefined> {
-    const cached = await this.read(userIdKey(tenantId, userId), cachedCustomer);
-    if (cached && cached.tenantId === tenantId) {
-      const lastInboundAt = await this.lastInboundAt(tenantId, cached.conversationId);
-      return { userId, ...(lastInboundAt ? { lastInboundAt } : {}), resolvedBy: 'customerId' };
-    }
-    const { rows } = await this.pool.query<MappingRow>(
-      `SELECT ${MAPPING_COLUMNS} FROM conversation_mappings
-       WHERE tenant_id = $1 AND customer_user_id = $2
-       ORDER BY last_activity_at DESC LIMIT 1`,
-      [tenantId, userId],
+      [tenantId, id],
     );
     return this.fill(tenantId, rows[0], 'customerId');
   }
@@ -165,27 +150,43 @@ export class MappingResolver {
       contactName: row.contact_name,
       phoneNumberId: row.phone_number_id,
     };
-    await writeMappingToCache(this.redis, entry).catch((error: Error) =>
-      this.logger.debug({ err: error.message }, 'mapping cache fill skipped'),
-    );
-    return recipient(entry, resolvedBy, row.last_inbound_at?.toISOString());
+    const lastInboundAt = row.last_inbound_at?.toISOString();
+    await Promise.all([
+      writeMappingToCache(this.redis, entry).catch((error: Error) =>
+        this.logger.debug({ err: error.message }, 'mapping cache fill skipped'),
+      ),
+      this.rememberLastInbound(tenantId, row.conversation_id, lastInboundAt),
+    ]);
+    return recipient(entry, resolvedBy, lastInboundAt);
   }
 
-  /** From the table, and remembered in the cache for the next message of the conversation (best effort). */
-  private async lastInboundAt(tenantId: string, conversationId: string): Promise<string | undefined> {
+  /**
+   * The start of the window: a cached time that keeps it open is final, a cached null says the customer never
+   * wrote; anything else is read from the table (and remembered for the next message).
+   */
+  private async windowStart(
+    tenantId: string,
+    conversationId: string,
+    cached: string | null | undefined,
+  ): Promise<string | undefined> {
+    if (cached === null) return undefined;
+    if (keepsWindowOpen(cached, this.now())) return cached;
     const { rows } = await this.pool.query<{ last_inbound_at: Date | null }>(
       `SELECT last_inbound_at FROM conversation_mappings WHERE tenant_id = $1 AND conversation_id = $2`,
       [tenantId, conversationId],
     );
     const at = rows[0]?.last_inbound_at?.toISOString();
-    if (rows[0]) {
-      await (
-        at === undefined
-          ? rememberNoInbound(this.redis, tenantId, conversationId)
-          : raiseLastInboundInCache(this.redis, [{ tenantId, conversationId, at }])
-      ).catch((error: Error) => this.logger.debug({ err: error.message }, 'last inbound cache fill skipped'));
-    }
+    if (rows[0]) await this.rememberLastInbound(tenantId, conversationId, at);
     return at;
+  }
+
+  /** What the table says of the customer's last message, into the cache (best effort: a miss costs a read). */
+  private async rememberLastInbound(tenantId: string, conversationId: string, at: string | undefined) {
+    await (
+      at === undefined
+        ? rememberNoInbound(this.redis, tenantId, conversationId)
+        : raiseLastInboundInCache(this.redis, [{ tenantId, conversationId, at }])
+    ).catch((error: Error) => this.logger.debug({ err: error.message }, 'last inbound cache fill skipped'));
   }
 
   private read<S extends z.ZodType>(key: string, schema: S) {
