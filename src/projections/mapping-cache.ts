@@ -129,20 +129,18 @@ export const rememberNoInbound = async (
   await redis.set(lastInboundKey(tenantId, conversationId), 'null', 'EX', MAPPING_TTL_SECONDS, 'NX');
 };
 
+/** The key and value of a conversation's last inbound time (cachedLastInbound). */
+export const lastInboundEntry = ({ tenantId, conversationId, at }: LastInbound): KeyValue => [
+  lastInboundKey(tenantId, conversationId),
+  JSON.stringify(new Date(at).toISOString()),
+];
+
 /** Raises each conversation's cached last inbound time to `at`, never lowers it; one round trip. */
 export const raiseLastInboundInCache = async (redis: Redis, times: readonly LastInbound[]): Promise<void> => {
   if (times.length === 0) return;
   const pipeline = redis.pipeline();
-  for (const { tenantId, conversationId, at } of times) {
-    const value = JSON.stringify(new Date(at).toISOString());
-    pipeline.eval(
-      RAISE_LAST_INBOUND,
-      1,
-      lastInboundKey(tenantId, conversationId),
-      value,
-      MAPPING_TTL_SECONDS,
-    );
-  }
+  for (const time of times)
+    pipeline.eval(RAISE_LAST_INBOUND, 1, ...lastInboundEntry(time), MAPPING_TTL_SECONDS);
   const results = await pipeline.exec();
   const failed = results?.find(([error]) => error);
   if (failed) throw failed[0];

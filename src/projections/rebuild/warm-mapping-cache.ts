@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import {
   conversationEntry,
-  lastInboundKey,
+  lastInboundEntry,
   MAPPING_TTL_SECONDS,
   userIdEntries,
   waIdEntries,
@@ -35,18 +35,10 @@ const byConversation: Direction = {
            WHERE (tenant_id, conversation_id) > ($1, $2) ORDER BY tenant_id, conversation_id LIMIT $3`,
   after: (row) => [row.tenant_id, row.conversation_id],
   // The conversation's last inbound time goes with its entry, as the live projection writes it (mapping-cache.ts).
-  entries: (entry, row) =>
-    [
-      conversationEntry(entry),
-      ...(row.last_inbound_at
-        ? [
-            [
-              lastInboundKey(row.tenant_id, row.conversation_id),
-              JSON.stringify(row.last_inbound_at.toISOString()),
-            ],
-          ]
-        : []),
-    ] as [string, string][],
+  entries: (entry, row) => [
+    conversationEntry(entry),
+    ...(row.last_inbound_at ? [lastInboundEntry({ ...entry, at: row.last_inbound_at.toISOString() })] : []),
+  ],
 };
 
 // The customer directions name the conversation the resolver's cache-aside fill would pick: the latest activity.
